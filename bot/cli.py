@@ -1,0 +1,298 @@
+"""`briefbot`: the command line. Each subcommand parses, calls the engine, prints.
+
+Errors from the engine (`BriefbotError`) and bad arguments end the command with
+one line on stderr and a non-zero exit; no tracebacks for things a user can fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from index.config import Settings
+from index.errors import BriefbotError
+
+from . import render
+
+EXAMPLES = """examples:
+  briefbot ingest                      # the shipped seeds/
+  briefbot ingest feeds/ export.jsonl  # files and folders
+  briefbot ask "What did the EU suspend after the coup?"
+  briefbot ask "latest on French troops" --since 2023-09-01 --json
+  briefbot ask --batch questions.jsonl --json
+  briefbot repl
+  briefbot eval ../shared/eval/dev.jsonl
+"""
+
+
+class CliError(Exception):
+    """A problem with what the user typed; shown as one line."""
+
+
+def parse_day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefbot", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Cited answers and daily digests from the documents you collect about a crisis. "
+                    "Works offline; configuration comes from BRIEFBOT_* environment variables or .env.",
+        epilog=EXAMPLES)
+    parser.add_argument("--data-dir", type=Path, help="where the store lives (default: $BRIEFBOT_DATA_DIR or ./data)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the engine does")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add files, folders and feed exports to the store",
+                       description="Load .txt/.md/.html files, .jsonl/.json feed exports (also .jsonl.gz) and "
+                                   "RSS/Atom .xml files; chunk, embed and store them. Unchanged documents are "
+                                   "skipped, changed ones replaced; bad inputs are reported and skipped.")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only the summary")
+
+    p = sub.add_parser("ask", help="answer a question with cited sources",
+                       description="Answer from the documents, quoting them with numbered citations; "
+                                   "says so plainly when they do not support an answer.")
+    p.add_argument("question", nargs="?", help="the question (quote it)")
+    p.add_argument("--since", type=parse_day, metavar="YYYY-MM-DD", help="only documents from this day on")
+    p.add_argument("--until", type=parse_day, metavar="YYYY-MM-DD", help="only documents up to this day")
+    p.add_argument("--json", action="store_true", help="print JSON (one object per line with --batch)")
+    p.add_argument("--batch", type=Path, metavar="FILE",
+                   help="answer every question in FILE: one per line, or JSONL with id, question, since, until")
+
+    sub.add_parser("repl", help="ask questions interactively", description="An interactive session: type a "
+                   "question, or :help for commands (date windows, showing a source's full text).")
+
+    p = sub.add_parser("eval", help="measure answer quality on a question file",
+                       description="Run every question of a JSONL question set (as ../shared/eval/dev.jsonl) "
+                                   "and print hit@5, mrr@10, answer_acc, citation_precision, abstain_rate, "
+                                   "false_abstain.")
+    p.add_argument("file", type=Path)
+    p.add_argument("--rows", action="store_true", help="also print one line per question")
+    p.add_argument("--answers", type=Path, metavar="OUT", help="write the answers as JSONL to OUT")
+
+    sub.add_parser("stats", help="what the store holds", description="Documents, chunks, languages, dates, outlets.")
+
+    sub.add_parser("telegram", help="run the Telegram bot (see briefbot telegram --help)", add_help=False)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    try:
+        return Settings(**overrides)
+    except Exception as exc:  # pydantic ValidationError: name the variable, not a traceback
+        raise CliError(f"bad configuration: {str(exc).splitlines()[0]} {str(exc).splitlines()[1:2]}") from None
+
+
+def _engine(args: argparse.Namespace):
+    from index.engine import Briefbot
+
+    return Briefbot(_settings(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    paths = args.paths or [Path("seeds")]
+    engine = _engine(args)
+    started = time.perf_counter()
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(desc="ingest", unit=" docs", file=sys.stderr)
+
+    def progress(report) -> None:
+        if bar is not None:
+            bar.n = report.seen
+            bar.set_postfix(new=report.added, changed=report.updated, unchanged=report.unchanged,
+                            skipped=len(report.problems))
+            bar.refresh()
+
+    def problem(p) -> None:
+        message = f"skipped {render.safe(str(p))}"
+        if bar is not None:
+            bar.write(message, file=sys.stderr)
+        else:
+            print(message, file=sys.stderr)
+
+    try:
+        report = engine.ingest(paths, on_progress=progress, on_problem=problem)
+    finally:
+        if bar is not None:
+            bar.close()
+    elapsed = time.perf_counter() - started
+    print(f"ingested {report.seen} documents in {elapsed:.1f}s: {report.added} new, {report.updated} changed, "
+          f"{report.unchanged} unchanged, {report.duplicates} duplicates; {report.chunks_embedded} chunks embedded; "
+          f"{len(report.problems)} skipped")
+    return 0 if report.seen or not report.problems else 1
+
+
+def _batch_lines(path: Path) -> Iterator[dict]:
+    """Questions of a batch file: plain lines, or JSON objects with id/question/since/until."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield {"id": str(number), "error": f"line {number}: malformed JSON ({exc.msg})"}
+                continue
+            if not isinstance(item, dict):
+                yield {"id": str(number), "error": f"line {number}: not a JSON object"}
+                continue
+            yield {"id": str(item.get("id", number)), "question": str(item.get("question", "")),
+                   "since": item.get("since"), "until": item.get("until")}
+        else:
+            yield {"id": str(number), "question": line}
+
+
+def _answer_item(engine, item: dict) -> dict:
+    if "error" in item:
+        return {"id": item["id"], "error": item["error"]}
+    try:
+        since = parse_day(item["since"]) if item.get("since") else None
+        until = parse_day(item["until"]) if item.get("until") else None
+        return engine.ask(item["question"], since, until).to_json(id=item["id"])
+    except (argparse.ArgumentTypeError, BriefbotError) as exc:
+        return {"id": item["id"], "question": item.get("question", ""), "error": str(exc)}
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.batch and args.question:
+        raise CliError("give either a question or --batch FILE, not both")
+    if not args.batch and not args.question:
+        raise CliError('what is the question? briefbot ask "..." (or --batch FILE)')
+    engine = _engine(args)
+    if args.batch:
+        failures = 0
+        for item in _batch_lines(args.batch):
+            if args.since and not item.get("since"):
+                item["since"] = args.since.isoformat()
+            if args.until and not item.get("until"):
+                item["until"] = args.until.isoformat()
+            result = _answer_item(engine, item)
+            failures += "error" in result
+            if args.json:
+                print(json.dumps(result, ensure_ascii=False), flush=True)
+            elif "error" in result:
+                print(f"[{result['id']}] error: {result['error']}\n")
+            else:
+                print(f"[{result['id']}] {render.safe(result['question'])}\n{result['answer']}\n")
+        return 0
+    answer = engine.ask(args.question, args.since, args.until)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(render.render_answer(answer))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from index.evaluate import load_questions, score
+
+    try:
+        questions = load_questions(args.file)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read {args.file}: {exc}") from None
+    engine = _engine(args)
+    answers: dict[str, dict] = {}
+    out = open(args.answers, "w", encoding="utf-8") if args.answers else None
+    elapsed: list[float] = []
+    for q in questions:
+        if q.get("type") == "digest" or "question" not in q:
+            continue
+        result = _answer_item(engine, {"id": q["id"], "question": q["question"],
+                                       "since": q.get("since"), "until": q.get("until")})
+        answers[q["id"]] = result
+        elapsed.append(result.get("elapsed_ms", 0.0))
+        if out:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if out:
+        out.close()
+    metrics, rows = score(questions, answers)
+    if elapsed:
+        ordered = sorted(elapsed)
+        metrics["p50_ms"] = round(ordered[len(ordered) // 2], 1)
+        metrics["p95_ms"] = round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1)
+    if args.rows:
+        for row in rows:
+            print(*row)
+    width = max(len(k) for k in metrics)
+    for key, value in metrics.items():
+        print(f"{key:<{width}}  {value}")
+    print(json.dumps(metrics))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    print(render.render_stats(_engine(args).stats()))
+    return 0
+
+
+def cmd_repl(args: argparse.Namespace) -> int:
+    from .repl import run_repl
+
+    return run_repl(_engine(args))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["telegram"]:
+        from .telegram_app import telegram_main
+
+        return telegram_main(argv[1:])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        _quiet_libraries()
+    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "repl": cmd_repl, "eval": cmd_eval, "stats": cmd_stats}
+    if args.command not in handlers:
+        parser.print_help()
+        return 2
+    try:
+        return handlers[args.command](args)
+    except CliError as exc:
+        print(f"briefbot {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BriefbotError as exc:
+        print(f"briefbot {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"briefbot {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _quiet_libraries() -> None:
+    """Model-loading progress bars and library warnings are noise for a CLI user."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    for name in ("chromadb", "sentence_transformers", "transformers", "httpx", "bm25s"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Telegram front-end settings, read from the environment (and `.env`) when the bot starts.
+
+Each field maps to the variable named in its alias; `docs/telegram-env.txt` lists them with
+defaults. Secrets are `SecretStr` so that printing the settings never shows them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Telegram delivers webhooks only to these ports (behind a reverse proxy any local port works).
+TELEGRAM_WEBHOOK_PORTS = (443, 80, 88, 8443)
+
+
+def _env(name: str) -> AliasChoices:
+    # Accept both the variable name (environment) and the field name (constructing in code).
+    return AliasChoices(name)
+
+
+class TelegramSettings(BaseSettings):
+    """How the Telegram bot connects, who may use it and how hard it may be pushed."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # Connection
+    bot_token: SecretStr = Field(default=SecretStr(""), validation_alias=_env("TELEGRAM_BOT_TOKEN"),
+                                 description="token from @BotFather; required")
+    api_base_url: str = Field(default="https://api.telegram.org", validation_alias=_env("TELEGRAM_API_BASE_URL"),
+                              description="Bot API server; a local telegram-bot-api server or a test stand-in")
+    poll_timeout: float = Field(default=30.0, ge=0, le=50, validation_alias=_env("TELEGRAM_POLL_TIMEOUT"),
+                                description="seconds one getUpdates long poll may wait")
+    read_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("TELEGRAM_READ_TIMEOUT"),
+                                description="seconds to wait for Telegram's reply to a send")
+    drop_pending_updates: bool = Field(default=False, validation_alias=_env("TELEGRAM_DROP_PENDING_UPDATES"),
+                                       description="skip messages that arrived while the bot was down")
+
+    # Access
+    allowed_chats: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias=_env("BRIEFBOT_ALLOWED_CHATS"),
+        description="comma-separated chat ids that may use the bot; empty = nobody")
+
+    # Webhook mode (polling is the default)
+    webhook_url: str = Field(default="", validation_alias=_env("TELEGRAM_WEBHOOK_URL"),
+                             description="public https URL Telegram posts updates to")
+    webhook_secret: SecretStr = Field(default=SecretStr(""), validation_alias=_env("TELEGRAM_WEBHOOK_SECRET"),
+                                      description="secret_token Telegram echoes in X-Telegram-Bot-Api-Secret-Token")
+    webhook_listen: str = Field(default="127.0.0.1", validation_alias=_env("TELEGRAM_WEBHOOK_LISTEN"),
+                                description="local address the webhook receiver binds")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias=_env("TELEGRAM_WEBHOOK_PORT"))
+
+    # Load and limits
+    chat_rate_limit: int = Field(default=6, ge=1, validation_alias=_env("TELEGRAM_CHAT_RATE_LIMIT"),
+                                 description="requests one chat may make per window")
+    chat_rate_window: float = Field(default=60.0, gt=0, validation_alias=_env("TELEGRAM_CHAT_RATE_WINDOW"),
+                                    description="seconds of the per-chat window")
+    workers: int = Field(default=4, ge=1, le=64, validation_alias=_env("TELEGRAM_WORKERS"),
+                         description="threads answering questions (engine work runs off the event loop)")
+    concurrent_updates: int = Field(default=64, ge=1, le=1024, validation_alias=_env("TELEGRAM_CONCURRENT_UPDATES"))
+    send_retries: int = Field(default=3, ge=0, le=10, validation_alias=_env("TELEGRAM_SEND_RETRIES"),
+                              description="times a send is retried after 429 Too Many Requests")
+    global_send_rate: float = Field(default=25.0, gt=0, validation_alias=_env("TELEGRAM_GLOBAL_SEND_RATE"),
+                                    description="messages per second over all chats (Telegram allows ~30)")
+    group_send_rate: float = Field(default=18.0, gt=0, validation_alias=_env("TELEGRAM_GROUP_SEND_RATE"),
+                                   description="messages per minute into one group (Telegram allows 20)")
+    chat_send_rate: float = Field(default=1.0, gt=0, validation_alias=_env("TELEGRAM_CHAT_SEND_RATE"),
+                                  description="messages per second into one private chat (Telegram: ~1)")
+
+    @field_validator("allowed_chats", mode="before")
+    @classmethod
+    def _parse_chat_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            bad = [part for part in ids if not re.fullmatch(r"-?\d+", part)]
+            if bad:
+                raise ValueError(f"not a chat id: {bad[0]!r} (use numbers like 123456789 or -1001234567890)")
+            return frozenset(int(part) for part in ids)
+        return value
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        # Accept the Bot API's own spelling ".../bot" too; the "/bot" is added when connecting.
+        value = value.removesuffix("/bot")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, got {value!r}")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _check_webhook_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and urlsplit(value).scheme != "https":
+            raise ValueError("TELEGRAM_WEBHOOK_URL must start with https:// (Telegram requires TLS)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_secret(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if secret and not _SECRET_TOKEN.fullmatch(secret):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ -")
+        return value
+
+    @model_validator(mode="after")
+    def _token_has_no_separators(self) -> TelegramSettings:
+        token = self.bot_token.get_secret_value()
+        # The token becomes part of every URL path; whitespace or slashes would mis-route calls.
+        if token and not re.fullmatch(r"[A-Za-z0-9:_-]+", token):
+            raise ValueError("TELEGRAM_BOT_TOKEN has unexpected characters (expected digits:letters)")
+        return self
+
+    @property
+    def token(self) -> str:
+        """The bot token in clear, for the HTTP client only."""
+        return self.bot_token.get_secret_value()
+
+    @property
+    def webhook_path(self) -> str:
+        """The URL path the webhook receiver answers on (the path of the public URL)."""
+        return urlsplit(self.webhook_url).path or "/"

@@ -1,0 +1,11 @@
+"""briefbot's engine: documents in, cited answers and digests out. Never imports telegram."""
+
+from .config import Settings
+from .engine import Briefbot, CorpusStats
+from .errors import BriefbotError, QuestionError, StoreLockedError, StoreUnavailableError
+from .types import Answer, Citation, Document, Hit, IngestReport, Problem
+
+__all__ = [
+    "Answer", "Briefbot", "BriefbotError", "Citation", "CorpusStats", "Document", "Hit", "IngestReport",
+    "Problem", "QuestionError", "Settings", "StoreLockedError", "StoreUnavailableError",
+]

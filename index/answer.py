@@ -1,0 +1,238 @@
+"""Answers: extractive by default, with `[n]` citations verified against the sources.
+
+The extractive answerer reads the sentences of the best retrieved documents, picks
+the one or two that best cover the question (weighted by how rare each question term
+is in the corpus, and by what kind of answer the question asks for), quotes them with
+numbered citations, and checks every citation in code. When the evidence does not
+mention what the question is about (a name, a number, a rare term), it abstains.
+
+`Answerer` is the interface: an LLM synthesiser can implement it later and still go
+through the same `verify` step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from .keyword import KeywordIndex
+from .search import query_terms
+from .textutil import normalise, one_line, raw_words, split_sentences, terms
+from .types import Answer, Citation, Hit
+
+NOT_FOUND = "I couldn't find this in the documents."
+
+MONTHS = frozenset("""january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_DATE_WORDS = re.compile(r"\b(\d{1,2}(st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS)) + r")|(" + "|".join(sorted(MONTHS))
+                         + r")\s+\d{1,2}|\d{4}|year'?s? end|end of the year|by the end|deadline|until|by)\b", re.I)
+
+
+class Answerer(Protocol):
+    """Turns a question and retrieved documents into an Answer (or an abstention)."""
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer: ...
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    hit_rank: int
+    hit: Hit
+    sentence: str
+    coverage: float  # idf-weighted share of question terms in the sentence
+    score: float
+
+
+@dataclass(frozen=True)
+class _QuestionProfile:
+    terms: tuple[str, ...]
+    weights: dict[str, float]
+    key_terms: frozenset[str]  # names, numbers and rare terms the evidence must mention
+    wants: str  # "number", "date", "entity" or ""
+
+
+def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
+    """What the question is about (weighted terms, the key ones) and what kind of answer it wants."""
+    qterms = query_terms(question)
+    weights = {t: index.idf(t) for t in qterms}
+    words = raw_words(question)
+    key: set[str] = set()
+    n_chunks = max(index.size, 1)
+    for i, word in enumerate(words):
+        lowered = word.lower()
+        if lowered in MONTHS or (word.isdigit() and _is_date_number(words, i)):
+            continue
+        term = normalise(word)
+        if term not in weights:
+            continue
+        is_name = word[:1].isupper() and i > 0
+        is_number = word[:1].isdigit()
+        rare = index.document_frequency(term) <= max(3, 0.002 * n_chunks)
+        if is_name or is_number or rare:
+            key.add(term)
+    lowered_q = question.lower()
+    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b", lowered_q):
+        wants = "number"
+    elif re.search(r"\b(when|by when|what date|what day|until when)\b", lowered_q):
+        wants = "date"
+    elif re.search(r"\b(who|which|whom|whose|name)\b", lowered_q):
+        wants = "entity"
+    else:
+        wants = ""
+    return _QuestionProfile(tuple(qterms), weights, frozenset(key), wants)
+
+
+def _is_date_number(words: list[str], i: int) -> bool:
+    """A bare number next to a month name ("7-8 September", "July 26", "2023") is a date, not a key term."""
+    word = words[i]
+    if len(word) == 4 and word.startswith(("19", "20")):
+        return True
+    near = [w.lower() for w in words[max(0, i - 2):i + 3]]
+    return any(w in MONTHS for w in near)
+
+
+def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
+    if wants == "number":
+        numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - \
+                  {n.replace(",", "") for n in _NUMBER.findall(question)}
+        return 0.25 if numbers else -0.1
+    if wants == "date":
+        return 0.2 if _DATE_WORDS.search(sentence) else 0.0
+    if wants == "entity":
+        q_words = {w.lower() for w in raw_words(question)}
+        names = [w for w in raw_words(sentence)[1:] if w[:1].isupper() and w.lower() not in q_words]
+        return 0.1 if names else 0.0
+    return 0.0
+
+
+class ExtractiveAnswerer:
+    """Quotes the best sentences of the retrieved documents, or abstains.
+
+    Args:
+        index_provider: returns the current keyword index (for term rarity).
+        read_docs: how many of the top documents to read sentences from.
+        min_coverage: least idf-weighted share of question terms the evidence must contain.
+    """
+
+    def __init__(self, index_provider, read_docs: int = 6, min_coverage: float = 0.45) -> None:
+        self.index_provider = index_provider
+        self.read_docs = read_docs
+        self.min_coverage = min_coverage
+
+    def answer(self, question: str, hits: list[Hit]) -> Answer:
+        profile = profile_question(question, self.index_provider())
+        total_weight = sum(profile.weights.values()) or 1.0
+        candidates: list[_Candidate] = []
+        for rank, hit in enumerate(hits[: self.read_docs]):
+            doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
+            # A document that misses a key term of the question cannot support the answer.
+            if profile.key_terms - doc_terms:
+                continue
+            doc_cover = sum(w for t, w in profile.weights.items() if t in doc_terms) / total_weight
+            if doc_cover < self.min_coverage:
+                continue
+            prior = 1.0 / (1 + 0.35 * rank)
+            for sentence in _sentences(hit):
+                s_terms = set(terms(sentence))
+                cover = sum(w for t, w in profile.weights.items() if t in s_terms) / total_weight
+                if cover <= 0:
+                    continue
+                score = cover + 0.35 * doc_cover + 0.3 * prior \
+                    + _answer_type_bonus(sentence, profile.wants, question) - 0.002 * max(0, len(sentence) - 300)
+                candidates.append(_Candidate(rank, hit, sentence, cover, score))
+        if not candidates:
+            return abstain(question, hits)
+        candidates.sort(key=lambda c: -c.score)
+        chosen = [candidates[0]]
+        for cand in candidates[1:]:
+            if len(chosen) == 2:
+                break
+            if cand.hit.doc_id == chosen[0].hit.doc_id and cand.sentence != chosen[0].sentence:
+                # A second sentence of the same source is worth it only if it clearly adds.
+                if cand.score >= 0.85 * chosen[0].score and _adds_terms(cand, chosen, profile):
+                    chosen.append(cand)
+            elif cand.hit.doc_id != chosen[0].hit.doc_id and cand.score >= 0.9 * chosen[0].score \
+                    and not _same_content(cand.sentence, chosen[0].sentence):
+                chosen.append(cand)
+        return compose(question, chosen, hits)
+
+
+def _adds_terms(cand: _Candidate, chosen: list[_Candidate], profile: _QuestionProfile) -> bool:
+    have = set().union(*(set(terms(c.sentence)) for c in chosen))
+    return bool((set(terms(cand.sentence)) - have) & set(profile.terms))
+
+
+def _same_content(a: str, b: str) -> bool:
+    ta, tb = set(terms(a)), set(terms(b))
+    return len(ta & tb) >= 0.6 * max(1, min(len(ta), len(tb)))
+
+
+def _sentences(hit: Hit) -> list[str]:
+    out = [one_line(hit.title)] if hit.title and not hit.title.endswith("…") else []
+    for passage in hit.passages:
+        out.extend(one_line(s) for s in split_sentences(passage) if len(s) >= 20)
+    seen: set[str] = set()
+    return [s for s in out if not (s in seen or seen.add(s))]
+
+
+def compose(question: str, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
+    """Write the chosen sentences as an answer with [n] markers, then verify it."""
+    numbers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for cand in chosen:
+        if cand.hit.doc_id not in numbers:
+            numbers[cand.hit.doc_id] = len(numbers) + 1
+            citations.append(Citation(n=numbers[cand.hit.doc_id], title=cand.hit.title, url=cand.hit.url,
+                                      date=cand.hit.date, source=cand.hit.source, quote=cand.sentence))
+        else:  # a second quote from the same source: keep both in the one citation
+            n = numbers[cand.hit.doc_id]
+            old = citations[n - 1]
+            citations[n - 1] = Citation(n, old.title, old.url, old.date, old.source, f"{old.quote} … {cand.sentence}")
+        parts.append(f"{_as_answer_sentence(cand.sentence)} [{numbers[cand.hit.doc_id]}]")
+    answer = Answer(question=question, answer=" ".join(parts), abstained=False, citations=tuple(citations),
+                    retrieved=tuple(hits))
+    problems = verify(answer, {h.doc_id: h for h in hits})
+    return abstain(question, hits) if problems else answer
+
+
+def _as_answer_sentence(sentence: str) -> str:
+    return sentence if sentence[-1:] in ".!?\"'”’…" else sentence + "."
+
+
+def abstain(question: str, hits: list[Hit]) -> Answer:
+    return Answer(question=question, answer=NOT_FOUND, abstained=True, citations=(), retrieved=tuple(hits))
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def verify(answer: Answer, sources: dict[str, Hit]) -> list[str]:
+    """Problems with an answer's citations (empty list = verified).
+
+    Every `[n]` must resolve to a citation, every citation must be used, and every
+    quote (each part, when joined with " … ") must occur verbatim, whitespace aside,
+    in the title or text of the document it cites.
+    """
+    if answer.abstained:
+        return []
+    problems: list[str] = []
+    numbers = {c.n for c in answer.citations}
+    used = {int(n) for n in _MARKER.findall(answer.answer)}
+    problems += [f"[{n}] has no citation" for n in sorted(used - numbers)]
+    problems += [f"citation {n} is never used" for n in sorted(numbers - used)]
+    by_url = {h.url: h for h in sources.values() if h.url}
+    by_title = {h.title: h for h in sources.values()}
+    for citation in answer.citations:
+        source = by_url.get(citation.url) if citation.url else None
+        source = source or by_title.get(citation.title)
+        if source is None:
+            problems.append(f"citation {citation.n} cites a document that was not retrieved")
+            continue
+        haystack = one_line(source.title + "\n" + "\n".join(source.passages))
+        for part in citation.quote.split(" … "):
+            if one_line(part) not in haystack:
+                problems.append(f"citation {citation.n}: quote not found in its source")
+    return problems

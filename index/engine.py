@@ -1,0 +1,231 @@
+"""`Briefbot`: the engine behind every surface, usable from a notebook.
+
+    from index import Briefbot
+    bb = Briefbot()                       # settings from env / .env
+    bb.ingest([Path("seeds")])
+    print(bb.ask("What did the EU suspend?").answer)
+
+It wires settings, embedder, Chroma store, keyword index, hybrid search and the
+extractive answerer together. Reads are thread-safe (the Telegram bot calls `ask`
+from worker threads); writes take the data dir's writer lock in embedded mode.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .answer import Answerer, ExtractiveAnswerer, abstain
+from .chunking import Chunker, content_hash
+from .config import Settings
+from .embedder import Embedder
+from .errors import QuestionError
+from .keyword import KeywordIndexCache
+from .search import HybridSearcher, Window
+from .sources import load_paths
+from .store import ChunkStore, WriterLock
+from .types import Answer, Document, Hit, IngestReport, Problem
+
+INGEST_BATCH = 512  # documents per embed + write round: big enough for the model, small enough to resume
+
+
+@dataclass
+class CorpusStats:
+    """What the store holds."""
+
+    documents: int = 0
+    chunks: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    date_from: str = ""
+    date_to: str = ""
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    location: str = ""
+
+
+class Briefbot:
+    """The briefing engine.
+
+    Args:
+        settings: configuration; default reads the environment and `.env`.
+        answerer: how answers are written; default extractive (no LLM).
+    """
+
+    def __init__(self, settings: Settings | None = None, answerer: Answerer | None = None) -> None:
+        self.settings = settings or Settings()
+        self.embedder = Embedder(self.settings.embed_model, self.settings.device, self.settings.batch_size)
+        self.store = ChunkStore(self.settings, self.embedder.name)
+        cache_dir = None if self.settings.chroma_url else self.settings.data_dir
+        self.keywords = KeywordIndexCache(self.store, cache_dir)
+        self.searcher = HybridSearcher(self.store, self.keywords, self.embedder)
+        self.answerer = answerer or ExtractiveAnswerer(self.keywords.get)
+        self._write_lock = threading.Lock()
+
+    @property
+    def window_languages(self) -> tuple[str, ...]:
+        return tuple(self.settings.language_list)
+
+    # --- ingest -------------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], on_progress: Callable[[IngestReport], None] | None = None,
+               on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+        """Load, chunk, embed and store documents; unchanged ones cost no embedding.
+
+        Args:
+            paths: files and folders.
+            on_progress: called after each batch with the running report.
+            on_problem: called for each skipped input as it is found.
+        """
+        report = IngestReport()
+        lock = None if self.settings.chroma_url else WriterLock(self.settings.data_dir)
+        with self._write_lock:
+            if lock:
+                lock.acquire()
+            try:
+                seen: set[str] = set()
+                batch: list[Document] = []
+                max_bytes = int(self.settings.max_file_mb * 1_000_000)
+                for item in load_paths(paths, max_bytes):
+                    if isinstance(item, Problem):
+                        report.problems.append(item)
+                        if on_problem:
+                            on_problem(item)
+                        continue
+                    report.seen += 1
+                    if item.id in seen:
+                        report.duplicates += 1
+                        continue
+                    seen.add(item.id)
+                    batch.append(item)
+                    if len(batch) >= INGEST_BATCH:
+                        self._ingest_batch(batch, report)
+                        batch = []
+                        if on_progress:
+                            on_progress(report)
+                if batch:
+                    self._ingest_batch(batch, report)
+                if report.changed:
+                    self.store.bump_generation()
+                    self.keywords.invalidate()
+                if on_progress:
+                    on_progress(report)
+            finally:
+                if lock:
+                    lock.release()
+        return report
+
+    def _ingest_batch(self, docs: list[Document], report: IngestReport) -> None:
+        stored = self.store.stored_hashes([d.id for d in docs])
+        changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)]
+        report.unchanged += len(docs) - len(changed)
+        if not changed:
+            return
+        chunks = Chunker(self.embedder).chunk(changed)
+        vectors = self.embedder.encode([c.embed_text for c in chunks])
+        self.store.write(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
+        # Bump per batch as well: a reader elsewhere sees progress, and an interrupted
+        # ingest still leaves a generation that differs from any cached keyword index.
+        self.store.bump_generation()
+        report.updated += sum(1 for d in changed if d.id in stored)
+        report.added += sum(1 for d in changed if d.id not in stored)
+        report.chunks_embedded += len(chunks)
+
+    # --- questions ----------------------------------------------------------
+
+    def check_question(self, question: str) -> str:
+        """The question tidied, or QuestionError with a reason a user understands."""
+        text = " ".join((question or "").split())
+        if not text:
+            raise QuestionError("the question is empty")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(f"the question is too long ({len(text)} characters; the limit is {limit})")
+        if not any(ch.isalpha() for ch in text):
+            raise QuestionError("the question has no words to search for")
+        return text
+
+    def search(self, question: str, since: date | None = None, until: date | None = None, k: int = 10) -> list[Hit]:
+        """Ranked documents for a question (no answer)."""
+        _check_window(since, until)
+        text = self.check_question(question)
+        return self.searcher.search(text, Window(since, until, self.window_languages), k)
+
+    def ask(self, question: str, since: date | None = None, until: date | None = None) -> Answer:
+        """Answer a question from the documents, with verified citations, or abstain."""
+        started = time.perf_counter()
+        text = self.check_question(question)
+        _check_window(since, until)
+        hits = self.searcher.search(text, Window(since, until, self.window_languages), 10)
+        answer = self.answerer.answer(text, hits) if hits else abstain(text, hits)
+        return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
+                      citations=answer.citations, retrieved=answer.retrieved,
+                      elapsed_ms=(time.perf_counter() - started) * 1000,
+                      since=since.isoformat() if since else "", until=until.isoformat() if until else "")
+
+    # --- browsing -----------------------------------------------------------
+
+    def latest(self, limit: int = 10, since: date | None = None, until: date | None = None) -> list[Hit]:
+        """The newest documents (in the answer languages), newest first."""
+        index = self.keywords.get()
+        window = Window(since, until, self.window_languages)
+        mask = window.mask(index.days, index.langs)
+        order = index.days.argsort(kind="stable")[::-1]
+        picked: list[str] = []
+        doc_seen: set[str] = set()
+        for row in order:
+            if mask is not None and not mask[row]:
+                continue
+            doc_id = index.doc_ids[row]
+            if doc_id in doc_seen:
+                continue
+            doc_seen.add(doc_id)
+            picked.append(f"{doc_id}-0")
+            if len(picked) >= limit:
+                break
+        chunks = {c.id: c for c in self.store.get_chunks(picked)}
+        hits = []
+        for cid in picked:
+            chunk = chunks.get(cid)
+            if chunk is None:
+                continue
+            m = chunk.meta
+            hits.append(Hit(doc_id=str(m.get("doc_id")), title=str(m.get("title", "")), url=str(m.get("url", "")),
+                            date=str(m.get("date", "")), source=str(m.get("source", "")),
+                            language=str(m.get("lang", "")), score=0.0, passages=(chunk.text,)))
+        return hits
+
+    def document_text(self, hit_or_id: Hit | str) -> str:
+        """Full stored text of one document (its chunks joined), title first."""
+        doc_id = hit_or_id.doc_id if isinstance(hit_or_id, Hit) else hit_or_id
+        chunks = self.store.document_chunks(doc_id)
+        if not chunks:
+            return ""
+        return str(chunks[0].meta.get("title", "")) + "\n\n" + "\n\n".join(c.text for c in chunks if c.text)
+
+    def stats(self) -> CorpusStats:
+        """Document and chunk counts, languages, date range and outlets."""
+        stats = CorpusStats(location=self.store.location)
+        languages: Counter[str] = Counter()
+        sources: Counter[str] = Counter()
+        dates: list[str] = []
+        for chunk in self.store.iter_chunks(where={"chunk": 0}):
+            stats.documents += 1
+            stats.chunks += int(chunk.meta.get("chunks", 1))
+            languages[str(chunk.meta.get("lang", ""))] += 1
+            sources[str(chunk.meta.get("source", ""))] += 1
+            if chunk.meta.get("date"):
+                dates.append(str(chunk.meta["date"]))
+        stats.languages = dict(languages.most_common())
+        stats.sources = sources.most_common()
+        if dates:
+            stats.date_from, stats.date_to = min(dates), max(dates)
+        return stats
+
+
+def _check_window(since: date | None, until: date | None) -> None:
+    if since and until and since > until:
+        raise QuestionError(f"--since {since} is after --until {until}")

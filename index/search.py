@@ -1,0 +1,157 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (keyword index), fused by reciprocal rank.
+
+Ranks are taken per document (a document's best chunk stands for it), so the fused
+list holds each document once; reports of one story syndicated under the same title
+are folded into the first of them. Date windows and languages filter both retrievers;
+questions asking for "the latest" get a recency-aware order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from .embedder import Embedder
+from .keyword import KeywordIndexCache
+from .store import ChunkStore, StoredChunk
+from .textutil import QUESTION_WORDS, normalise, one_line, terms
+from .types import Hit
+
+RRF_K = 60  # the usual constant: ranks past ~60 add little either way
+CANDIDATES = 50  # chunks fetched from each retriever before fusion
+
+_RECENCY = re.compile(r"\b(latest|newest|most recent|recent(ly)?|last|current(ly)?|now|today|this week|update)\b", re.I)
+_QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Inclusive date window (either end open) and the languages to draw on (empty = all)."""
+
+    since: date | None = None
+    until: date | None = None
+    languages: tuple[str, ...] = ()
+
+    def where(self) -> dict | None:
+        """The same window as a Chroma metadata filter."""
+        clauses: list[dict] = []
+        if self.since:
+            clauses.append({"day": {"$gte": _day(self.since)}})
+        if self.until:
+            clauses.append({"day": {"$lte": _day(self.until)}})
+        if self.languages:
+            clauses.append({"lang": {"$in": list(self.languages)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def mask(self, days: np.ndarray, langs: np.ndarray) -> np.ndarray | None:
+        """The same window as a boolean row mask over the keyword index."""
+        mask = None
+        if self.since:
+            mask = days >= _day(self.since)
+        if self.until:
+            upper = days <= _day(self.until)
+            mask = upper if mask is None else mask & upper
+        if self.languages:
+            allowed = np.isin(langs, list(self.languages))
+            mask = allowed if mask is None else mask & allowed
+        return mask
+
+
+def _day(d: date) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+def wants_recent(question: str) -> bool:
+    return bool(_RECENCY.search(question))
+
+
+def query_terms(question: str) -> list[str]:
+    """Topic terms of a question: content terms minus the words that only shape a question."""
+    return [t for t in terms(question) if t not in _QUESTION_TERMS]
+
+
+def title_key(title: str) -> str:
+    return re.sub(r"\W+", " ", one_line(title).lower()).strip()
+
+
+class HybridSearcher:
+    """Finds the documents most likely to answer a question.
+
+    Args:
+        store: chunks and vectors.
+        keywords: keyword index kept in step with the store.
+        embedder: encodes the question.
+    """
+
+    def __init__(self, store: ChunkStore, keywords: KeywordIndexCache, embedder: Embedder,
+                 dense_weight: float = 1.0, keyword_weight: float = 1.0) -> None:
+        self.store = store
+        self.keywords = keywords
+        self.embedder = embedder
+        self.dense_weight = dense_weight
+        self.keyword_weight = keyword_weight
+
+    def search(self, question: str, window: Window = Window(), k: int = 10) -> list[Hit]:
+        """Up to k documents, best first, each once."""
+        qterms = query_terms(question)
+        dense = self.store.query(self.embedder.encode_query(question), CANDIDATES, window.where())
+        index = self.keywords.get()
+        keyword_rows = index.search(qterms, CANDIDATES, window.mask(index.days, index.langs))
+        keyword_ids = [index.chunk_ids[row] for row, _ in keyword_rows]
+        known = {c.id: c for c, _ in dense}
+        fetched = {c.id: c for c in self.store.get_chunks([i for i in keyword_ids if i not in known])}
+        keyword_chunks = [known.get(i) or fetched.get(i) for i in keyword_ids]
+
+        scores: dict[str, float] = {}
+        passages: dict[str, list[StoredChunk]] = {}
+        for weight, ranked in ((self.dense_weight, [c for c, _ in dense]),
+                               (self.keyword_weight, [c for c in keyword_chunks if c is not None])):
+            rank = 0
+            seen: set[str] = set()
+            for chunk in ranked:
+                doc_id = str(chunk.meta.get("doc_id"))
+                bucket = passages.setdefault(doc_id, [])
+                if all(c.id != chunk.id for c in bucket):
+                    bucket.append(chunk)
+                if doc_id in seen:
+                    continue
+                seen.add(doc_id)
+                rank += 1
+                scores[doc_id] = scores.get(doc_id, 0.0) + weight / (RRF_K + rank)
+
+        ordered = sorted(scores, key=lambda d: -scores[d])
+        if wants_recent(question):
+            ordered = _recency_order(ordered, scores, passages)
+        hits: list[Hit] = []
+        titles: set[str] = set()
+        for doc_id in ordered:
+            chunks = passages[doc_id]
+            meta = chunks[0].meta
+            key = title_key(str(meta.get("title", "")))
+            if key and key in titles:
+                continue
+            titles.add(key)
+            hits.append(Hit(doc_id=doc_id, title=str(meta.get("title", "")), url=str(meta.get("url", "")),
+                            date=str(meta.get("date", "")), source=str(meta.get("source", "")),
+                            language=str(meta.get("lang", "")), score=scores[doc_id],
+                            passages=tuple(c.text for c in chunks)))
+            if len(hits) >= k:
+                break
+        return hits
+
+
+def _recency_order(ordered: list[str], scores: dict[str, float], passages: dict[str, list[StoredChunk]]) -> list[str]:
+    """Among the clearly relevant documents (top 20 by fused score), newest first."""
+    head, tail = ordered[:20], ordered[20:]
+    if not head:
+        return ordered
+    best = scores[head[0]]
+    relevant = [d for d in head if scores[d] >= 0.6 * best]
+    rest = [d for d in head if d not in relevant]
+    relevant.sort(key=lambda d: str(passages[d][0].meta.get("date", "")), reverse=True)
+    return relevant + rest + tail

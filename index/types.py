@@ -1,0 +1,125 @@
+"""The engine's value types: documents in, hits and answers out.
+
+Plain frozen dataclasses so they print, compare and serialise without ceremony;
+`to_json()` gives exactly the fields of the CLI's JSON contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source document (a file, or one item of a feed) before chunking.
+
+    `id` is stable for the same input: derived from the item's link, or from the
+    file's path when it has none, so re-ingesting replaces instead of duplicating.
+    """
+
+    id: str
+    title: str
+    text: str
+    url: str
+    date: date | None
+    source: str  # outlet or file name, for display
+    language: str  # ISO 639-1 code, lower case ("en", "pl")
+    feed: str = ""  # where it came from: feed URL or file path
+
+    @property
+    def date_str(self) -> str:
+        return self.date.isoformat() if self.date else ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that was skipped, and why (reported, never raised)."""
+
+    where: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did: counts for the progress line, problems by name."""
+
+    seen: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    chunks_embedded: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved document with the chunk texts that matched and its fused score."""
+
+    doc_id: str
+    title: str
+    url: str
+    date: str  # YYYY-MM-DD or ""
+    source: str
+    language: str
+    score: float
+    passages: tuple[str, ...]  # matched chunk texts, best first
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "url": self.url, "date": self.date, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source behind an answer, with the exact quote it rests on."""
+
+    n: int
+    title: str
+    url: str
+    date: str
+    source: str
+    quote: str
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "title": self.title, "url": self.url, "date": self.date,
+                "source": self.source, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with `[n]` markers resolving to `citations`, or an abstention."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: tuple[Citation, ...]
+    retrieved: tuple[Hit, ...]
+    elapsed_ms: float = 0.0
+    since: str = ""
+    until: str = ""
+
+    def to_json(self, id: str | None = None) -> dict:
+        out: dict = {}
+        if id is not None:
+            out["id"] = id
+        out.update({
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "retrieved": [h.to_json() for h in self.retrieved[:10]],
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        })
+        if self.since:
+            out["since"] = self.since
+        if self.until:
+            out["until"] = self.until
+        return out
