@@ -59,7 +59,6 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
     weights = {t: index.idf(t) for t in qterms}
     words = raw_words(question)
     key: set[str] = set()
-    n_chunks = max(index.size, 1)
     for i, word in enumerate(words):
         lowered = word.lower()
         if lowered in MONTHS or (word.isdigit() and _is_date_number(words, i)):
@@ -67,10 +66,11 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
         term = normalise(word)
         if term not in weights:
             continue
+        # Names and numbers are what a question is about: evidence that never mentions
+        # them cannot answer it. Rare common words only weigh more (a paraphrase may avoid them).
         is_name = word[:1].isupper() and i > 0
         is_number = word[:1].isdigit()
-        rare = index.document_frequency(term) <= max(3, 0.002 * n_chunks)
-        if is_name or is_number or rare:
+        if is_name or is_number:
             key.add(term)
     lowered_q = question.lower()
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b", lowered_q):
@@ -82,6 +82,22 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
     else:
         wants = ""
     return _QuestionProfile(tuple(qterms), weights, frozenset(key), wants)
+
+
+def matched(term: str, present: set[str]) -> bool:
+    """A question term is in a text if its stem is, or a stem sharing its first 5+ letters
+    extends it ("advis" ~ "advisor"): the stemmer leaves such pairs apart."""
+    if term in present:
+        return True
+    if len(term) < 5 or term[:1].isdigit():
+        return False
+    return any(len(p) >= 5 and (p.startswith(term) or term.startswith(p)) for p in present)
+
+
+def coverage(profile: _QuestionProfile, present: set[str]) -> float:
+    """Share of the question's (idf-weighted) terms found among `present` terms."""
+    total = sum(profile.weights.values()) or 1.0
+    return sum(w for t, w in profile.weights.items() if matched(t, present)) / total
 
 
 def _is_date_number(words: list[str], i: int) -> bool:
@@ -123,20 +139,19 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         profile = profile_question(question, self.index_provider())
-        total_weight = sum(profile.weights.values()) or 1.0
         candidates: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self.read_docs]):
             doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
             # A document that misses a key term of the question cannot support the answer.
-            if profile.key_terms - doc_terms:
+            if any(not matched(t, doc_terms) for t in profile.key_terms):
                 continue
-            doc_cover = sum(w for t, w in profile.weights.items() if t in doc_terms) / total_weight
+            doc_cover = coverage(profile, doc_terms)
             if doc_cover < self.min_coverage:
                 continue
             prior = 1.0 / (1 + 0.35 * rank)
             for sentence in _sentences(hit):
                 s_terms = set(terms(sentence))
-                cover = sum(w for t, w in profile.weights.items() if t in s_terms) / total_weight
+                cover = coverage(profile, s_terms)
                 if cover <= 0:
                     continue
                 score = cover + 0.35 * doc_cover + 0.3 * prior \

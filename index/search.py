@@ -20,7 +20,7 @@ from .store import ChunkStore, StoredChunk
 from .textutil import QUESTION_WORDS, normalise, one_line, terms
 from .types import Hit
 
-RRF_K = 60  # the usual constant: ranks past ~60 add little either way
+RRF_K = 10  # smaller than the usual 60: a first place in one retriever must count (short news items)
 CANDIDATES = 50  # chunks fetched from each retriever before fusion
 
 _RECENCY = re.compile(r"\b(latest|newest|most recent|recent(ly)?|last|current(ly)?|now|today|this week|update)\b", re.I)
@@ -89,12 +89,13 @@ class HybridSearcher:
     """
 
     def __init__(self, store: ChunkStore, keywords: KeywordIndexCache, embedder: Embedder,
-                 dense_weight: float = 1.0, keyword_weight: float = 1.0) -> None:
+                 dense_weight: float = 1.0, keyword_weight: float = 1.5, rrf_k: int = RRF_K) -> None:
         self.store = store
         self.keywords = keywords
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.keyword_weight = keyword_weight
+        self.rrf_k = rrf_k
 
     def search(self, question: str, window: Window = Window(), k: int = 10) -> list[Hit]:
         """Up to k documents, best first, each once."""
@@ -122,7 +123,7 @@ class HybridSearcher:
                     continue
                 seen.add(doc_id)
                 rank += 1
-                scores[doc_id] = scores.get(doc_id, 0.0) + weight / (RRF_K + rank)
+                scores[doc_id] = scores.get(doc_id, 0.0) + weight / (self.rrf_k + rank)
 
         ordered = sorted(scores, key=lambda d: -scores[d])
         if wants_recent(question):

@@ -127,7 +127,7 @@ PHRASES = (
     (re.compile(r"\beconomic community of west african states\b", re.I), " ecowas "),
 )
 
-_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’-]*|\d[\d,.]*\d|\d")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’]*|\d[\d,.]*\d|\d")
 
 
 @lru_cache(maxsize=1)
