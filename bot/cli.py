@@ -180,6 +180,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise CliError('what is the question? briefbot ask "..." (or --batch FILE)')
     engine = _engine(args)
     if args.batch:
+        engine.warm_up()  # elapsed_ms then measures each question, not the one-time model load
         failures = 0
         for item in _batch_lines(args.batch):
             if args.since and not item.get("since"):
@@ -211,6 +212,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         raise CliError(f"cannot read {args.file}: {exc}") from None
     engine = _engine(args)
+    engine.warm_up()
     answers: dict[str, dict] = {}
     out = open(args.answers, "w", encoding="utf-8") if args.answers else None
     elapsed: list[float] = []

@@ -43,6 +43,7 @@ class _Candidate:
     sentence: str
     coverage: float  # idf-weighted share of question terms in the sentence
     score: float
+    is_title: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,20 +150,26 @@ class ExtractiveAnswerer:
             if doc_cover < self.min_coverage:
                 continue
             prior = 1.0 / (1 + 0.35 * rank)
-            for sentence in _sentences(hit):
+            for position, sentence in enumerate(_sentences(hit)):
                 s_terms = set(terms(sentence))
                 cover = coverage(profile, s_terms)
                 if cover <= 0:
                     continue
                 score = cover + 0.35 * doc_cover + 0.3 * prior \
                     + _answer_type_bonus(sentence, profile.wants, question) - 0.002 * max(0, len(sentence) - 300)
-                candidates.append(_Candidate(rank, hit, sentence, cover, score))
+                is_title = position == 0 and sentence == one_line(hit.title)
+                candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)
         chosen = [candidates[0]]
+        if chosen[0].is_title:
+            # A headline is terse: follow it with the best sentence of the same report.
+            body = [c for c in candidates if c.hit.doc_id == chosen[0].hit.doc_id and not c.is_title]
+            if body:
+                chosen.append(body[0])
         for cand in candidates[1:]:
-            if len(chosen) == 2:
+            if len(chosen) >= 2:
                 break
             if cand.hit.doc_id == chosen[0].hit.doc_id and cand.sentence != chosen[0].sentence:
                 # A second sentence of the same source is worth it only if it clearly adds.

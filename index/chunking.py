@@ -40,7 +40,9 @@ class Chunk:
 def content_hash(doc: Document) -> str:
     """Hash of everything that ends up in the store for this document."""
     h = hashlib.sha1()
-    for part in (CHUNKER_VERSION, doc.title, doc.text, doc.url, doc.date_str, doc.source, doc.language, doc.feed):
+    # The feed or file it came through is provenance, not content: the same item from
+    # another feed is the same document.
+    for part in (CHUNKER_VERSION, doc.title, doc.text, doc.url, doc.date_str, doc.source, doc.language):
         h.update(part.encode("utf-8", "replace"))
         h.update(b"\x1f")
     return h.hexdigest()[:20]

@@ -134,6 +134,11 @@ class Briefbot:
         report.added += sum(1 for d in changed if d.id not in stored)
         report.chunks_embedded += len(chunks)
 
+    def warm_up(self) -> None:
+        """Load the model and the keyword index now, so the first question is not slow."""
+        self.embedder.encode_query("warm up")
+        self.keywords.get()
+
     # --- questions ----------------------------------------------------------
 
     def check_question(self, question: str) -> str:

@@ -296,9 +296,14 @@ def parse_feed_text(text: str, *, where: str, feed: str) -> Iterator[LoadResult]
     import feedparser
 
     parsed = feedparser.parse(text)
+    error = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if error is not None and not isinstance(error, feedparser.CharacterEncodingOverride):
+        # Broken XML: say so once, then keep whatever complete items feedparser recovered.
+        yield Problem(where, f"malformed feed XML ({str(error)[:120]})")
+        if not parsed.entries:
+            return
     if not parsed.entries:
-        reason = f"not a readable feed ({parsed.get('bozo_exception')})" if parsed.get("bozo") else "feed has no items"
-        yield Problem(where, reason)
+        yield Problem(where, "feed has no items")
         return
     feed_language = language_code(parsed.feed.get("language"))
     for number, entry in enumerate(parsed.entries, start=1):

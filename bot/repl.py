@@ -1,0 +1,144 @@
+"""`briefbot repl`: ask questions in a loop, with date windows and source viewing.
+
+History persists across sessions in the data dir (readline). Commands start with
+a colon so that any other line is a question.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from index.engine import Briefbot
+from index.errors import BriefbotError
+from index.types import Answer
+
+from . import render
+
+HELP = """Type a question and press Enter. Commands:
+  :since YYYY-MM-DD   only documents from this day on      (:since   alone clears it)
+  :until YYYY-MM-DD   only documents up to this day        (:until   alone clears it)
+  :window             show the current date window
+  :show N             full text of source N of the last answer
+  :latest [N]         the N newest documents (default 10)
+  :stats              what the store holds
+  :help               this text
+  :quit               leave (or Ctrl-D)"""
+
+
+class Session:
+    """REPL state: the date window and the last answer (for :show). Returns text to print."""
+
+    def __init__(self, engine: Briefbot) -> None:
+        self.engine = engine
+        self.since: date | None = None
+        self.until: date | None = None
+        self.last: Answer | None = None
+
+    def handle(self, line: str) -> str | None:
+        """Output for one input line; None means quit."""
+        line = line.strip()
+        if not line:
+            return ""
+        if not line.startswith(":"):
+            try:
+                self.last = self.engine.ask(line, self.since, self.until)
+            except BriefbotError as exc:
+                return f"! {exc}"
+            return render.render_answer(self.last)
+        command, _, arg = line[1:].partition(" ")
+        arg = arg.strip()
+        command = command.lower()
+        if command in ("q", "quit", "exit"):
+            return None
+        if command in ("h", "help", "?"):
+            return HELP
+        if command in ("since", "until"):
+            try:
+                value = date.fromisoformat(arg) if arg else None
+            except ValueError:
+                return f"! not a date: {arg!r} (use YYYY-MM-DD)"
+            setattr(self, command, value)
+            return self.window()
+        if command == "window":
+            return self.window()
+        if command == "show":
+            return self.show(arg)
+        if command == "latest":
+            limit = int(arg) if arg.isdigit() else 10
+            return render.render_hits(self.engine.latest(max(1, min(limit, 100)), self.since, self.until))
+        if command == "stats":
+            return render.render_stats(self.engine.stats())
+        return f"! unknown command :{command} (try :help)"
+
+    def window(self) -> str:
+        if not self.since and not self.until:
+            return "window: all dates"
+        return f"window: {self.since or '…'} to {self.until or '…'}"
+
+    def show(self, arg: str) -> str:
+        if self.last is None or not self.last.citations and not self.last.retrieved:
+            return "! ask a question first"
+        if not arg.isdigit():
+            return "! usage: :show N (a source number from the last answer)"
+        n = int(arg)
+        sources = {c.n: c.url or c.title for c in self.last.citations} if self.last.citations else \
+            {i: h.url or h.title for i, h in enumerate(self.last.retrieved, start=1)}
+        ref = sources.get(n)
+        if ref is None:
+            return f"! no source [{n}] in the last answer"
+        hit = next((h for h in self.last.retrieved if (h.url or h.title) == ref), None)
+        if hit is None:
+            return f"! source [{n}] is no longer in the store"
+        text = self.engine.document_text(hit)
+        header = render.source_line(n, hit.title, hit.source, hit.date)
+        return f"{header}\n{render.safe(hit.url)}\n\n{render.safe(text)}"
+
+
+def _history_file(engine: Briefbot) -> Path:
+    return engine.settings.data_dir / "repl_history"
+
+
+def run_repl(engine: Briefbot, stdin=None, stdout=None) -> int:
+    """Read questions until :quit or end of input."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    interactive = stdin.isatty()
+    history = _history_file(engine)
+    readline = None
+    if interactive:
+        try:
+            import readline as _readline
+
+            readline = _readline
+            history.parent.mkdir(parents=True, exist_ok=True)
+            if history.exists():
+                readline.read_history_file(str(history))
+            readline.set_history_length(1000)
+        except (ImportError, OSError):
+            readline = None
+    session = Session(engine)
+    print("briefbot: ask about the documents (:help for commands, :quit to leave)", file=stdout)
+    try:
+        while True:
+            try:
+                line = input("? ") if interactive else stdin.readline()
+            except EOFError:
+                break
+            if not interactive and line == "":
+                break
+            out = session.handle(line)
+            if out is None:
+                break
+            if out:
+                print(out + "\n", file=stdout, flush=True)
+    except KeyboardInterrupt:
+        print(file=stdout)
+    finally:
+        if readline is not None:
+            try:
+                readline.write_history_file(str(history))
+            except OSError:
+                pass
+    return 0

@@ -1,0 +1,99 @@
+"""Questions end to end on the real engine: citations verified, abstention, date windows, languages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from index import Briefbot, QuestionError
+from index.answer import NOT_FOUND, verify
+from index.types import Citation
+
+
+def test_answer_quotes_its_source_with_a_resolving_marker(engine: Briefbot) -> None:
+    answer = engine.ask("How many people face acute food insecurity in Niger?")
+    assert not answer.abstained
+    assert "3.3 million" in answer.answer
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}
+    cited = answer.citations[0]
+    assert cited.url == "https://example.org/aid-food-niamey" and cited.date == "2023-08-20"
+    assert cited.quote in engine.document_text(answer.retrieved[0]).replace("\n", " ")
+    assert verify(answer, {h.doc_id: h for h in answer.retrieved}) == []
+
+
+def test_answer_from_the_seed_article(engine: Briefbot) -> None:
+    answer = engine.ask("Which newspaper published Bazoum's opinion piece?")
+    assert not answer.abstained and "Washington Post" in answer.answer
+    assert answer.citations[0].title.startswith("Niger’s Coup Leader Seeks Russian Support")
+    assert answer.citations[0].date == "2023-08-06"
+
+
+def test_verify_rejects_a_tampered_quote_and_a_dangling_marker(engine: Briefbot) -> None:
+    answer = engine.ask("What did Algeria propose for Niger?")
+    assert not answer.abstained
+    sources = {h.doc_id: h for h in answer.retrieved}
+    forged = replace(answer, citations=(replace(answer.citations[0], quote="Algeria declared war on Niger."),))
+    assert verify(forged, sources) == ["citation 1: quote not found in its source"]
+    dangling = replace(answer, answer=answer.answer + " Also this [7].")
+    assert "[7] has no citation" in verify(dangling, sources)
+    unknown = replace(answer, citations=(Citation(1, "Invented", "https://nowhere.example", "2023-01-01", "x", "q"),))
+    assert verify(unknown, sources) == ["citation 1 cites a document that was not retrieved"]
+
+
+@pytest.mark.parametrize("question", [
+    "What did Brazil's president Lula say about the coup in Niger?",
+    "How many people died in the earthquake in Niamey?",
+    "What did the Japanese government say about the junta?",
+])
+def test_unsupported_questions_abstain(engine: Briefbot, question: str) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer == NOT_FOUND and answer.citations == ()
+    assert answer.retrieved  # the closest documents are still shown
+
+
+def test_date_window_filters_what_answers_draw_on(engine: Briefbot) -> None:
+    question = "What did France decide about its troops in Niger?"
+    inside = engine.ask(question, since=date(2023, 9, 1), until=date(2023, 9, 30))
+    assert inside.retrieved and all("2023-09-01" <= h.date <= "2023-09-30" for h in inside.retrieved)
+    assert not inside.abstained and "1,500" in inside.answer
+    early = engine.ask(question, until=date(2023, 7, 31))
+    assert all(h.date <= "2023-07-31" for h in early.retrieved)
+
+
+def test_latest_question_prefers_recent_reports(engine: Briefbot) -> None:
+    answer = engine.ask("What is the latest on French troops in Niger?")
+    assert answer.retrieved[0].date == "2023-10-20"
+
+
+def test_other_languages_are_stored_but_not_answered_from(engine: Briefbot) -> None:
+    stats = engine.stats()
+    assert stats.languages.get("pl") == 1
+    hits = engine.search("Francja wstrzymuje pomoc dla Nigru")
+    assert all(h.language == "en" for h in hits)
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "empty"), ("   \n ", "empty"), ("?!?", "no words"), ("x" * 600, "too long"),
+])
+def test_bad_questions_get_a_clear_error(engine: Briefbot, question: str, message: str) -> None:
+    with pytest.raises(QuestionError, match=message):
+        engine.ask(question)
+
+
+def test_inverted_window_is_refused(engine: Briefbot) -> None:
+    with pytest.raises(QuestionError, match="after"):
+        engine.ask("anything about Niger", since=date(2023, 9, 1), until=date(2023, 8, 1))
+
+
+def test_answer_json_has_the_contract_fields(engine: Briefbot) -> None:
+    data = engine.ask("Who did General Tchiani appoint as prime minister?").to_json(id="q1")
+    assert set(data) >= {"id", "question", "answer", "abstained", "citations", "retrieved", "elapsed_ms"}
+    assert set(data["citations"][0]) == {"n", "title", "url", "date", "source", "quote"}
+    assert set(data["retrieved"][0]) == {"title", "url", "date", "score"}
+    assert len(data["retrieved"]) <= 10 and "Zeine" in data["answer"]
+    urls = [r["url"] or r["title"] for r in data["retrieved"]]
+    assert len(urls) == len(set(urls))  # one hit per document

@@ -1,0 +1,134 @@
+"""Loaders: every supported type, and every kind of bad input reported by name and skipped."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.sources import canonical_url, doc_id_for, load_paths, outlet_name, parse_date
+from index.types import Document, Problem
+
+CAP = 1_000_000
+
+
+def load(*paths: Path) -> tuple[list[Document], list[Problem]]:
+    results = list(load_paths(list(paths), CAP))
+    return ([r for r in results if isinstance(r, Document)], [r for r in results if isinstance(r, Problem)])
+
+
+def test_corpus_folder_loads_every_type_and_reports_the_rest(corpus_dir: Path) -> None:
+    docs, problems = load(corpus_dir)
+    titles = {d.title for d in docs}
+    assert "West African bloc orders standby force for Niger" in titles  # .txt with header
+    assert "Junta suspends uranium exports to France" in titles  # .md with header
+    assert "Aid agencies warn of food shortages in Niamey" in titles  # .html <title>
+    assert "Algeria proposes six-month transition plan for Niger" in titles  # RSS
+    assert "Niger closes its airspace as ECOWAS deadline passes" in titles  # JSONL
+    reasons = {Path(p.where.split(":")[0].split(" item")[0]).name + ": " + p.reason for p in problems}
+    assert any(r.startswith("notes.txt: no date") for r in reasons)
+    assert any(r.startswith("feed.jsonl: no publication date") for r in reasons)
+    assert any(r.startswith("feed.jsonl: malformed JSON") for r in reasons)
+    assert any(r.startswith("feed.xml: no publication date") for r in reasons)
+    assert len(problems) == 4
+    assert len(docs) == 10  # the duplicate link is still loaded; ingest stores it once
+
+
+def test_seed_header_gives_date_title_and_body() -> None:
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "000_4d4a022be80d252f.txt"
+    [doc], problems = load(seed)
+    assert not problems
+    assert doc.date == date(2023, 8, 6)
+    assert doc.title.startswith("Niger’s Coup Leader Seeks Russian Support")
+    assert "Washington Post" in doc.text and not doc.text.startswith(" date")
+    assert doc.language == "en" and doc.source == seed.name
+
+
+def test_feed_fields_are_cleaned(corpus_dir: Path) -> None:
+    docs, _ = load(corpus_dir / "feed.jsonl")
+    by_title: dict[str, Document] = {}
+    for d in docs:
+        by_title.setdefault(d.title, d)
+    airspace = by_title["Niger closes its airspace as ECOWAS deadline passes"]
+    assert "country's airspace" in airspace.text  # &#039; decoded
+    assert airspace.date == date(2023, 8, 7) and airspace.language == "en" and airspace.source == "example.com"
+    pm = by_title["General Tchiani names civilian prime minister"]
+    assert "<p>" not in pm.text and pm.text.startswith("Coup leader")
+    polish = by_title["Francja wstrzymuje pomoc dla Nigru"]
+    assert polish.language == "pl" and polish.date == date(2023, 7, 29)
+
+
+def test_html_meta_and_body(corpus_dir: Path) -> None:
+    [doc], _ = load(corpus_dir / "2023-08-20-report.html")
+    assert doc.url == "https://example.org/aid-food-niamey"
+    assert doc.date == date(2023, 8, 20)
+    assert "3.3 million" in doc.text and "alert" not in doc.text and "color:red" not in doc.text
+
+
+def test_same_link_with_other_tracking_parameters_is_the_same_document() -> None:
+    a = canonical_url("https://Example.com/story/?utm_source=rss&id=3#top")
+    b = canonical_url("https://example.com/story?id=3&utm_medium=x")
+    assert a == b and doc_id_for(a) == doc_id_for(b)
+    assert canonical_url("https://example.com/story?id=4") != a
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2023-07-13T13:34:14+00:00", date(2023, 7, 13)),
+    ("2023-07-13T23:30:00-05:00", date(2023, 7, 14)),  # UTC calendar date
+    ("Tue, 29 Aug 2023 14:00:00 GMT", date(2023, 8, 29)),
+    ("2023-08-01", date(2023, 8, 1)),
+    ("next tuesday", None),
+    ("", None),
+])
+def test_parse_date(value: str, expected: date | None) -> None:
+    assert parse_date(value) == expected
+
+
+def test_outlet_names() -> None:
+    assert outlet_name("https://www.lemonde.fr/en/x") == "lemonde.fr"
+    assert outlet_name("", "https://feeds.bbci.co.uk/news/rss.xml") == "bbci.co.uk"
+    assert outlet_name("") == ""
+
+
+def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "empty.txt").write_bytes(b"")
+    (root / "binary.txt").write_bytes(b"\x00\x01\x02 date 2023-08-01 Title: x")
+    (root / "huge.txt").write_bytes(b" date 2023-08-01 Title: Big\n" + b"a" * (CAP + 10))
+    (root / "latin1.txt").write_bytes(" date 2023-08-02 Title: Caf\xe9 talk\nBody with caf\xe9.".encode("latin-1"))
+    (root / "utf16.txt").write_bytes(" date 2023-08-03 Title: Sixteen\nBody in UTF-16.".encode("utf-16"))
+    (root / "image.png").write_bytes(b"\x89PNG\r\n")
+    (root / "bad.json").write_text("[1, 2]")
+    (root / "bad.xml").write_text("<rss><channel><item><title>unclosed")
+    (root / "items.jsonl.gz").write_bytes(gzip.compress(json.dumps(
+        {"title": "Zipped", "description": "From a gz export.", "link": "https://z.example/1",
+         "date_published": "2023-08-04T00:00:00Z", "language": "en"}).encode() + b"\n[not json\n"))
+    outside = tmp_path / "outside.txt"
+    outside.write_text(" date 2023-08-05 Title: Outside\nShould never load.")
+    os.symlink(outside, root / "link.txt")
+    os.symlink(tmp_path, root / "linked-dir")
+    docs, problems = load(root)
+    by_name: dict[str, str] = {}
+    for p in problems:  # first reason per file
+        by_name.setdefault(Path(p.where.split(":")[0].split("[")[0].split(" item")[0]).name, p.reason)
+    assert by_name["empty.txt"] == "empty file"
+    assert by_name["binary.txt"] == "binary file"
+    assert by_name["huge.txt"].startswith("too large")
+    assert by_name["image.png"].startswith("unsupported file type")
+    assert by_name["bad.json"] == "not a JSON object"
+    assert by_name["bad.xml"].startswith("malformed feed XML")
+    assert by_name["link.txt"] == "symlink refused" and by_name["linked-dir"] == "symlink refused"
+    assert by_name["items.jsonl.gz"].startswith("malformed JSON")
+    titles = {d.title for d in docs}
+    assert titles == {"Caf\ufffd talk", "Sixteen", "Zipped"}
+    assert "Outside" not in titles
+
+
+def test_missing_path_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    docs, problems = load(tmp_path / "nope")
+    assert not docs and problems[0].reason == "no such file or folder"
