@@ -52,7 +52,8 @@ class TelegramSettings(BaseSettings):
                                       description="secret_token Telegram echoes in X-Telegram-Bot-Api-Secret-Token")
     webhook_listen: str = Field(default="127.0.0.1", validation_alias=_env("TELEGRAM_WEBHOOK_LISTEN"),
                                 description="local address the webhook receiver binds")
-    webhook_port: int = Field(default=8443, ge=1, le=65535, validation_alias=_env("TELEGRAM_WEBHOOK_PORT"))
+    webhook_port: int = Field(default=8443, ge=0, le=65535, validation_alias=_env("TELEGRAM_WEBHOOK_PORT"),
+                              description="local port the webhook receiver binds; 0 = any free port")
 
     # Load and limits
     chat_rate_limit: int = Field(default=6, ge=1, validation_alias=_env("TELEGRAM_CHAT_RATE_LIMIT"),

@@ -19,10 +19,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-from index.types import Answer, Citation, Hit
+if TYPE_CHECKING:
+    # Types only: importing `index` at run time would load the whole engine (Chroma, torch).
+    from index.types import Answer, Citation, Hit
 
 # Telegram's hard limit is 4,096 UTF-16 code units of visible text per message. We pack to a
 # lower budget so that any difference between our count and Telegram's (trimming, entity
@@ -36,6 +38,8 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 # Telegram); C0 controls other than tab and newline are rejected or mangled by clients.
 _UNSAFE_CHARS = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MAX_URL_LEN = 2048
+# A DNS name (internationalised names allowed), an IPv4 address or a bracket-less IPv6 one.
+_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.?|[0-9a-fA-F.]*:[0-9a-fA-F:.]*")
 
 
 # --- building blocks ------------------------------------------------------------------------
@@ -75,15 +79,17 @@ def safe_url(url: str) -> str:
     by Telegram (losing the whole message) or be a trap for the reader.
     """
     url = url.strip()
-    if not url or len(url) > _MAX_URL_LEN or any(ch.isspace() or ord(ch) < 32 for ch in url):
+    if not url or len(url) > _MAX_URL_LEN or _UNSAFE_CHARS.search(url):
         return ""
-    if _UNSAFE_CHARS.search(url):
+    # Characters a well-formed URL carries only percent-encoded.
+    if any(ch.isspace() or ch in '<>"\\`' for ch in url):
         return ""
     try:
         parts = urlsplit(url)
     except ValueError:
         return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or not _HOST.fullmatch(host):
         return ""
     return url
 

@@ -1,0 +1,212 @@
+"""Sending rendered messages to a chat, with a defined outcome for every Telegram failure.
+
+- Markup rejected ("can't parse entities") or too long: the same content is resent as
+  plain text, split again if needed; the message is not dropped.
+- 429: waited out and retried by the rate limiter (`SendRateLimiter`); only if retries
+  run out does it surface here, and then it is logged.
+- Timeouts and network errors: retried only when the request provably never left (pool
+  or connect failure); otherwise logged and not resent, since Telegram may already have
+  delivered it and a blind retry would duplicate the message.
+- Forbidden (the user blocked the bot): logged and remembered; nothing more is sent to
+  that chat until it writes to the bot again.
+
+Every send passes the access gate first, so no path (handler, callback, scheduled job) can
+put document content into a chat that is not on the allow list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+
+import httpx
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from bot.telegram_access import AccessGate
+from bot.telegram_render import html_to_plain, split_plain
+
+log = logging.getLogger(__name__)
+
+# Chat actions expire after 5 s on the client; renew a little before that.
+TYPING_RENEW_S = 4.5
+# Retries for a send that provably never reached Telegram (connect/pool failure).
+UNSENT_RETRIES = 2
+UNSENT_BACKOFF_S = 0.5
+
+_MARKUP_ERRORS = ("can't parse entities", "unsupported start tag", "can't find end tag",
+                  "unexpected end tag", "unclosed start tag")
+
+
+def never_sent(exc: BaseException) -> bool:
+    """True if the request failed before reaching Telegram, so resending cannot duplicate."""
+    cause = exc.__cause__
+    if isinstance(cause, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return True
+    # PTB words its pool timeout this way (and says the request was not sent).
+    return isinstance(exc, TimedOut) and "not* sent" in str(exc)
+
+
+class ChatRefusedError(Exception):
+    """A send to a chat that is not on the allow list was attempted (a bug, never a user error)."""
+
+
+@dataclass
+class Delivery:
+    """What happened to one logical reply."""
+
+    sent: list[Message] = field(default_factory=list)
+    plain_fallback: bool = False
+    blocked: bool = False
+    failed: bool = False
+
+
+class Deliverer:
+    """Sends HTML messages to a chat through the gate, with the fallbacks described above."""
+
+    def __init__(self, gate: AccessGate) -> None:
+        self.gate = gate
+        self.blocked_chats: set[int] = set()
+
+    def note_incoming(self, chat_id: int) -> None:
+        """The chat wrote to us, so it no longer blocks the bot."""
+        self.blocked_chats.discard(chat_id)
+
+    def _mark_blocked(self, chat_id: int, exc: Forbidden) -> None:
+        log.warning("chat %s blocked the bot or removed it (%s); not sending there until it writes again",
+                    chat_id, exc.message)
+        self.blocked_chats.add(chat_id)
+
+    async def send(
+        self,
+        bot: Bot,
+        chat_id: int,
+        messages: Sequence[str],
+        *,
+        reply_to: int | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+        thread_id: int | None = None,
+        unlisted_ok: bool = False,
+    ) -> Delivery:
+        """Send `messages` (Telegram HTML) in order; `markup` goes on the last one.
+
+        Args:
+            reply_to: message id the first message replies to (kept if that message is gone).
+            thread_id: forum topic to post into, so replies stay in the user's topic.
+            unlisted_ok: only for the refusal notice, which carries no document content.
+        """
+        if not unlisted_ok and not self.gate.allows(chat_id):
+            raise ChatRefusedError(f"refusing to send to chat {chat_id}: not on the allow list")
+        outcome = Delivery()
+        if chat_id in self.blocked_chats:
+            log.info("not sending to chat %s: it has blocked the bot", chat_id)
+            outcome.blocked = True
+            return outcome
+        for i, html in enumerate(messages):
+            reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if (i == 0 and reply_to) else None
+            last_markup = markup if i == len(messages) - 1 else None
+            ok = await self._send_one(bot, chat_id, html, reply, last_markup, thread_id, outcome)
+            if not ok and (outcome.blocked or outcome.failed):
+                break
+        return outcome
+
+    async def _send_one(self, bot: Bot, chat_id: int, html: str, reply: ReplyParameters | None,
+                        markup: InlineKeyboardMarkup | None, thread_id: int | None, outcome: Delivery) -> bool:
+        try:
+            msg = await self._post(bot, chat_id, html, ParseMode.HTML, reply, markup, thread_id)
+        except BadRequest as exc:
+            text = exc.message.lower()
+            if not any(marker in text for marker in _MARKUP_ERRORS) and "message is too long" not in text:
+                log.error("Telegram refused a message to chat %s: %s", chat_id, exc.message)
+                outcome.failed = True
+                return False
+            log.warning("Telegram rejected the markup for chat %s (%s); resending as plain text", chat_id, exc.message)
+            outcome.plain_fallback = True
+            return await self._send_plain(bot, chat_id, html, reply, markup, thread_id, outcome)
+        except Forbidden as exc:
+            self._mark_blocked(chat_id, exc)
+            outcome.blocked = True
+            return False
+        except ChatMigrated as exc:
+            log.error("chat %s became supergroup %s; add the new id to BRIEFBOT_ALLOWED_CHATS",
+                      chat_id, exc.new_chat_id)
+            outcome.failed = True
+            return False
+        except RetryAfter as exc:
+            log.error("still rate limited after retries sending to chat %s (retry after %s); message not sent",
+                      chat_id, exc.retry_after)
+            outcome.failed = True
+            return False
+        except TelegramError as exc:
+            # TimedOut / NetworkError that may have reached Telegram: see module docstring.
+            log.warning("sending to chat %s may not have completed (%s: %s); not resending to avoid a duplicate",
+                        chat_id, type(exc).__name__, exc)
+            return False
+        if msg is not None:
+            outcome.sent.append(msg)
+        return True
+
+    async def _send_plain(self, bot: Bot, chat_id: int, html: str, reply: ReplyParameters | None,
+                          markup: InlineKeyboardMarkup | None, thread_id: int | None, outcome: Delivery) -> bool:
+        pieces = split_plain(html_to_plain(html))
+        for i, piece in enumerate(pieces):
+            try:
+                msg = await self._post(bot, chat_id, piece, None, reply if i == 0 else None,
+                                       markup if i == len(pieces) - 1 else None, thread_id)
+            except Forbidden as exc:
+                self._mark_blocked(chat_id, exc)
+                outcome.blocked = True
+                return False
+            except TelegramError as exc:
+                log.error("plain-text fallback to chat %s failed too: %s: %s", chat_id, type(exc).__name__, exc)
+                outcome.failed = True
+                return False
+            if msg is not None:
+                outcome.sent.append(msg)
+        return True
+
+    async def _post(self, bot: Bot, chat_id: int, text: str, parse_mode: str | None, reply: ReplyParameters | None,
+                    markup: InlineKeyboardMarkup | None, thread_id: int | None) -> Message | None:
+        """One sendMessage, retried only while it provably never reached Telegram."""
+        for attempt in range(UNSENT_RETRIES + 1):
+            try:
+                return await bot.send_message(
+                    chat_id, text, parse_mode=parse_mode, reply_parameters=reply, reply_markup=markup,
+                    message_thread_id=thread_id,
+                    # Previews of news links would bury the answer; sources are one tap away.
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except NetworkError as exc:
+                if isinstance(exc, BadRequest) or not never_sent(exc) or attempt == UNSENT_RETRIES:
+                    raise
+                log.warning("send to chat %s did not reach Telegram (%s); retrying", chat_id, exc)
+                await asyncio.sleep(UNSENT_BACKOFF_S * (attempt + 1))
+        return None
+
+
+@contextlib.asynccontextmanager
+async def typing(bot: Bot, chat_id: int, thread_id: int | None = None) -> AsyncIterator[None]:
+    """Show "typing…" in the chat while the body runs (renewed until it finishes)."""
+
+    async def renew() -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
+            except Forbidden:
+                return
+            except TelegramError as exc:
+                # Cosmetic only: never let the indicator fail the answer.
+                log.debug("chat action for %s failed: %s", chat_id, exc)
+            await asyncio.sleep(TYPING_RENEW_S)
+
+    task = asyncio.create_task(renew(), name=f"typing:{chat_id}")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
