@@ -78,7 +78,7 @@ class Session:
         return f"window: {self.since or '…'} to {self.until or '…'}"
 
     def show(self, arg: str) -> str:
-        if self.last is None or not self.last.citations and not self.last.retrieved:
+        if self.last is None or (not self.last.citations and not self.last.retrieved):
             return "! ask a question first"
         if not arg.isdigit():
             return "! usage: :show N (a source number from the last answer)"

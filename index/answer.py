@@ -22,12 +22,24 @@ from .textutil import normalise, one_line, raw_words, split_sentences, terms
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "I couldn't find this in the documents."
+KEY_TERM_MAX_SHARE = 0.015  # a name in more than 1.5% of chunks is background, not a key term
 
-MONTHS = frozenset("""january february march april may june july august september october november december
-jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+MONTHS = frozenset(
+    """
+january february march april may june july august september october november december jan feb mar apr jun jul
+aug sep sept oct nov dec
+"""
+    .split()
+)
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_DATE_WORDS = re.compile(r"\b(\d{1,2}(st|nd|rd|th)?\s+(" + "|".join(sorted(MONTHS)) + r")|(" + "|".join(sorted(MONTHS))
-                         + r")\s+\d{1,2}|\d{4}|year'?s? end|end of the year|by the end|deadline|until|by)\b", re.I)
+_DATE_WORDS = re.compile(
+    r"\b(\d{1,2}(st|nd|rd|th)?\s+("
+    + "|".join(sorted(MONTHS))
+    + r")|("
+    + "|".join(sorted(MONTHS))
+    + r")\s+\d{1,2}|\d{4}|year'?s? end|end of the year|by the end|deadline|until|by)\b",
+    re.I,
+)
 
 
 class Answerer(Protocol):
@@ -60,6 +72,9 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
     weights = {t: index.idf(t) for t in qterms}
     words = raw_words(question)
     key: set[str] = set()
+    # A name common across the corpus (the crisis country itself, "West", "Army") says
+    # little; a rare one (a person, another country) is what the question hinges on.
+    common = max(2.0, KEY_TERM_MAX_SHARE * index.size)
     for i, word in enumerate(words):
         lowered = word.lower()
         if lowered in MONTHS or (word.isdigit() and _is_date_number(words, i)):
@@ -71,7 +86,7 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
         # them cannot answer it. Rare common words only weigh more (a paraphrase may avoid them).
         is_name = word[:1].isupper() and i > 0
         is_number = word[:1].isdigit()
-        if is_name or is_number:
+        if is_number or (is_name and index.document_frequency(term) <= common):
             key.add(term)
     lowered_q = question.lower()
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b", lowered_q):
@@ -106,14 +121,15 @@ def _is_date_number(words: list[str], i: int) -> bool:
     word = words[i]
     if len(word) == 4 and word.startswith(("19", "20")):
         return True
-    near = [w.lower() for w in words[max(0, i - 2):i + 3]]
+    near = [w.lower() for w in words[max(0, i - 2) : i + 3]]
     return any(w in MONTHS for w in near)
 
 
 def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
     if wants == "number":
-        numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - \
-                  {n.replace(",", "") for n in _NUMBER.findall(question)}
+        numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - {
+            n.replace(",", "") for n in _NUMBER.findall(question)
+        }
         return 0.25 if numbers else -0.1
     if wants == "date":
         return 0.2 if _DATE_WORDS.search(sentence) else 0.0
@@ -131,12 +147,15 @@ class ExtractiveAnswerer:
         index_provider: returns the current keyword index (for term rarity).
         read_docs: how many of the top documents to read sentences from.
         min_coverage: least idf-weighted share of question terms the evidence must contain.
+        min_support: least coverage + cosine similarity for a document to be used.
     """
 
-    def __init__(self, index_provider, read_docs: int = 6, min_coverage: float = 0.45) -> None:
+    def __init__(self, index_provider, read_docs: int = 6, min_coverage: float = 0.2, min_support: float = 0.7) -> None:
         self.index_provider = index_provider
         self.read_docs = read_docs
         self.min_coverage = min_coverage
+        self.min_support = min_support
+        self.doc_weight = 0.9  # a sentence from a document that matches the whole question beats a lucky one
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         profile = profile_question(question, self.index_provider())
@@ -147,7 +166,9 @@ class ExtractiveAnswerer:
             if any(not matched(t, doc_terms) for t in profile.key_terms):
                 continue
             doc_cover = coverage(profile, doc_terms)
-            if doc_cover < self.min_coverage:
+            # On topic: enough of the question's terms, or close in meaning (the embedding),
+            # or both; either alone may fail on a paraphrase or on a common-word question.
+            if doc_cover < self.min_coverage or doc_cover + hit.similarity < self.min_support:
                 continue
             prior = 1.0 / (1 + 0.35 * rank)
             for position, sentence in enumerate(_sentences(hit)):
@@ -155,8 +176,13 @@ class ExtractiveAnswerer:
                 cover = coverage(profile, s_terms)
                 if cover <= 0:
                     continue
-                score = cover + 0.35 * doc_cover + 0.3 * prior \
-                    + _answer_type_bonus(sentence, profile.wants, question) - 0.002 * max(0, len(sentence) - 300)
+                score = (
+                    cover
+                    + self.doc_weight * doc_cover
+                    + 0.3 * prior
+                    + _answer_type_bonus(sentence, profile.wants, question)
+                    - 0.002 * max(0, len(sentence) - 300)
+                )
                 is_title = position == 0 and sentence == one_line(hit.title)
                 candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))
         if not candidates:
@@ -175,8 +201,13 @@ class ExtractiveAnswerer:
                 # A second sentence of the same source is worth it only if it clearly adds.
                 if cand.score >= 0.85 * chosen[0].score and _adds_terms(cand, chosen, profile):
                     chosen.append(cand)
-            elif cand.hit.doc_id != chosen[0].hit.doc_id and cand.score >= 0.9 * chosen[0].score \
-                    and not _same_content(cand.sentence, chosen[0].sentence):
+            elif (
+                cand.hit.doc_id != chosen[0].hit.doc_id
+                and cand.score >= 0.9 * chosen[0].score
+                and cand.coverage >= chosen[0].coverage
+                and not _same_content(cand.sentence, chosen[0].sentence)
+            ):
+                # A second source only when it answers as fully: each citation must hold up alone.
                 chosen.append(cand)
         return compose(question, chosen, hits)
 
@@ -207,15 +238,24 @@ def compose(question: str, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
     for cand in chosen:
         if cand.hit.doc_id not in numbers:
             numbers[cand.hit.doc_id] = len(numbers) + 1
-            citations.append(Citation(n=numbers[cand.hit.doc_id], title=cand.hit.title, url=cand.hit.url,
-                                      date=cand.hit.date, source=cand.hit.source, quote=cand.sentence))
+            citations.append(
+                Citation(
+                    n=numbers[cand.hit.doc_id],
+                    title=cand.hit.title,
+                    url=cand.hit.url,
+                    date=cand.hit.date,
+                    source=cand.hit.source,
+                    quote=cand.sentence,
+                )
+            )
         else:  # a second quote from the same source: keep both in the one citation
             n = numbers[cand.hit.doc_id]
             old = citations[n - 1]
             citations[n - 1] = Citation(n, old.title, old.url, old.date, old.source, f"{old.quote} … {cand.sentence}")
         parts.append(f"{_as_answer_sentence(cand.sentence)} [{numbers[cand.hit.doc_id]}]")
-    answer = Answer(question=question, answer=" ".join(parts), abstained=False, citations=tuple(citations),
-                    retrieved=tuple(hits))
+    answer = Answer(
+        question=question, answer=" ".join(parts), abstained=False, citations=tuple(citations), retrieved=tuple(hits)
+    )
     problems = verify(answer, {h.doc_id: h for h in hits})
     return abstain(question, hits) if problems else answer
 

@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -74,7 +74,7 @@ def parse_date(value: object) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc).date()
+        return datetime.fromtimestamp(value, tz=UTC).date()
     text = str(value).strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -90,7 +90,7 @@ def parse_date(value: object) -> date | None:
             except ValueError:
                 return None
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(timezone.utc)
+        parsed = parsed.astimezone(UTC)
     return parsed.date()
 
 
@@ -308,7 +308,7 @@ def parse_feed_text(text: str, *, where: str, feed: str) -> Iterator[LoadResult]
     feed_language = language_code(parsed.feed.get("language"))
     for number, entry in enumerate(parsed.entries, start=1):
         published = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = datetime(*published[:6], tzinfo=timezone.utc).isoformat() if published else entry.get("published")
+        when = datetime(*published[:6], tzinfo=UTC).isoformat() if published else entry.get("published")
         content = entry.get("content")
         text_value = content[0].get("value", "") if content else entry.get("summary", "")
         doc = make_document(title=entry.get("title", ""), text=text_value, url=entry.get("link", ""),

@@ -190,6 +190,13 @@ class ChunkStore:
         return [StoredChunk(i, t or "", dict(m or {}))
                 for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
+    def embeddings(self, ids: Sequence[str]) -> dict[str, Any]:
+        """Stored vectors by chunk id (no model needed)."""
+        if not ids:
+            return {}
+        got = self._call("get", self.collection.get, ids=list(ids), include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"], strict=True))
+
     def document_chunks(self, doc_id: str) -> list[StoredChunk]:
         """All chunks of one document, in order."""
         got = self._call("get", self.collection.get, where={"doc_id": doc_id}, include=["documents", "metadatas"])

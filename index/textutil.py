@@ -47,9 +47,45 @@ def one_line(text: str) -> str:
 # A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before a
 # capital, digit or opening quote; common abbreviations are protected first.
 _ABBREVIATIONS = (
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "Capt", "Maj", "Sen", "Rep", "Gov",
-    "St", "Jr", "Sr", "No", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
-    "Nov", "Dec", "vs", "etc", "Inc", "Ltd", "Co", "Corp", "approx", "est", "Fig",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof",
+    "Gen",
+    "Col",
+    "Lt",
+    "Sgt",
+    "Capt",
+    "Maj",
+    "Sen",
+    "Rep",
+    "Gov",
+    "St",
+    "Jr",
+    "Sr",
+    "No",
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+    "vs",
+    "etc",
+    "Inc",
+    "Ltd",
+    "Co",
+    "Corp",
+    "approx",
+    "est",
+    "Fig",
 )
 _ABBR_RE = re.compile(r"\b(" + "|".join(_ABBREVIATIONS) + r")\.(?=\s)")
 _INITIALS_RE = re.compile(r"\b((?:[A-Z]\.){2,})(?=\s)")
@@ -87,41 +123,112 @@ def split_sentences(text: str) -> list[str]:
 
 # --- terms -----------------------------------------------------------------
 
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are aren't as at be because been before being below
-between both but by can could did do does doing down during each few for from further had has have having he her
-here hers herself him himself his how i if in into is it its itself just let me more most my myself no nor not
-now of off on once only or other our ours ourselves out over own same she should so some such than that the
-their theirs them themselves then there these they this those through to too under until up very was we were what
-when where which while who whom why will with would you your yours yourself yourselves s t don shall may might
-must according say said says tell told given regarding within upon whose via per among amid
-""".split())
+between both but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just let me more most my myself no nor
+not now of off on once only or other our ours ourselves out over own same she should so some such than that
+the their theirs them themselves then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your yours yourself yourselves s t don shall
+may might must according say said says tell told given regarding within upon whose via per among amid
+"""
+    .split()
+)
 
 # Question words that carry no topic: they say what kind of answer is wanted.
-QUESTION_WORDS = frozenset("""
-what which who whom whose when where why how many much did does do is are was were name named kind
-latest recent recently newest new current currently now today update updates news happen happened happening
-""".split())
+QUESTION_WORDS = frozenset(
+    """
+what which who whom whose when where why how many much did does do is are was were name named kind latest
+recent recently newest new current currently now today update updates news happen happened happening
+"""
+    .split()
+)
 
 # Adjective/demonym -> country, so "Algeria's president" matches "Algerian President".
 DEMONYMS = {
-    "nigerien": "niger", "nigeriens": "niger", "nigerian": "nigeria", "nigerians": "nigeria",
-    "malian": "mali", "malians": "mali", "burkinabe": "burkina", "chadian": "chad", "algerian": "algeria",
-    "libyan": "libya", "beninese": "benin", "togolese": "togo", "ghanaian": "ghana", "senegalese": "senegal",
-    "ivorian": "ivory", "guinean": "guinea", "sudanese": "sudan", "moroccan": "morocco", "egyptian": "egypt",
-    "french": "france", "german": "germany", "italian": "italy", "spanish": "spain", "british": "britain",
-    "english": "england", "russian": "russia", "russians": "russia", "ukrainian": "ukraine", "chinese": "china",
-    "japanese": "japan", "american": "america", "americans": "america", "brazilian": "brazil",
-    "indian": "india", "turkish": "turkey", "iranian": "iran", "israeli": "israel", "canadian": "canada",
-    "european": "europe", "african": "africa", "africans": "africa", "polish": "poland", "dutch": "netherlands",
-    "belgian": "belgium", "swiss": "switzerland", "korean": "korea", "mexican": "mexico", "australian": "australia",
+    "nigerien": "niger",
+    "nigeriens": "niger",
+    "nigerian": "nigeria",
+    "nigerians": "nigeria",
+    "malian": "mali",
+    "malians": "mali",
+    "burkinabe": "burkina",
+    "chadian": "chad",
+    "algerian": "algeria",
+    "libyan": "libya",
+    "beninese": "benin",
+    "togolese": "togo",
+    "ghanaian": "ghana",
+    "senegalese": "senegal",
+    "ivorian": "ivory",
+    "guinean": "guinea",
+    "sudanese": "sudan",
+    "moroccan": "morocco",
+    "egyptian": "egypt",
+    "french": "france",
+    "german": "germany",
+    "italian": "italy",
+    "spanish": "spain",
+    "british": "uk",
+    "britain": "uk",
+    "english": "england",
+    "russian": "russia",
+    "russians": "russia",
+    "ukrainian": "ukraine",
+    "chinese": "china",
+    "japanese": "japan",
+    "american": "usa",
+    "americans": "usa",
+    "america": "usa",
+    "brazilian": "brazil",
+    "indian": "india",
+    "turkish": "turkey",
+    "iranian": "iran",
+    "israeli": "israel",
+    "canadian": "canada",
+    "european": "europe",
+    "african": "africa",
+    "africans": "africa",
+    "polish": "poland",
+    "dutch": "netherlands",
+    "belgian": "belgium",
+    "swiss": "switzerland",
+    "korean": "korea",
+    "mexican": "mexico",
+    "australian": "australia",
+}
+
+# Names that stand for a country's government in news writing ("the Kremlin said").
+METONYMS = {
+    "kremlin": "russia",
+    "moscow": "russia",
+    "washington": "usa",
+    "pentagon": "usa",
+    "elysee": "france",
+    "élysée": "france",
+    "paris": "france",
+    "beijing": "china",
+    "whitehall": "uk",
+    "london": "uk",
 }
 
 # Multi-word names folded to one term before tokenising (both question and evidence).
 PHRASES = (
+    (re.compile(r"\bWashington Post\b", re.I), " washingtonpost "),
+    (re.compile(r"\bWhite House\b|\bState Department\b"), " usa "),
+    (re.compile(r"\bUS\b|\bUSA\b"), " usa "),
+    (re.compile(r"\bForeign Office\b"), " uk "),
     (re.compile(r"\beuropean union\b", re.I), " eu "),
     (re.compile(r"\bunited nations\b", re.I), " un "),
-    (re.compile(r"\bunited states\b|\bu\.s\.a?\.?(?=\W)|\bus\b(?= (?:officials?|troops|government|military|forces|state department|president|embassy))", re.I), " usa "),
+    (
+        re.compile(
+            r"\bunited states\b|\bu\.s\.a?\.?(?=\W)"
+            r"|\bus\b(?= (?:officials?|troops|government|military|forces|state department|president|embassy))",
+            re.I,
+        ),
+        " usa ",
+    ),
     (re.compile(r"\bunited kingdom\b|\bu\.k\.(?=\W)", re.I), " uk "),
     (re.compile(r"\bprime minister\b", re.I), " pm "),
     (re.compile(r"\beconomic community of west african states\b", re.I), " ecowas "),
@@ -159,7 +266,7 @@ def normalise(word: str) -> str:
     lowered = unicodedata.normalize("NFKC", word).lower().replace("’", "'")
     if lowered[:1].isdigit():
         return lowered.replace(",", "")
-    lowered = DEMONYMS.get(lowered, lowered)
+    lowered = DEMONYMS.get(lowered) or METONYMS.get(lowered) or lowered
     return _stemmer().stemWord(lowered)
 
 
@@ -168,7 +275,7 @@ def terms(text: str) -> list[str]:
     out = []
     for word in raw_words(text):
         lowered = word.lower()
-        if lowered in STOPWORDS or len(lowered) == 1 and not lowered.isdigit():
+        if lowered in STOPWORDS or (len(lowered) == 1 and not lowered.isdigit()):
             continue
         out.append(normalise(word))
     return out

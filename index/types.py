@@ -72,6 +72,7 @@ class Hit:
     language: str
     score: float
     passages: tuple[str, ...]  # matched chunk texts, best first
+    similarity: float = 0.0  # cosine of the question and the document's closest chunk
 
     def to_json(self) -> dict:
         return {"title": self.title, "url": self.url, "date": self.date, "score": round(self.score, 4)}
