@@ -53,7 +53,7 @@ from bot.telegram_access import (
     update_chat_id,
 )
 from bot.telegram_config import TelegramSettings
-from bot.telegram_delivery import Deliverer, typing
+from bot.telegram_delivery import Deliverer, show_typing
 from bot.telegram_limits import ChatFloodGuard, SendRateLimiter, flood_notice
 from bot.telegram_logging import configure_logging
 from bot.telegram_proofs import ProofStore, callback_data, parse_callback_data
@@ -261,7 +261,7 @@ class TelegramFrontEnd:
         """/latest: the newest documents."""
         chat = update.effective_chat
         assert chat is not None
-        async with typing(context.bot, chat.id, _thread(update.effective_message)):
+        async with show_typing(context.bot, chat.id, _thread(update.effective_message)):
             hits = await self._engine_call(update, context, self.engine.latest, LATEST_COUNT)
         if hits is not None:
             await self._reply(update, context, render_hits(hits))
@@ -270,7 +270,7 @@ class TelegramFrontEnd:
         """/sources: document count, date range, languages, feeds."""
         chat = update.effective_chat
         assert chat is not None
-        async with typing(context.bot, chat.id, _thread(update.effective_message)):
+        async with show_typing(context.bot, chat.id, _thread(update.effective_message)):
             stats = await self._engine_call(update, context, self.engine.stats)
         if stats is not None:
             await self._reply(update, context, render_stats(stats))
@@ -291,7 +291,7 @@ class TelegramFrontEnd:
             return
         chat = update.effective_chat
         assert chat is not None
-        async with typing(context.bot, chat.id, _thread(update.effective_message)):
+        async with show_typing(context.bot, chat.id, _thread(update.effective_message)):
             digest = await self._engine_call(update, context, build, self.engine, day)
         if digest is None:
             return
@@ -331,7 +331,7 @@ class TelegramFrontEnd:
                                              f"{self.max_question_chars}. Please shorten it and ask again.")
             return
         async with self._chat_lock(chat.id):
-            async with typing(context.bot, chat.id, _thread(message)):
+            async with show_typing(context.bot, chat.id, _thread(message)):
                 answer = await self._engine_call(update, context, self.engine.ask, question)
             if answer is None:
                 return

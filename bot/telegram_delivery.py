@@ -189,7 +189,7 @@ class Deliverer:
 
 
 @contextlib.asynccontextmanager
-async def typing(bot: Bot, chat_id: int, thread_id: int | None = None) -> AsyncIterator[None]:
+async def show_typing(bot: Bot, chat_id: int, thread_id: int | None = None) -> AsyncIterator[None]:
     """Show "typing…" in the chat while the body runs (renewed until it finishes)."""
 
     async def renew() -> None:

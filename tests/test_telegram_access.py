@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -187,3 +189,15 @@ def test_redacting_filter_covers_message_args_and_traceback() -> None:
     redactor.filter(record)
     text = logging.Formatter().format(record)
     assert "SECRET" not in text and "Traceback" in text
+
+
+def test_documented_env_list_matches_the_settings() -> None:
+    """docs/telegram-env.txt (merged into .env.example) names every variable with its real default."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "telegram-env.txt").read_text(encoding="utf-8")
+    documented = dict(re.findall(r"^([A-Z_]+)=(.*)$", text, re.MULTILINE))
+    fields = {str(f.validation_alias.choices[0]): (name, f.default)  # type: ignore[union-attr]
+              for name, f in TelegramSettings.model_fields.items()}
+    assert set(documented) == set(fields)
+    parsed = TelegramSettings.model_validate({k: v for k, v in documented.items() if v})
+    for env_name, (name, default) in fields.items():
+        assert getattr(parsed, name) == default, env_name
