@@ -36,6 +36,13 @@ class CliError(Exception):
     """A problem with what the user typed; shown as one line."""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes end with one line that says what is wrong and where the help is."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def parse_day(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -44,14 +51,14 @@ def parse_day(value: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="briefbot", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Cited answers and daily digests from the documents you collect about a crisis. "
                     "Works offline; configuration comes from BRIEFBOT_* environment variables or .env.",
         epilog=EXAMPLES)
     parser.add_argument("--data-dir", type=Path, help="where the store lives (default: $BRIEFBOT_DATA_DIR or ./data)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the engine does")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     p = sub.add_parser("ingest", help="add files, folders and feed exports to the store",
                        description="Load .txt/.md/.html files, .jsonl/.json feed exports (also .jsonl.gz) and "

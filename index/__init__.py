@@ -2,10 +2,10 @@
 
 from .config import Settings
 from .engine import Briefbot, CorpusStats
-from .errors import BriefbotError, QuestionError, StoreLockedError, StoreUnavailableError
+from .errors import BriefbotError, EmptyStoreError, QuestionError, StoreLockedError, StoreUnavailableError
 from .types import Answer, Citation, Document, Hit, IngestReport, Problem
 
 __all__ = [
-    "Answer", "Briefbot", "BriefbotError", "Citation", "CorpusStats", "Document", "Hit", "IngestReport",
+    "Answer", "Briefbot", "BriefbotError", "Citation", "CorpusStats", "Document", "EmptyStoreError", "Hit", "IngestReport",
     "Problem", "QuestionError", "Settings", "StoreLockedError", "StoreUnavailableError",
 ]

@@ -24,7 +24,7 @@ from .answer import Answerer, ExtractiveAnswerer, abstain
 from .chunking import Chunker, content_hash
 from .config import Settings
 from .embedder import Embedder
-from .errors import QuestionError
+from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
 from .search import HybridSearcher, Window
 from .sources import load_paths
@@ -164,6 +164,8 @@ class Briefbot:
         started = time.perf_counter()
         text = self.check_question(question)
         _check_window(since, until)
+        if self.keywords.get().size == 0:
+            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
         hits = self.searcher.search(text, Window(since, until, self.window_languages), 10)
         answer = self.answerer.answer(text, hits) if hits else abstain(text, hits)
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,

@@ -22,3 +22,7 @@ class StoreUnavailableError(BriefbotError):
 
 class ModelMismatchError(BriefbotError):
     """The store was built with another embedding model (vector size or name differ)."""
+
+
+class EmptyStoreError(BriefbotError):
+    """Nothing has been ingested yet."""

@@ -43,8 +43,8 @@ class KeywordIndex:
 
     def document_frequency(self, term: str) -> int:
         """In how many chunks a term occurs (0 if never)."""
-        vocab = self.bm25.vocab_dict
-        if term not in vocab:
+        vocab = getattr(self.bm25, "vocab_dict", None) or {}
+        if not self.size or term not in vocab:
             return 0
         indptr = self.bm25.scores["indptr"]
         tid = vocab[term]
@@ -160,7 +160,7 @@ class KeywordIndexCache:
             built = build_index(self.store, generation)
             log.info("keyword index rebuilt from the store: %d chunks in %.1fs", built.size,
                      time.perf_counter() - started)
-            if folder is not None and built.count == self.store.count():
+            if folder is not None and built.size and built.count == self.store.count():
                 try:
                     _save(built, folder)
                 except OSError as exc:  # a read-only data dir still answers, just rebuilds next time

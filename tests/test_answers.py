@@ -97,3 +97,13 @@ def test_answer_json_has_the_contract_fields(engine: Briefbot) -> None:
     assert len(data["retrieved"]) <= 10 and "Zeine" in data["answer"]
     urls = [r["url"] or r["title"] for r in data["retrieved"]]
     assert len(urls) == len(set(urls))  # one hit per document
+
+
+def test_empty_store_says_ingest_first(tmp_path) -> None:
+    from index import EmptyStoreError, Settings
+
+    empty = Briefbot(Settings(data_dir=tmp_path / "empty", _env_file=None))
+    with pytest.raises(EmptyStoreError, match="briefbot ingest"):
+        empty.ask("What happened in Niger?")
+    assert empty.latest(5) == []
+    assert empty.stats().documents == 0

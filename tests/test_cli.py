@@ -1,0 +1,115 @@
+"""The `briefbot` command end to end, as a user runs it: real processes, real model, real Chroma."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = Path(__file__).resolve().parent / "corpus_questions.jsonl"
+
+
+def briefbot(*args: str, data_dir: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BRIEFBOT_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store filled once by `briefbot ingest` for the whole module."""
+    path = tmp_path_factory.mktemp("cli-data")
+    done = briefbot("ingest", "seeds", "tests/corpus", data_dir=path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("ingested 11 documents"), done.stdout
+    assert "10 new" in done.stdout and "1 duplicates" in done.stdout and "4 skipped" in done.stdout
+    assert "skipped tests/corpus/notes.txt: no date" in done.stderr
+    return path
+
+
+def test_help_explains_every_command(tmp_path: Path) -> None:
+    top = briefbot("--help", data_dir=tmp_path)
+    assert top.returncode == 0
+    for command in ("ingest", "ask", "repl", "eval", "stats", "telegram"):
+        assert command in top.stdout
+    ask = briefbot("ask", "--help", data_dir=tmp_path)
+    assert "--since" in ask.stdout and "--batch" in ask.stdout and "--json" in ask.stdout
+
+
+def test_ask_json_has_the_contract_fields(data_dir: Path) -> None:
+    done = briefbot("ask", "Who did General Tchiani appoint as prime minister?", "--json", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer = json.loads(done.stdout)
+    assert not answer["abstained"] and "Zeine" in answer["answer"]
+    assert answer["citations"][0]["url"] == "https://news.example.net/world/zeine-pm"
+    assert answer["citations"][0]["date"] == "2023-08-08"
+    assert answer["elapsed_ms"] > 0 and len(answer["retrieved"]) <= 10
+
+
+def test_ask_prints_sources_for_people(data_dir: Path) -> None:
+    done = briefbot("ask", "What did Algeria propose?", data_dir=data_dir)
+    assert done.returncode == 0
+    assert "[1]" in done.stdout and "Sources:" in done.stdout and "sahel.example.org" in done.stdout
+
+
+def test_batch_echoes_ids_and_reports_bad_lines(data_dir: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join([
+        json.dumps({"id": "q-food", "question": "How many people face acute food insecurity?"}),
+        "What did Lula say about the coup in Niger?",
+        json.dumps({"id": "q-window", "question": "What did France decide about its troops?",
+                    "since": "2023-09-01", "until": "2023-09-30"}),
+        "{broken json",
+        json.dumps({"id": "q-empty", "question": "  "}),
+    ]) + "\n")
+    done = briefbot("ask", "--batch", str(batch), "--json", data_dir=data_dir)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    by_id = {r["id"]: r for r in rows}
+    assert list(by_id) == ["q-food", "2", "q-window", "4", "q-empty"]
+    assert "3.3 million" in by_id["q-food"]["answer"]
+    assert by_id["2"]["abstained"] is True
+    assert all(r["date"] >= "2023-09-01" for r in by_id["q-window"]["retrieved"])
+    assert "malformed JSON" in by_id["4"]["error"] and "empty" in by_id["q-empty"]["error"]
+
+
+def test_eval_prints_the_metrics(data_dir: Path) -> None:
+    done = briefbot("eval", str(QUESTIONS), data_dir=data_dir)
+    assert done.returncode == 0, done.stderr[-2000:]
+    metrics = json.loads(done.stdout.splitlines()[-1])
+    assert metrics["answerable"] == 2 and metrics["unanswerable"] == 1
+    assert metrics["hit@5"] == 1.0 and metrics["answer_acc"] == 1.0 and metrics["abstain_rate"] == 1.0
+
+
+def test_stats(data_dir: Path) -> None:
+    done = briefbot("stats", data_dir=data_dir)
+    assert done.returncode == 0
+    assert "documents:  10" in done.stdout and "2023-07-29 to 2023-10-20" in done.stdout and "pl 1" in done.stdout
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("ask", ""), 2, "what is the question?"),
+    (("ask", "   "), 1, "the question is empty"),
+    (("ask", "x" * 700), 1, "too long"),
+    (("ask", "anything", "--since", "yesterday"), 2, "not a date"),
+    (("ask", "anything", "--since", "2023-09-02", "--until", "2023-09-01"), 1, "is after"),
+    (("ask", "--batch", "/nonexistent/file.jsonl"), 2, "cannot read"),
+    (("eval", "/nonexistent/file.jsonl"), 2, "cannot read"),
+])
+def test_errors_are_one_line_without_traceback(data_dir: Path, args: tuple[str, ...], code: int,
+                                               message: str) -> None:
+    done = briefbot(*args, data_dir=data_dir)
+    assert done.returncode == code
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_ingest_reports_a_missing_path(tmp_path: Path) -> None:
+    done = briefbot("ingest", "no/such/folder", data_dir=tmp_path / "d")
+    assert done.returncode == 1
+    assert "skipped no/such/folder: no such file or folder" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,34 @@
+"""The REPL: questions, date windows, showing a source, history across sessions."""
+
+from __future__ import annotations
+
+import io
+
+from bot.repl import Session, run_repl
+from index import Briefbot
+
+
+def test_session_commands(engine: Briefbot) -> None:
+    session = Session(engine)
+    out = session.handle("How many people face acute food insecurity in Niger?")
+    assert "3.3 million" in out and "[1]" in out and "example.org" in out
+    shown = session.handle(":show 1")
+    assert "Border closures with Benin" in shown  # the full text, not just the quote
+    assert session.handle(":since 2023-10-01") == "window: 2023-10-01 to …"
+    assert "couldn't find" in session.handle("How many people face acute food insecurity in Niger?")
+    assert session.handle(":since") == "window: all dates"
+    assert session.handle(":since tomorrow").startswith("! not a date")
+    assert session.handle(":show 9").startswith("! no source [9]")
+    assert session.handle(":frobnicate").startswith("! unknown command")
+    assert "Last French troops leave Niger" in session.handle(":latest 1")
+    assert session.handle("   ") == ""
+    assert session.handle("?!").startswith("! the question has no words")
+    assert session.handle(":quit") is None
+
+
+def test_run_repl_reads_until_quit(engine: Briefbot) -> None:
+    stdin = io.StringIO("What did Algeria propose for Niger?\n:quit\nnever asked\n")
+    stdout = io.StringIO()
+    assert run_repl(engine, stdin=stdin, stdout=stdout) == 0
+    text = stdout.getvalue()
+    assert "six-month transition" in text and "never asked" not in text
