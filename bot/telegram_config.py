@@ -1,6 +1,6 @@
 """Telegram front-end settings, read from the environment (and `.env`) when the bot starts.
 
-Each field maps to the variable named in its alias; `docs/telegram-env.txt` lists them with
+Each field maps to the variable named in its alias; `.env.example` lists them with
 defaults. Secrets are `SecretStr` so that printing the settings never shows them.
 """
 

@@ -6,6 +6,18 @@ from .errors import BriefbotError, EmptyStoreError, QuestionError, StoreLockedEr
 from .types import Answer, Citation, Document, Hit, IngestReport, Problem
 
 __all__ = [
-    "Answer", "Briefbot", "BriefbotError", "Citation", "CorpusStats", "Document", "EmptyStoreError", "Hit", "IngestReport",
-    "Problem", "QuestionError", "Settings", "StoreLockedError", "StoreUnavailableError",
+    "Answer",
+    "Briefbot",
+    "BriefbotError",
+    "Citation",
+    "CorpusStats",
+    "Document",
+    "EmptyStoreError",
+    "Hit",
+    "IngestReport",
+    "Problem",
+    "QuestionError",
+    "Settings",
+    "StoreLockedError",
+    "StoreUnavailableError",
 ]

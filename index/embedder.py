@@ -42,22 +42,28 @@ class Embedder:
         batch_size: texts per forward pass.
     """
 
-    def __init__(self, model: str = "", device: str = "cpu", batch_size: int = 64) -> None:
+    def __init__(self, model: str = "", device: str = "cpu", batch_size: int = 16) -> None:
         self.model_ref = model or str(bundled_model_path())
         self.name = model or DEFAULT_MODEL_NAME
         self.device = device
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._model = None
 
-    @cached_property
+    @property
     def model(self):  # -> SentenceTransformer (typed loosely: importing it costs seconds)
-        with self._lock:
-            from sentence_transformers import SentenceTransformer
+        """The loaded model; the first caller loads it, concurrent callers wait for that load."""
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from sentence_transformers import SentenceTransformer
 
-            try:
-                return SentenceTransformer(self.model_ref, device=self.device, local_files_only=True)
-            except Exception as exc:  # any load failure is a configuration problem for the user
-                raise BriefbotError(f"cannot load embedding model {self.model_ref!r}: {exc}") from exc
+                    try:
+                        self._model = SentenceTransformer(self.model_ref, device=self.device,
+                                                          local_files_only=True)
+                    except Exception as exc:  # any load failure is a configuration problem for the user
+                        raise BriefbotError(f"cannot load embedding model {self.model_ref!r}: {exc}") from exc
+        return self._model
 
     @cached_property
     def tokenizer(self) -> Tokenizer:
@@ -75,8 +81,8 @@ class Embedder:
 
     @property
     def max_tokens(self) -> int:
-        if "model" in self.__dict__:
-            return int(self.model.max_seq_length)
+        if self._model is not None:
+            return int(self._model.max_seq_length)
         return DEFAULT_MAX_TOKENS
 
     def count_tokens(self, texts: list[str]) -> list[int]:

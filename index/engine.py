@@ -64,6 +64,7 @@ class Briefbot:
         self.searcher = HybridSearcher(self.store, self.keywords, self.embedder)
         self.answerer = answerer or ExtractiveAnswerer(self.keywords.get)
         self._write_lock = threading.Lock()
+        self._writer: _BackgroundWriter | None = None
 
     @property
     def window_languages(self) -> tuple[str, ...]:
@@ -86,6 +87,7 @@ class Briefbot:
             if lock:
                 lock.acquire()
             try:
+                self._writer = _BackgroundWriter(self.store)
                 seen: set[str] = set()
                 batch: list[Document] = []
                 max_bytes = int(self.settings.max_file_mb * 1_000_000)
@@ -108,12 +110,14 @@ class Briefbot:
                             on_progress(report)
                 if batch:
                     self._ingest_batch(batch, report)
+                self._writer.finish()
                 if report.changed:
                     self.store.bump_generation()
                     self.keywords.invalidate()
                 if on_progress:
                     on_progress(report)
             finally:
+                self._writer.close()
                 if lock:
                     lock.release()
         return report
@@ -126,10 +130,8 @@ class Briefbot:
             return
         chunks = Chunker(self.embedder).chunk(changed)
         vectors = self.embedder.encode([c.embed_text for c in chunks])
-        self.store.write(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
-        # Bump per batch as well: a reader elsewhere sees progress, and an interrupted
-        # ingest still leaves a generation that differs from any cached keyword index.
-        self.store.bump_generation()
+        # The store write of this batch runs while the next batch is read and embedded.
+        self._writer.submit(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
         report.updated += sum(1 for d in changed if d.id in stored)
         report.added += sum(1 for d in changed if d.id not in stored)
         report.chunks_embedded += len(chunks)
@@ -231,6 +233,39 @@ class Briefbot:
         if dates:
             stats.date_from, stats.date_to = min(dates), max(dates)
         return stats
+
+
+class _BackgroundWriter:
+    """Writes embedded batches to the store on one thread, one batch in flight at a time.
+
+    Order is kept and memory bounded (a new batch waits for the previous write); a write
+    error surfaces in the ingest at the next submit or at `finish`.
+    """
+
+    def __init__(self, store: ChunkStore) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.store = store
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+        self._pending = None
+
+    def _write(self, chunks, vectors, previous) -> None:
+        self.store.write(chunks, vectors, previous)
+        # Bump per batch: a reader elsewhere sees progress, and an interrupted ingest
+        # still leaves a generation that differs from any cached keyword index.
+        self.store.bump_generation()
+
+    def submit(self, chunks, vectors, previous) -> None:
+        self.finish()
+        self._pending = self._pool.submit(self._write, chunks, vectors, previous)
+
+    def finish(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 def _check_window(since: date | None, until: date | None) -> None:
