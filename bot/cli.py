@@ -187,9 +187,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise CliError('what is the question? briefbot ask "..." (or --batch FILE)')
     engine = _engine(args)
     if args.batch:
+        items = list(_batch_lines(args.batch))  # a missing file fails before the model loads
         engine.warm_up()  # elapsed_ms then measures each question, not the one-time model load
         failures = 0
-        for item in _batch_lines(args.batch):
+        for item in items:
             if args.since and not item.get("since"):
                 item["since"] = args.since.isoformat()
             if args.until and not item.get("until"):

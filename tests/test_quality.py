@@ -12,7 +12,7 @@ import pytest
 
 from index.evaluate import load_questions, score
 
-from .conftest import DEV_SET
+from conftest import DEV_SET
 
 
 def test_dev_set_meets_the_bar(niger_engine) -> None:
