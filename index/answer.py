@@ -22,7 +22,17 @@ from .textutil import normalise, one_line, raw_words, split_sentences, terms
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "I couldn't find this in the documents."
-KEY_TERM_MAX_SHARE = 0.015  # a name in more than 1.5% of chunks is background, not a key term
+
+# Capitalised words that are titles, directions or institutions rather than names:
+# "President Bazoum", "West African", "the US Army" - a paraphrase may drop them.
+NOT_NAMES = frozenset(
+    """
+president presidential general gen minister ministers prime chief leader leaders colonel commander army military
+government foreign office secretary state states republic senator senate parliament national council court
+north south east west northern southern eastern western central african africa region regional sahel
+mr mrs ms dr king queen prince sir
+""".split()
+)
 
 MONTHS = frozenset(
     """
@@ -72,9 +82,6 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
     weights = {t: index.idf(t) for t in qterms}
     words = raw_words(question)
     key: set[str] = set()
-    # A name common across the corpus (the crisis country itself, "West", "Army") says
-    # little; a rare one (a person, another country) is what the question hinges on.
-    common = max(2.0, KEY_TERM_MAX_SHARE * index.size)
     for i, word in enumerate(words):
         lowered = word.lower()
         if lowered in MONTHS or (word.isdigit() and _is_date_number(words, i)):
@@ -84,9 +91,9 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
             continue
         # Names and numbers are what a question is about: evidence that never mentions
         # them cannot answer it. Rare common words only weigh more (a paraphrase may avoid them).
-        is_name = word[:1].isupper() and i > 0
+        is_name = word[:1].isupper() and i > 0 and lowered not in NOT_NAMES
         is_number = word[:1].isdigit()
-        if is_number or (is_name and index.document_frequency(term) <= common):
+        if is_number or is_name:
             key.add(term)
     lowered_q = question.lower()
     if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b", lowered_q):
@@ -114,6 +121,7 @@ def coverage(profile: _QuestionProfile, present: set[str]) -> float:
     """Share of the question's (idf-weighted) terms found among `present` terms."""
     total = sum(profile.weights.values()) or 1.0
     return sum(w for t, w in profile.weights.items() if matched(t, present)) / total
+
 
 
 def _is_date_number(words: list[str], i: int) -> bool:
@@ -159,9 +167,10 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         profile = profile_question(question, self.index_provider())
+        hit_terms = [set(terms(h.title + "\n" + "\n".join(h.passages))) for h in hits]
         candidates: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self.read_docs]):
-            doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
+            doc_terms = hit_terms[rank]
             # A document that misses a key term of the question cannot support the answer.
             if any(not matched(t, doc_terms) for t in profile.key_terms):
                 continue
