@@ -42,7 +42,7 @@ def content_hash(doc: Document) -> str:
     h = hashlib.sha1()
     # The feed or file it came through is provenance, not content: the same item from
     # another feed is the same document.
-    for part in (CHUNKER_VERSION, doc.title, doc.text, doc.url, doc.date_str, doc.source, doc.language):
+    for part in (CHUNKER_VERSION, doc.title, doc.text, doc.url, str(doc.timestamp), doc.source, doc.language):
         h.update(part.encode("utf-8", "replace"))
         h.update(b"\x1f")
     return h.hexdigest()[:20]

@@ -69,12 +69,15 @@ def language_code(value: str | None, default: str = "en") -> str:
     return re.split(r"[-_]", value)[0] if value else default
 
 
-def parse_date(value: object) -> date | None:
-    """ISO 8601 (with or without time/offset), RFC 822 (RSS) or YYYY-MM-DD; UTC calendar date."""
+def parse_datetime(value: object) -> datetime | None:
+    """ISO 8601 (with or without time/offset), RFC 822 (RSS) or YYYY-MM-DD, as an aware UTC datetime.
+
+    A value without a time zone is taken as UTC; a bare date as its midnight UTC.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=UTC).date()
+        return datetime.fromtimestamp(value, tz=UTC)
     text = str(value).strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
@@ -86,12 +89,18 @@ def parse_date(value: object) -> date | None:
             if not match:
                 return None
             try:
-                return date(int(match[1]), int(match[2]), int(match[3]))
+                parsed = datetime(int(match[1]), int(match[2]), int(match[3]))
             except ValueError:
                 return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC)
-    return parsed.date()
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_date(value: object) -> date | None:
+    """The UTC calendar date of `parse_datetime(value)`."""
+    parsed = parse_datetime(value)
+    return parsed.date() if parsed else None
 
 
 def make_document(*, title: str, text: str, url: str, published: object, source: str, language: str,
@@ -101,7 +110,7 @@ def make_document(*, title: str, text: str, url: str, published: object, source:
     body = clean_text(text or "")
     if not title and not body:
         return "no title and no text"
-    when = parse_date(published)
+    when = parse_datetime(published)
     if when is None:
         return "no publication date" if not published else f"unreadable date {str(published)[:40]!r}"
     if not title:
@@ -109,8 +118,9 @@ def make_document(*, title: str, text: str, url: str, published: object, source:
     identity = canonical_url(url) if url else (key or "")
     if not identity:
         return "no link or id"
-    return Document(id=doc_id_for(identity), title=title, text=body, url=url.strip(), date=when,
-                    source=source or outlet_name(url, feed) or "unknown", language=language, feed=feed)
+    return Document(id=doc_id_for(identity), title=title, text=body, url=url.strip(), date=when.date(),
+                    source=source or outlet_name(url, feed) or "unknown", language=language, feed=feed,
+                    published=when)
 
 
 # --- reading files safely --------------------------------------------------

@@ -37,6 +37,7 @@ def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
         "doc_id": doc.id, "chunk": chunk.index, "chunks": n_chunks, "hash": digest,
         "title": doc.title, "url": doc.url, "date": doc.date_str,
         "day": int(doc.date_str.replace("-", "")) if doc.date_str else 0,
+        "ts": doc.timestamp,
         "source": doc.source, "lang": doc.language, "feed": doc.feed,
     }
 

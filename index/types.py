@@ -7,7 +7,7 @@ Plain frozen dataclasses so they print, compare and serialise without ceremony;
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,16 @@ class Document:
     source: str  # outlet or file name, for display
     language: str  # ISO 639-1 code, lower case ("en", "pl")
     feed: str = ""  # where it came from: feed URL or file path
+    published: datetime | None = None  # publication time, UTC (a bare date: its midnight)
 
     @property
     def date_str(self) -> str:
         return self.date.isoformat() if self.date else ""
+
+    @property
+    def timestamp(self) -> int:
+        """Publication time in seconds since the epoch (0 when unknown)."""
+        return int(self.published.timestamp()) if self.published else 0
 
 
 @dataclass(frozen=True)
