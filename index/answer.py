@@ -158,19 +158,20 @@ class ExtractiveAnswerer:
         min_support: least coverage + cosine similarity for a document to be used.
     """
 
-    def __init__(self, index_provider, read_docs: int = 6, min_coverage: float = 0.2, min_support: float = 0.7) -> None:
+    def __init__(self, index_provider, read_docs: int = 6, min_coverage: float = 0.2,
+                 min_support: float = 0.7) -> None:
         self.index_provider = index_provider
         self.read_docs = read_docs
         self.min_coverage = min_coverage
         self.min_support = min_support
         self.doc_weight = 0.9  # a sentence from a document that matches the whole question beats a lucky one
+        self.lead_with_headline = True
 
     def answer(self, question: str, hits: list[Hit]) -> Answer:
         profile = profile_question(question, self.index_provider())
-        hit_terms = [set(terms(h.title + "\n" + "\n".join(h.passages))) for h in hits]
         candidates: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self.read_docs]):
-            doc_terms = hit_terms[rank]
+            doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
             # A document that misses a key term of the question cannot support the answer.
             if any(not matched(t, doc_terms) for t in profile.key_terms):
                 continue
@@ -198,11 +199,17 @@ class ExtractiveAnswerer:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)
         chosen = [candidates[0]]
+        same_doc = [c for c in candidates[1:] if c.hit.doc_id == chosen[0].hit.doc_id]
         if chosen[0].is_title:
             # A headline is terse: follow it with the best sentence of the same report.
-            body = [c for c in candidates if c.hit.doc_id == chosen[0].hit.doc_id and not c.is_title]
+            body = [c for c in same_doc if not c.is_title]
             if body:
                 chosen.append(body[0])
+        elif self.lead_with_headline:
+            # News writing puts the key fact in the headline: lead with it when it is on topic.
+            title = [c for c in same_doc if c.is_title]
+            if title:
+                chosen.insert(0, title[0])
         for cand in candidates[1:]:
             if len(chosen) >= 2:
                 break
