@@ -18,7 +18,7 @@ from typing import Protocol
 
 from .keyword import KeywordIndex
 from .search import query_terms
-from .textutil import normalise, one_line, raw_words, split_sentences, terms
+from .textutil import capitals, normalise, one_line, raw_words, split_sentences, terms
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "I couldn't find this in the documents."
@@ -47,7 +47,8 @@ _DATE_WORDS = re.compile(
     + "|".join(sorted(MONTHS))
     + r")|("
     + "|".join(sorted(MONTHS))
-    + r")\s+\d{1,2}|\d{4}|year'?s? end|end of the year|by the end|deadline|until|by)\b",
+    + r")\s+\d{1,2}|(19|20)\d\d|year'?s? end|end of the year|(mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|yesterday|today|tomorrow|last (week|month|year)|next (week|month|year))\b",
     re.I,
 )
 
@@ -173,7 +174,7 @@ class ExtractiveAnswerer:
         for rank, hit in enumerate(hits[: self.read_docs]):
             doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
             # A document that misses a key term of the question cannot support the answer.
-            if any(not matched(t, doc_terms) for t in profile.key_terms):
+            if any(not (matched(t, doc_terms) or capitals().get(t) in doc_terms) for t in profile.key_terms):
                 continue
             doc_cover = coverage(profile, doc_terms)
             # On topic: enough of the question's terms, or close in meaning (the embedding),
@@ -225,7 +226,7 @@ class ExtractiveAnswerer:
             ):
                 # A second source only when it answers as fully: each citation must hold up alone.
                 chosen.append(cand)
-        return compose(question, chosen, hits)
+        return compose(question, chosen, hits, profile.wants)
 
 
 def _adds_terms(cand: _Candidate, chosen: list[_Candidate], profile: _QuestionProfile) -> bool:
@@ -246,8 +247,12 @@ def _sentences(hit: Hit) -> list[str]:
     return [s for s in out if not (s in seen or seen.add(s))]
 
 
-def compose(question: str, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
-    """Write the chosen sentences as an answer with [n] markers, then verify it."""
+def compose(question: str, chosen: list[_Candidate], hits: list[Hit], wants: str = "") -> Answer:
+    """Write the chosen sentences as an answer with [n] markers, then verify it.
+
+    A "when" question answered by sentences that carry no date gets the report's date,
+    the best evidence of when it happened that the documents give.
+    """
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     parts: list[str] = []
@@ -269,11 +274,21 @@ def compose(question: str, chosen: list[_Candidate], hits: list[Hit]) -> Answer:
             old = citations[n - 1]
             citations[n - 1] = Citation(n, old.title, old.url, old.date, old.source, f"{old.quote} … {cand.sentence}")
         parts.append(f"{_as_answer_sentence(cand.sentence)} [{numbers[cand.hit.doc_id]}]")
+    if wants == "date" and chosen[0].hit.date and not any(_DATE_WORDS.search(c.sentence) for c in chosen):
+        parts.insert(0, f"Reported on {_human_date(chosen[0].hit.date)}:")
     answer = Answer(
         question=question, answer=" ".join(parts), abstained=False, citations=tuple(citations), retrieved=tuple(hits)
     )
     problems = verify(answer, {h.doc_id: h for h in hits})
     return abstain(question, hits) if problems else answer
+
+
+def _human_date(iso: str) -> str:
+    """2023-10-11 -> 11 October 2023."""
+    from datetime import date
+
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B')} {day.year}"
 
 
 def _as_answer_sentence(sentence: str) -> str:

@@ -213,6 +213,17 @@ METONYMS = {
     "london": "uk",
 }
 
+# Capitals -> their country (normalised terms): a report "in Niger" may well be the one
+# about Niamey. Used only when checking that evidence names the places a question names.
+CAPITAL_OF = {
+    "Niamey": "Niger", "Bamako": "Mali", "Ouagadougou": "Burkina", "Abuja": "Nigeria", "Ndjamena": "Chad",
+    "Algiers": "Algeria", "Dakar": "Senegal", "Accra": "Ghana", "Lomé": "Togo", "Cotonou": "Benin",
+    "Abidjan": "Ivory", "Conakry": "Guinea", "Nouakchott": "Mauritania", "Tripoli": "Libya", "Rabat": "Morocco",
+    "Tunis": "Tunisia", "Cairo": "Egypt", "Khartoum": "Sudan", "Nairobi": "Kenya", "Libreville": "Gabon",
+    "Yaoundé": "Cameroon", "Kyiv": "Ukraine", "Berlin": "Germany", "Rome": "Italy", "Madrid": "Spain",
+    "Brussels": "Belgium", "Tokyo": "Japan", "Ankara": "Turkey", "Tehran": "Iran", "Riyadh": "Saudi",
+}
+
 # Multi-word names folded to one term before tokenising (both question and evidence).
 PHRASES = (
     (re.compile(r"\bWashington Post\b", re.I), " washingtonpost "),
@@ -242,6 +253,12 @@ def _stemmer():
     import Stemmer  # PyStemmer: the Snowball stemmer, C speed
 
     return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """CAPITAL_OF as normalised terms ("niamey" -> "niger")."""
+    return {normalise(city): normalise(country) for city, country in CAPITAL_OF.items()}
 
 
 def fold_phrases(text: str) -> str:
