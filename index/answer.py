@@ -97,7 +97,11 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
         if is_number or is_name:
             key.add(term)
     lowered_q = question.lower()
-    if re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (percentage|share|amount)\b", lowered_q):
+    if re.search(r"\bhow old\b|\bwhat age\b", lowered_q):
+        wants = "age"
+    elif re.search(r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b", lowered_q):
+        wants = "percent"
+    elif re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b", lowered_q):
         wants = "number"
     elif re.search(r"\b(when|by when|what date|what day|until when)\b", lowered_q):
         wants = "date"
@@ -134,12 +138,28 @@ def _is_date_number(words: list[str], i: int) -> bool:
     return any(w in MONTHS for w in near)
 
 
+_NUMBER_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|scores|hundreds?|thousands?"
+    r"|millions?|billions?|half|quarter)\b", re.I)
+_PERCENT = re.compile(r"\d\s?(%|percent\b|per cent\b)", re.I)
+_AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b", re.I)
+
+
+def gives_quantity(sentence: str, wants: str, question: str) -> bool:
+    """Whether a sentence can answer a how-many / what-percentage / how-old question at all."""
+    if wants == "age":
+        return bool(_AGE.search(sentence))
+    if wants == "percent":
+        return bool(_PERCENT.search(sentence))
+    asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
+    numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}  # a year is not a count
+    return bool(numbers) or bool(_NUMBER_WORDS.search(sentence))
+
+
 def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
-    if wants == "number":
-        numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - {
-            n.replace(",", "") for n in _NUMBER.findall(question)
-        }
-        return 0.25 if numbers else -0.1
+    if wants in ("number", "percent", "age"):
+        return 0.25 if gives_quantity(sentence, wants, question) else -0.1
     if wants == "date":
         return 0.2 if _DATE_WORDS.search(sentence) else 0.0
     if wants == "entity":
@@ -196,6 +216,9 @@ class ExtractiveAnswerer:
                 )
                 is_title = position == 0 and sentence == one_line(hit.title)
                 candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))
+        if profile.wants in ("number", "percent", "age"):
+            # A count, share or age is the answer: without one, the documents do not give it.
+            candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)

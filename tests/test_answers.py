@@ -108,3 +108,23 @@ def test_empty_store_says_ingest_first(tmp_path) -> None:
         empty.ask("What happened in Niger?")
     assert empty.latest(5) == []
     assert empty.stats().documents == 0
+
+
+@pytest.mark.parametrize("question", [
+    "How old is General Tchiani?",
+    "What percentage of voters approved the new constitution in Niger?",
+    "How many people were evacuated from Niamey by Italy?",
+])
+def test_questions_for_a_quantity_need_one_in_the_evidence(engine: Briefbot, question: str) -> None:
+    assert engine.ask(question).abstained
+
+
+def test_a_capital_is_found_in_reports_naming_its_country(engine: Briefbot) -> None:
+    answer = engine.ask("How many French soldiers were to leave Niamey?")
+    assert not answer.abstained and "1,500" in answer.answer
+
+
+def test_when_question_without_a_date_in_the_quote_gets_the_report_date(engine: Briefbot) -> None:
+    answer = engine.ask("When did Algeria propose a transition plan for Niger?")
+    assert answer.answer.startswith("Reported on 29 August 2023:")
+    assert "six-month transition" in answer.answer
