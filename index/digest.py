@@ -1,0 +1,478 @@
+"""Stories for a window: the items published in it, grouped into stories, ranked and summarised.
+
+    from index import Briefbot
+    from index.digest import build_digest, DigestWindow
+    digest = build_digest(Briefbot(), DigestWindow.for_day(date(2023, 8, 7), "UTC"))
+    for story in digest.stories:
+        print(story.headline, len(story.items), story.outlets)
+
+A crisis day brings the same event from ten outlets. The digest groups those near-duplicate
+reports into one story, ranks stories by coverage (distinct outlets, then reports) and
+recency, and writes each as a headline (the most central report's title) plus one or two
+extractive sentences, citing every item of the story once. Items never appear under two
+stories (the grouping is a partition).
+
+How reports are grouped: items with the same title (one outlet's story in several of its
+feeds) are one report. Two reports are similar by a blend of three signals:
+- their titles' embeddings (a headline names the event most directly),
+- their stored chunk embeddings (title + opening text),
+- shared named terms, weighted by how rare each term is in the whole store, so that the
+  crisis' own vocabulary ("Niger", "coup", "junta") counts little and the event's words
+  ("airspace", "treason", "evacuation") count a lot.
+Reports are then clustered by average linkage (a report joins a story only if it is close
+to the story's reports on average, which keeps one broad report from chaining two events
+together) and cut at a fixed similarity threshold. Nothing here is specific to one day.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import numpy as np
+
+from .errors import BriefbotError
+from .textutil import one_line, split_sentences, terms
+
+if TYPE_CHECKING:
+    from .engine import Briefbot
+
+MAX_STORIES = 12
+TITLE_WEIGHT = 0.4  # blend of the three similarities (they sum to 1)
+BODY_WEIGHT = 0.3
+TERM_WEIGHT = 0.3
+LINK_THRESHOLD = 0.45  # average-linkage cut: reports at least this similar on average are one story
+ATTACH_THRESHOLD = 0.40  # a report left alone joins the story it is closest to on average, if at least this close
+TEXT_CHARS = 700  # opening text used for terms and summaries: feed descriptions, a story's lead
+SUMMARY_CHARS = 320  # a second sentence is added only while the summary stays under this
+COHESION_REFERENCE = 0.6  # mean similarity of a typical one-event story (airspace, treason, evacuation days)
+MAX_WINDOW_ITEMS = 3000  # beyond this a "day" is not a day of one crisis; keep the newest
+
+
+class DigestError(BriefbotError):
+    """A digest was asked for a window that cannot have one (future dates, bad time zone, reversed range)."""
+
+
+# --- the window ----------------------------------------------------------------------------------
+
+
+def zone(name: str) -> ZoneInfo:
+    """The time zone called `name` (IANA "Area/City" or "UTC"), or DigestError."""
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise DigestError(f"unknown time zone {name!r} (use an IANA name such as Europe/Paris or UTC)") from None
+
+
+@dataclass(frozen=True)
+class DigestWindow:
+    """A half-open span of publication times [start, end), with the time zone its days are read in."""
+
+    start: datetime
+    end: datetime
+    tz: str = "UTC"
+
+    @classmethod
+    def for_days(cls, first: date, last: date, tz: str = "UTC") -> DigestWindow:
+        """Calendar days `first`..`last` (inclusive) in time zone `tz`."""
+        if first > last:
+            raise DigestError(f"the window starts ({first}) after it ends ({last})")
+        zi = zone(tz)
+        # Midnight to midnight in local time: a DST day has 23 or 25 hours, as it should.
+        start = datetime.combine(first, time(0), zi)
+        end = datetime.combine(last + timedelta(days=1), time(0), zi)
+        return cls(start, end, tz)
+
+    @classmethod
+    def for_day(cls, day: date, tz: str = "UTC") -> DigestWindow:
+        return cls.for_days(day, day, tz)
+
+    @property
+    def zoneinfo(self) -> ZoneInfo:
+        return zone(self.tz)
+
+    @property
+    def start_ts(self) -> int:
+        return int(self.start.timestamp())
+
+    @property
+    def end_ts(self) -> int:
+        return int(self.end.timestamp())
+
+    @property
+    def date_from(self) -> date:
+        return self.start.astimezone(self.zoneinfo).date()
+
+    @property
+    def date_to(self) -> date:
+        """The last local day the window touches."""
+        return (self.end - timedelta(microseconds=1)).astimezone(self.zoneinfo).date()
+
+    def local_date(self, ts: int) -> date:
+        return datetime.fromtimestamp(ts, self.zoneinfo).date()
+
+    def check_not_future(self, now: datetime | None = None) -> None:
+        """DigestError if the window starts in the future (nothing can have been published yet)."""
+        now = now or datetime.now(self.zoneinfo)
+        if self.start > now:
+            raise DigestError(f"{self.date_from} is in the future (today is {now.astimezone(self.zoneinfo).date()} "
+                              f"in {self.tz})")
+
+
+# --- what comes out ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One stored document published in the window (its first chunk)."""
+
+    doc_id: str
+    chunk_id: str
+    title: str
+    url: str
+    date: str  # local YYYY-MM-DD in the window's time zone
+    source: str
+    ts: int
+    text: str  # the opening of the document (first chunk)
+
+    def citation(self) -> dict[str, str]:
+        return {"title": self.title, "url": self.url, "date": self.date, "source": self.source}
+
+
+@dataclass(frozen=True)
+class Story:
+    """Reports of one event: a headline, a short extractive summary and every item, cited once."""
+
+    headline: str
+    summary: str
+    items: tuple[DigestItem, ...]
+    score: float = 0.0
+
+    @property
+    def outlets(self) -> list[str]:
+        """Distinct outlets, in order of first report."""
+        return list(dict.fromkeys(i.source for i in self.items if i.source))
+
+    @property
+    def reports(self) -> int:
+        """Distinct titles (one outlet's story in several feeds counts once)."""
+        return len({_title_key(i.title) for i in self.items})
+
+    @property
+    def latest_ts(self) -> int:
+        return max(i.ts for i in self.items)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"headline": self.headline, "summary": self.summary, "citations": [i.citation() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The stories of a window, best first; `items` counts everything published in it."""
+
+    window: DigestWindow
+    stories: tuple[Story, ...]
+    items: int
+    more: int = 0  # items in stories beyond the ones shown
+    per_day: tuple[tuple[date, int, str], ...] = field(default_factory=tuple)  # (day, items, top headline)
+
+    @property
+    def empty(self) -> bool:
+        return not self.stories
+
+    def to_json(self) -> dict[str, Any]:
+        return {"date_from": self.window.date_from.isoformat(), "date_to": self.window.date_to.isoformat(),
+                "stories": [s.to_json() for s in self.stories]}
+
+
+# --- reading the window ----------------------------------------------------------------------
+
+
+def window_items(engine: Briefbot, window: DigestWindow) -> list[DigestItem]:
+    """Documents published in the window, in the languages answers draw on, oldest first."""
+    clauses: list[dict[str, Any]] = [{"ts": {"$gte": window.start_ts}}, {"ts": {"$lt": window.end_ts}},
+                                     {"chunk": 0}]
+    languages = list(engine.settings.language_list)
+    if languages:
+        clauses.append({"lang": {"$in": languages}})
+    items = []
+    for chunk in engine.store.iter_chunks(where={"$and": clauses}):
+        meta = chunk.meta
+        ts = int(meta.get("ts") or 0)
+        items.append(DigestItem(
+            doc_id=str(meta.get("doc_id", "")), chunk_id=chunk.id, title=one_line(str(meta.get("title", ""))),
+            url=str(meta.get("url", "")), date=window.local_date(ts).isoformat(),
+            source=str(meta.get("source", "")), ts=ts, text=chunk.text))
+    items.sort(key=lambda i: (i.ts, i.doc_id))
+    return items[-MAX_WINDOW_ITEMS:]
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"\W+", " ", title.lower()).strip()
+
+
+# --- similarity and clustering ---------------------------------------------------------------
+
+
+@dataclass
+class _Report:
+    """Items sharing one title; clustered as one."""
+
+    items: list[DigestItem]
+
+    @property
+    def lead(self) -> DigestItem:
+        return self.items[0]
+
+
+def _group_reports(items: Sequence[DigestItem]) -> list[_Report]:
+    reports: dict[str, _Report] = {}
+    for item in items:
+        key = _title_key(item.title) or item.doc_id
+        if key in reports:
+            reports[key].items.append(item)
+        else:
+            reports[key] = _Report([item])
+    return list(reports.values())
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-9)
+
+
+class _IdfTable:
+    """Inverse document frequency over the whole store (the keyword index's counts)."""
+
+    def __init__(self, engine: Briefbot) -> None:
+        self._index = engine.keywords.get()
+        self._n = max(int(self._index.size), 1)
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, term: str) -> float:
+        value = self._cache.get(term)
+        if value is None:
+            df = self._index.document_frequency(term)
+            value = math.log((self._n + 1) / (df + 1)) + 0.1
+            self._cache[term] = value
+        return value
+
+
+def _term_counts(item: DigestItem) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    # The title says what the report is about; the opening text backs it up.
+    for term in terms(item.title):
+        counts[term] += 2
+    for term in terms(item.text[:TEXT_CHARS]):
+        counts[term] += 1
+    return counts
+
+
+def _term_matrix(reports: Sequence[_Report], idf: _IdfTable) -> tuple[np.ndarray, list[Counter[str]]]:
+    counts = [_term_counts(r.lead) for r in reports]
+    vocab = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
+    matrix = np.zeros((len(reports), max(len(vocab), 1)), dtype=np.float32)
+    for row, c in enumerate(counts):
+        for term, n in c.items():
+            matrix[row, vocab[term]] = (1.0 + math.log(n)) * idf(term)
+    return _unit_rows(matrix), counts
+
+
+def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTable) -> np.ndarray:
+    """Pairwise similarity of reports in [0, 1]: titles, bodies and shared rare terms blended."""
+    leads = [r.lead for r in reports]
+    stored = engine.store.embeddings([i.chunk_id for i in leads])
+    dim = len(next(iter(stored.values()))) if stored else 0
+    body = np.array([stored.get(i.chunk_id, np.zeros(dim)) for i in leads], dtype=np.float32)
+    body = _unit_rows(body) if dim else np.zeros((len(leads), 1), dtype=np.float32)
+    titles = _unit_rows(np.asarray(engine.embedder.encode([i.title or i.text[:200] for i in leads]),
+                                   dtype=np.float32))
+    term_rows, _ = _term_matrix(reports, idf)
+    sim = TITLE_WEIGHT * (titles @ titles.T) + BODY_WEIGHT * (body @ body.T) + TERM_WEIGHT * (term_rows @ term_rows.T)
+    sim = np.clip((sim + sim.T) / 2.0, 0.0, 1.0)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
+    """Clusters of row indices: merge the two closest clusters while their mean similarity >= threshold."""
+    n = sim.shape[0]
+    if n == 0:
+        return []
+    if n == 1:
+        return [[0]]
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    distance = 1.0 - sim
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    clusters: dict[int, list[int]] = {}
+    for row, label in enumerate(labels):
+        clusters.setdefault(int(label), []).append(row)
+    return list(clusters.values())
+
+
+def _attach_singletons(clusters: list[list[int]], sim: np.ndarray) -> list[list[int]]:
+    """Give each report left alone to the story it is closest to on average, when close enough.
+
+    The linkage cut is strict so that stories do not chain; a report that mentions the event
+    among other things (an evacuation in a wider piece) is then often left alone. It joins
+    the story whose reports it resembles most, if that resemblance reaches ATTACH_THRESHOLD.
+    """
+    groups = [list(c) for c in clusters if len(c) > 1]
+    alone = [c[0] for c in clusters if len(c) == 1]
+    if not groups:
+        return clusters
+    out = [list(g) for g in groups]
+    for row in alone:
+        means = [float(sim[row, g].mean()) for g in groups]
+        best = int(np.argmax(means))
+        if means[best] >= ATTACH_THRESHOLD:
+            out[best].append(row)
+        else:
+            out.append([row])
+    return out
+
+
+# --- ranking and writing -------------------------------------------------------------------------
+
+
+def _coverage_score(items: Sequence[DigestItem], rows: Sequence[int], sim: np.ndarray, window: DigestWindow) -> float:
+    outlets = len({i.source for i in items})
+    span = max(window.end_ts - window.start_ts, 1)
+    recency = min(max((max(i.ts for i in items) - window.start_ts) / span, 0.0), 1.0)
+    cohesion = 1.0
+    if len(rows) > 1:
+        block = sim[np.ix_(rows, rows)]
+        cohesion = float((block.sum() - len(rows)) / (len(rows) * (len(rows) - 1)))
+    # Outlets first (ten outlets beat one outlet's ten posts), then reports, then recency as a tie-breaker;
+    # scaled by cohesion, so that a loose group of commentary on the crisis in general ranks below an
+    # event that the same number of outlets reported in the same words.
+    return (outlets + 0.25 * (len(rows) - 1)) * min(1.0, cohesion / COHESION_REFERENCE) + 0.5 * recency
+
+
+def _central(rows: Sequence[int], sim: np.ndarray) -> list[int]:
+    """Rows ordered by mean similarity to the rest of the cluster (the most representative first)."""
+    if len(rows) == 1:
+        return list(rows)
+    block = sim[np.ix_(rows, rows)]
+    mean = (block.sum(axis=1) - 1.0) / (len(rows) - 1)
+    return [rows[i] for i in np.argsort(-mean, kind="stable")]
+
+
+_BOILERPLATE = re.compile(r"sign up|newsletter|click here|subscribe|read more|continue reading|©|getty images"
+                          r"|photograph:|in today's", re.I)
+
+
+def _summary(order: Sequence[int], reports: Sequence[_Report], headline: str, idf: _IdfTable) -> str:
+    """One or two sentences from the story's reports that best cover its shared terms."""
+    story_terms: Counter[str] = Counter()
+    for row in order:
+        story_terms.update(set(_term_counts(reports[row].lead)))
+    weight = {t: n * idf(t) for t, n in story_terms.items() if n >= 2 or len(order) == 1}
+    head_key = _title_key(headline)
+    candidates: list[tuple[float, int, str, set[str]]] = []
+    for rank, row in enumerate(order[:5]):
+        text = reports[row].lead.text[:TEXT_CHARS * 2]
+        for sentence in split_sentences(text):
+            sentence = one_line(sentence)
+            if not 40 <= len(sentence) <= 360 or _BOILERPLATE.search(sentence) or _title_key(sentence) == head_key:
+                continue
+            if sentence.endswith(("...", "…")) or sentence[-1] not in ".!?\"'”’)":
+                continue  # cut off by the feed: not a sentence to quote
+            found = set(terms(sentence))
+            cover = sum(weight.get(t, 0.0) for t in found)
+            score = cover / math.sqrt(max(len(found), 4)) - 0.15 * rank
+            candidates.append((score, rank, sentence, found))
+    if not candidates:
+        return ""
+    candidates.sort(key=lambda c: -c[0])
+    best = candidates[0]
+    summary = best[2]
+    for score, _, sentence, found in candidates[1:]:
+        new = {t for t in found - best[3] if weight.get(t, 0.0) > 0}
+        if score > 0 and len(new) >= 3 and len(summary) + 1 + len(sentence) <= SUMMARY_CHARS:
+            summary = f"{summary} {sentence}"
+            break
+    return summary
+
+
+def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: DigestWindow,
+                    idf: _IdfTable | None = None, write: bool = True) -> list[Story]:
+    """All stories of `items`, best first (every item in exactly one story)."""
+    reports = _group_reports(items)
+    if not reports:
+        return []
+    idf = idf or _IdfTable(engine)
+    sim = similarity_matrix(engine, reports, idf)
+    stories = []
+    for rows in _attach_singletons(average_linkage(sim, LINK_THRESHOLD), sim):
+        order = _central(rows, sim)
+        members = [item for row in order for item in reports[row].items]
+        members.sort(key=lambda i: (i.ts, i.doc_id))
+        headline = reports[order[0]].lead.title
+        summary = _summary(order, reports, headline, idf) if write else ""
+        stories.append(Story(headline, summary, tuple(members), _coverage_score(members, rows, sim, window)))
+    stories.sort(key=lambda s: (-s.score, -s.latest_ts, s.headline))
+    return stories
+
+
+# --- the digest --------------------------------------------------------------------------------------
+
+
+def build_digest(engine: Briefbot, window: DigestWindow, *, max_stories: int = MAX_STORIES,
+                 chart_days: int = 0, now: datetime | None = None) -> Digest:
+    """The stories of `window`, best first, at most `max_stories` of them.
+
+    Args:
+        engine: the store and model to read from.
+        window: publication-time span and the time zone its days are read in.
+        max_stories: how many stories to write out (the rest are counted in `more`).
+        chart_days: also count items per day, with each day's top story, over the last
+            `chart_days` days of the window (for the coverage chart).
+        now: the current time (for refusing future windows; tests pass a fixed clock).
+
+    Raises:
+        DigestError: the window starts in the future.
+    """
+    window.check_not_future(now)
+    items = window_items(engine, window)
+    idf = _IdfTable(engine) if items else None
+    stories = cluster_stories(engine, items, window, idf) if items else []
+    # Singletons on a busy day are usually side pieces; keep them only while there is room.
+    shown = stories[:max_stories]
+    more = sum(len(s.items) for s in stories[max_stories:])
+    per_day: tuple[tuple[date, int, str], ...] = ()
+    if chart_days:
+        per_day = tuple(coverage_by_day(engine, window, chart_days, idf))
+    return Digest(window, tuple(shown), len(items), more, per_day)
+
+
+def coverage_by_day(engine: Briefbot, window: DigestWindow, days: int = 14,
+                    idf: _IdfTable | None = None) -> list[tuple[date, int, str]]:
+    """(day, items, top headline) for each of the last `days` local days of the window."""
+    last = window.date_to
+    first = max(window.date_from, last - timedelta(days=days - 1)) if days else last
+    first = last - timedelta(days=days - 1)
+    out = []
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        day_window = DigestWindow.for_day(day, window.tz)
+        items = window_items(engine, day_window)
+        headline = ""
+        if items:
+            idf = idf or _IdfTable(engine)
+            stories = cluster_stories(engine, items, day_window, idf, write=False)
+            headline = stories[0].headline if stories else ""
+        out.append((day, len(items), headline))
+    return out
