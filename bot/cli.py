@@ -114,9 +114,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     bar = None
     if not args.quiet and sys.stderr.isatty():
+        import shutil
+
         from tqdm import tqdm
 
-        bar = tqdm(desc="ingest", unit=" docs", file=sys.stderr)
+        # A terminal that reports no size (some ptys, serial consoles) would get no bar at
+        # all: tqdm hides bars below the last row, and the last row is then 0.
+        size = shutil.get_terminal_size((100, 20))
+        bar = tqdm(desc="ingest", unit=" docs", file=sys.stderr, ncols=size.columns or 100, nrows=size.lines or 20)
 
     def progress(report) -> None:
         if bar is not None:

@@ -113,3 +113,27 @@ def test_ingest_reports_a_missing_path(tmp_path: Path) -> None:
     done = briefbot("ingest", "no/such/folder", data_dir=tmp_path / "d")
     assert done.returncode == 1
     assert "skipped no/such/folder: no such file or folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_ingest_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    import pty
+
+    main_fd, terminal_fd = pty.openpty()
+    env = {**os.environ, "BRIEFBOT_DATA_DIR": str(tmp_path / "d"), "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "tests/corpus"], stdout=subprocess.PIPE,
+                          stderr=terminal_fd, env=env, cwd=ROOT, timeout=180)
+    os.close(terminal_fd)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main_fd)
+    assert done.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "ingest:" in text and "docs" in text and "new=" in text  # the live progress line
+    assert "skipped tests/corpus/notes.txt" in text
