@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from index.config import Settings
 from index.errors import BriefbotError
 
@@ -98,8 +100,10 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides = {"data_dir": args.data_dir} if args.data_dir else {}
     try:
         return Settings(**overrides)
-    except Exception as exc:  # pydantic ValidationError: name the variable, not a traceback
-        raise CliError(f"bad configuration: {str(exc).splitlines()[0]} {str(exc).splitlines()[1:2]}") from None
+    except ValidationError as exc:  # name the variable and the problem, not a traceback
+        problems = "; ".join(f"BRIEFBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+                             for e in exc.errors())
+        raise CliError(f"bad configuration: {problems}") from None
 
 
 def _engine(args: argparse.Namespace):

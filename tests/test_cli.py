@@ -137,3 +137,11 @@ def test_ingest_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     text = shown.decode("utf-8", "replace")
     assert "ingest:" in text and "docs" in text and "new=" in text  # the live progress line
     assert "skipped tests/corpus/notes.txt" in text
+
+
+def test_bad_configuration_names_the_variable(tmp_path: Path) -> None:
+    env = {**os.environ, "BRIEFBOT_DATA_DIR": str(tmp_path), "BRIEFBOT_BATCH_SIZE": "lots"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "stats"], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.startswith("briefbot stats: bad configuration: BRIEFBOT_BATCH_SIZE:")
