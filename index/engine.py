@@ -81,6 +81,16 @@ class Briefbot:
             on_progress: called after each batch with the running report.
             on_problem: called for each skipped input as it is found.
         """
+        max_bytes = int(self.settings.max_file_mb * 1_000_000)
+        return self.ingest_documents(load_paths(paths, max_bytes), on_progress, on_problem)
+
+    def ingest_documents(self, items: Iterable[Document | Problem],
+                         on_progress: Callable[[IngestReport], None] | None = None,
+                         on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+        """`ingest` for documents already loaded (a polled feed, say): same rules, same report.
+
+        The items are read while the writer lock is held, so a generator may do its loading lazily.
+        """
         report = IngestReport()
         lock = None if self.settings.chroma_url else WriterLock(self.settings.data_dir)
         with self._write_lock:
@@ -90,8 +100,7 @@ class Briefbot:
                 self._writer = _BackgroundWriter(self.store)
                 seen: set[str] = set()
                 batch: list[Document] = []
-                max_bytes = int(self.settings.max_file_mb * 1_000_000)
-                for item in load_paths(paths, max_bytes):
+                for item in items:
                     if isinstance(item, Problem):
                         report.problems.append(item)
                         if on_problem:
