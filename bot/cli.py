@@ -92,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("stats", help="what the store holds", description="Documents, chunks, languages, dates, outlets.")
 
+    p = sub.add_parser("digest", help="the stories of a day, deduplicated and cited",
+                       description="Group the items published in a window (a calendar day in BRIEFBOT_TIMEZONE "
+                                   "by default, today) into stories, rank them by coverage and recency, and write "
+                                   "each as a headline, a short quoted summary and its sources.")
+    p.add_argument("--date", type=parse_day, metavar="YYYY-MM-DD", help="the day (default: today)")
+    p.add_argument("--since", type=parse_day, metavar="YYYY-MM-DD", help="first day of a longer window")
+    p.add_argument("--until", type=parse_day, metavar="YYYY-MM-DD", help="last day of a longer window")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: date_from, date_to, stories (headline, summary, citations), messages")
+    p.add_argument("--chart", type=Path, metavar="FILE",
+                   help="also write a PNG of items per day over the last 14 days, top story annotated")
+
     sub.add_parser("telegram", help="run the Telegram bot (see briefbot telegram --help)", add_help=False)
     return parser
 
@@ -259,6 +271,47 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from index.digest import DigestWindow, build_digest, zone
+    from index.errors import EmptyStoreError
+
+    from .digest_render import render_digest_telegram, render_digest_text
+
+    if args.date and (args.since or args.until):
+        raise CliError("give either --date or --since/--until, not both")
+    settings = _settings(args)
+    today = datetime.now(zone(settings.timezone)).date()
+    first = args.date or args.since or args.until or today
+    last = args.date or args.until or (today if args.since else first)
+    if first > last:
+        raise CliError(f"--since {first} is after --until {last}")
+    window = DigestWindow.for_days(first, last, settings.timezone)
+    window.check_not_future()  # before the model loads
+    if args.chart and args.chart.is_dir():
+        raise CliError(f"--chart {args.chart} is a folder; give a file name such as coverage.png")
+    from index.engine import Briefbot
+
+    engine = Briefbot(settings)
+    if engine.store.count() == 0:
+        raise EmptyStoreError(f"no documents in {engine.store.location} yet: run `briefbot ingest` first")
+    digest = build_digest(engine, window, chart_days=14 if args.chart else 0)
+    if args.chart:
+        from .chart import coverage_chart
+
+        png = coverage_chart(digest.per_day, f"Coverage, 14 days to {window.date_to}")
+        try:
+            args.chart.write_bytes(png)
+        except OSError as exc:
+            raise CliError(f"cannot write {args.chart}: {exc.strerror or exc}") from None
+    if args.json:
+        print(json.dumps({**digest.to_json(), "messages": render_digest_telegram(digest)}, ensure_ascii=False))
+    else:
+        print(render_digest_text(digest))
+    return 0
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     print(render.render_stats(_engine(args).stats()))
     return 0
@@ -282,7 +335,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         _quiet_libraries()
-    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "repl": cmd_repl, "eval": cmd_eval, "stats": cmd_stats}
+    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "repl": cmd_repl, "eval": cmd_eval, "stats": cmd_stats,
+                "digest": cmd_digest}
     if args.command not in handlers:
         parser.print_help()
         return 2

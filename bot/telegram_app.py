@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
-import importlib
-import importlib.util
 import logging
 import signal
 import sys
@@ -43,6 +41,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.subscriptions import SubscriptionStore
 from bot.telegram_access import (
     AccessGate,
     command_target,
@@ -54,6 +53,7 @@ from bot.telegram_access import (
 )
 from bot.telegram_config import TelegramSettings
 from bot.telegram_delivery import Deliverer, show_typing
+from bot.telegram_digest import DigestService, DigestSettings
 from bot.telegram_limits import ChatFloodGuard, SendRateLimiter, flood_notice
 from bot.telegram_logging import configure_logging
 from bot.telegram_proofs import ProofStore, callback_data, parse_callback_data
@@ -74,6 +74,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("latest", "Newest documents"),
     ("sources", "What I know: documents, dates, feeds"),
     ("digest", "Digest of a day: /digest [YYYY-MM-DD]"),
+    ("subscribe", "Daily digest: /subscribe [HH:MM] [Area/City]"),
+    ("unsubscribe", "Stop the daily digest"),
     ("help", "How to use this bot"),
     ("start", "Introduction"),
 )
@@ -95,7 +97,9 @@ HELP_TEXT = (
     "/ask <question> — ask about the documents (in a private chat, plain text works too)\n"
     "/latest — the newest documents\n"
     "/sources — what I know: document count, date range, feeds\n"
-    "/digest [YYYY-MM-DD] — a digest of one day\n"
+    "/digest [YYYY-MM-DD] — a digest of one day (default: the last 24 hours)\n"
+    "/subscribe [HH:MM] [Area/City] — a digest every day at that time, e.g. /subscribe 07:30 Africa/Niamey\n"
+    "/unsubscribe — stop the daily digest\n"
     "/help — this message\n\n"
     "In a group, mention me (@{username} your question), reply to one of my messages, or use /ask.\n"
     "Answers come only from the documents; if they don't cover something, I say so."
@@ -132,6 +136,8 @@ class TelegramFrontEnd:
         self._chat_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
         engine_settings = getattr(engine, "settings", None)
         self.max_question_chars = int(getattr(engine_settings, "max_question_chars", DEFAULT_MAX_QUESTION_CHARS))
+        # Digests, subscriptions and feed polling (None for an engine without a data dir).
+        self.digests: DigestService | None = None
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -139,8 +145,15 @@ class TelegramFrontEnd:
         """Add the gate, the handlers and the error handler to `app`."""
         new = filters.UpdateType.MESSAGE
         app.add_handler(TypeHandler(Update, self.gate_update), group=-1)
-        for name, callback in (("start", self.on_start), ("help", self.on_help), ("ask", self.on_ask),
-                               ("latest", self.on_latest), ("sources", self.on_sources), ("digest", self.on_digest)):
+        digests = self.digests
+        commands: list[tuple[str, Callable[..., Any]]] = [
+            ("start", self.on_start), ("help", self.on_help), ("ask", self.on_ask), ("latest", self.on_latest),
+            ("sources", self.on_sources), ("digest", digests.on_digest if digests else self.on_digest)]
+        if digests is not None:
+            commands += [("subscribe", digests.on_subscribe), ("unsubscribe", digests.on_unsubscribe)]
+        else:
+            commands += [("subscribe", self.on_digest), ("unsubscribe", self.on_digest)]
+        for name, callback in commands:
             app.add_handler(CommandHandler(name, callback, filters=new))
         app.add_handler(MessageHandler(new & filters.COMMAND, self.on_unknown_command))
         app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, self.on_text))
@@ -167,9 +180,13 @@ class TelegramFrontEnd:
             log.warning("engine warm-up failed (questions will retry): %s", exc)
         log.info("engine ready in %.1f s; serving %d allowed chat(s) as @%s",
                  time.perf_counter() - started, len(self.settings.allowed_chats), app.bot.username)
+        if self.digests is not None:
+            self.digests.start(app)
 
     async def post_shutdown(self, app: Application) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+        if self.digests is not None:
+            self.digests.store.close()
 
     async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
         """Run blocking engine work on the worker pool, off the event loop."""
@@ -276,29 +293,8 @@ class TelegramFrontEnd:
             await self._reply(update, context, render_stats(stats))
 
     async def on_digest(self, update: Update, context: Context) -> None:
-        """/digest [YYYY-MM-DD]: on-demand digest, once `index.digest.build_digest` exists."""
-        args = context.args or []
-        day: date | None = None
-        if args:
-            try:
-                day = date.fromisoformat(args[0])
-            except ValueError:
-                await self._say(update, context, "Usage: /digest [YYYY-MM-DD], for example /digest 2023-08-06")
-                return
-        build = _digest_builder()
-        if build is None:
-            await self._say(update, context, DIGEST_UNAVAILABLE)
-            return
-        chat = update.effective_chat
-        assert chat is not None
-        async with show_typing(context.bot, chat.id, _thread(update.effective_message)):
-            digest = await self._engine_call(update, context, build, self.engine, day)
-        if digest is None:
-            return
-        if hasattr(digest, "citations") and hasattr(digest, "answer"):
-            await self._reply(update, context, render_answer(digest), self._proof_buttons(chat.id, digest))
-        else:
-            await self._say(update, context, str(digest))
+        """/digest, /subscribe, /unsubscribe when the engine has no data dir for digests."""
+        await self._say(update, context, DIGEST_UNAVAILABLE)
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
         """A command we do not have (the gate let it through, so it was addressed to us)."""
@@ -417,15 +413,6 @@ def _thread(message: Message | Any | None) -> int | None:
     return None
 
 
-def _digest_builder() -> Callable[..., Any] | None:
-    """`index.digest.build_digest` if the digest feature has landed, else None."""
-    if importlib.util.find_spec("index.digest") is None:
-        return None
-    module = importlib.import_module("index.digest")
-    build = getattr(module, "build_digest", None)
-    return build if callable(build) else None
-
-
 # --- building and running ----------------------------------------------------------------------
 
 
@@ -435,6 +422,7 @@ def build_application(settings: TelegramSettings, engine: Engine | Briefbot) -> 
     The front end's state is at `app.bot_data["front_end"]` (a `TelegramFrontEnd`).
     """
     front = TelegramFrontEnd(settings, engine)
+    front.digests = _digest_service(front, engine)
     app = (
         ApplicationBuilder()
         .token(settings.token)
@@ -455,6 +443,22 @@ def build_application(settings: TelegramSettings, engine: Engine | Briefbot) -> 
     front.register(app)
     app.bot_data["front_end"] = front
     return app
+
+
+def _digest_service(front: TelegramFrontEnd, engine: Engine | Briefbot) -> DigestService | None:
+    """Subscriptions in the engine's data dir, feeds from BRIEFBOT_FEEDS; None for an engine without settings."""
+    engine_settings = getattr(engine, "settings", None)
+    data_dir = getattr(engine_settings, "data_dir", None)
+    if data_dir is None:
+        return None
+    from index.feeds import FeedPoller, FeedSettings
+
+    feeds = FeedSettings()
+    poller = FeedPoller(engine, feeds.urls, interval=feeds.feed_interval, timeout=feeds.feed_timeout) \
+        if feeds.urls else None  # type: ignore[arg-type]
+    return DigestService(front, SubscriptionStore.in_data_dir(data_dir),
+                         default_tz=str(getattr(engine_settings, "timezone", "UTC") or "UTC"),
+                         settings=DigestSettings(), poller=poller, feed_interval=feeds.feed_interval)
 
 
 async def serve(app: Application, settings: TelegramSettings, *, webhook: bool = False,

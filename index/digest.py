@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -286,17 +287,48 @@ def _term_matrix(reports: Sequence[_Report], idf: _IdfTable) -> tuple[np.ndarray
     return _unit_rows(matrix), counts
 
 
-def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTable) -> np.ndarray:
-    """Pairwise similarity of reports in [0, 1]: titles, bodies and shared rare terms blended."""
+class TitleVectors:
+    """Embeddings of titles, computed once per process (a daily digest re-reads yesterday's days)."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self._vectors: dict[str, np.ndarray] = {}
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def get(self, engine: Briefbot, titles: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in titles if t not in self._vectors))
+        if missing:
+            encoded = np.asarray(engine.embedder.encode(missing), dtype=np.float32)
+            with self._lock:
+                if len(self._vectors) + len(missing) > self._limit:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, encoded, strict=True))
+        with self._lock:
+            return np.array([self._vectors[t] for t in titles], dtype=np.float32)
+
+
+_TITLES = TitleVectors()
+
+
+def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTable, titles: bool = True) -> np.ndarray:
+    """Pairwise similarity of reports in [0, 1]: titles, bodies and shared rare terms blended.
+
+    With `titles=False` (the per-day counts of the chart) the title weight goes to the stored
+    body vectors, so no text has to be embedded.
+    """
     leads = [r.lead for r in reports]
     stored = engine.store.embeddings([i.chunk_id for i in leads])
     dim = len(next(iter(stored.values()))) if stored else 0
     body = np.array([stored.get(i.chunk_id, np.zeros(dim)) for i in leads], dtype=np.float32)
     body = _unit_rows(body) if dim else np.zeros((len(leads), 1), dtype=np.float32)
-    titles = _unit_rows(np.asarray(engine.embedder.encode([i.title or i.text[:200] for i in leads]),
-                                   dtype=np.float32))
     term_rows, _ = _term_matrix(reports, idf)
-    sim = TITLE_WEIGHT * (titles @ titles.T) + BODY_WEIGHT * (body @ body.T) + TERM_WEIGHT * (term_rows @ term_rows.T)
+    sim = TERM_WEIGHT * (term_rows @ term_rows.T)
+    if titles:
+        title_rows = _unit_rows(_TITLES.get(engine, [i.title or i.text[:200] for i in leads]))
+        sim += TITLE_WEIGHT * (title_rows @ title_rows.T) + BODY_WEIGHT * (body @ body.T)
+    else:
+        sim += (TITLE_WEIGHT + BODY_WEIGHT) * (body @ body.T)
     sim = np.clip((sim + sim.T) / 2.0, 0.0, 1.0)
     np.fill_diagonal(sim, 1.0)
     return sim
@@ -409,12 +441,16 @@ def _summary(order: Sequence[int], reports: Sequence[_Report], headline: str, id
 
 def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: DigestWindow,
                     idf: _IdfTable | None = None, write: bool = True) -> list[Story]:
-    """All stories of `items`, best first (every item in exactly one story)."""
+    """All stories of `items`, best first (every item in exactly one story).
+
+    With `write=False` stories get no summaries and titles are not embedded (a cheaper pass
+    for the chart's per-day top stories).
+    """
     reports = _group_reports(items)
     if not reports:
         return []
     idf = idf or _IdfTable(engine)
-    sim = similarity_matrix(engine, reports, idf)
+    sim = similarity_matrix(engine, reports, idf, titles=write)
     stories = []
     for rows in _attach_singletons(average_linkage(sim, LINK_THRESHOLD), sim):
         order = _central(rows, sim)

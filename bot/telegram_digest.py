@@ -1,0 +1,400 @@
+"""Digests in Telegram: /digest, /subscribe, /unsubscribe, the daily jobs and the feed-poll job.
+
+- `/digest [YYYY-MM-DD]`: the stories of a day in the chat's time zone (default: the last 24
+  hours), with the coverage chart (sendPhoto) first.
+- `/subscribe [HH:MM] [Area/City]`: a digest every day at that local time; stored in SQLite
+  (`bot.subscriptions`), so it survives restarts and kill -9.
+- One PTB `run_daily` job per subscription, in the chat's time zone, with a misfire grace; at
+  start every job is re-created from the store, and a catch-up pass (at start, then every few
+  minutes) sends a digest whose time passed while the bot was down or whose job was skipped.
+  Whatever fires, `due_day` decides and `SubscriptionStore.claim` makes the send exactly-once
+  per chat and day (see `bot.subscriptions` for the crash-between-claim-and-send choice).
+- `Forbidden` on a scheduled send removes the chat's subscription and its job.
+- `BRIEFBOT_FEEDS` are polled on an interval (`index.feeds.FeedPoller`) in a worker thread.
+
+Scheduled sends go through the same `Deliverer` (allow-list gate, fallbacks) and the same
+rate limiter as answers, so a hundred chats at 08:00 stay inside Telegram's global limits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from telegram import Bot, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes, JobQueue
+
+from bot.chart import coverage_chart
+from bot.digest_render import chart_caption, render_digest_telegram
+from bot.subscriptions import (
+    DEFAULT_TIME,
+    Subscription,
+    SubscriptionError,
+    SubscriptionStore,
+    digest_window,
+    due_day,
+    next_send,
+    parse_time,
+    parse_zone,
+)
+from bot.telegram_delivery import show_typing
+
+if TYPE_CHECKING:
+    from bot.telegram_app import TelegramFrontEnd
+    from index.digest import Digest
+
+log = logging.getLogger(__name__)
+Context = ContextTypes.DEFAULT_TYPE
+
+SUBSCRIBE_USAGE = ("Usage: /subscribe [HH:MM] [Area/City], for example /subscribe 07:30 Africa/Niamey "
+                   "(24-hour time; the time zone defaults to {tz}).")
+DIGEST_USAGE = "Usage: /digest [YYYY-MM-DD], for example /digest 2023-08-06"
+CHART_DAYS = 14
+CACHE_SECONDS = 600.0
+FORCED_POLL_EVERY_S = 120.0
+
+
+class DigestSettings(BaseSettings):
+    """Digest scheduling (BRIEFBOT_DIGEST_TIME, TELEGRAM_DIGEST_MISFIRE_GRACE, TELEGRAM_DIGEST_CATCH_UP)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    digest_time: str = Field(default="08:00", validation_alias="BRIEFBOT_DIGEST_TIME",
+                             description="default local time of /subscribe without a time")
+    misfire_grace: float = Field(default=300.0, ge=1.0, validation_alias="TELEGRAM_DIGEST_MISFIRE_GRACE",
+                                 description="seconds a daily job may start late and still run")
+    catch_up_interval: float = Field(default=300.0, ge=5.0, validation_alias="TELEGRAM_DIGEST_CATCH_UP",
+                                     description="seconds between passes that send digests whose time has passed")
+
+
+@dataclass
+class _Built:
+    messages: list[str]
+    chart: bytes | None
+    caption: str
+    empty: bool
+    at: float
+
+
+class DigestService:
+    """Builds, caches and sends digests; owns the subscription store and the jobs.
+
+    Args:
+        front: the Telegram front end (engine threads, delivery, gate).
+        store: subscriptions.
+        default_tz: time zone of chats without a subscription (BRIEFBOT_TIMEZONE).
+        poller: feed poller, or None when no feeds are configured.
+        clock: current time, aware (tests pass a controllable one).
+    """
+
+    def __init__(self, front: TelegramFrontEnd, store: SubscriptionStore, *, default_tz: str = "UTC",
+                 settings: DigestSettings | None = None, poller: Any = None, feed_interval: float = 900.0,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.front = front
+        self.store = store
+        self.default_tz = default_tz
+        self.settings = settings or DigestSettings()
+        self.default_time = parse_time(self.settings.digest_time) if self.settings.digest_time else DEFAULT_TIME
+        self.poller = poller
+        self.feed_interval = feed_interval
+        self.clock = clock
+        self._cache: dict[tuple, _Built] = {}
+        self._building: dict[tuple, asyncio.Future[_Built]] = {}
+        self._last_forced_poll = 0.0
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build_sync(self, start: datetime, end: datetime, tz: str, day: date | None, title: str) -> _Built:
+        from index.digest import DigestWindow, build_digest
+
+        window = DigestWindow.for_day(day, tz) if day else DigestWindow(start, end, tz)
+        digest: Digest = build_digest(self.front.engine, window, chart_days=CHART_DAYS, now=self.clock())
+        chart = coverage_chart(digest.per_day, f"Coverage, {CHART_DAYS} days to {digest.window.date_to}") \
+            if any(n for _, n, _ in digest.per_day) else None
+        return _Built(render_digest_telegram(digest, title), chart, chart_caption(digest), digest.empty,
+                      time.monotonic())
+
+    async def build(self, start: datetime, end: datetime, tz: str, day: date | None = None,
+                    title: str = "") -> _Built:
+        """The rendered digest of a window; chats asking for the same window share one build."""
+        # A calendar day's digest is the same for every chat in its zone; other windows are their own.
+        key = (day, tz, title) if day else (int(start.timestamp()), int(end.timestamp()), tz, title)
+        cached = self._cache.get(key)
+        if cached is not None and time.monotonic() - cached.at < CACHE_SECONDS:
+            return cached
+        pending = self._building.get(key)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[_Built] = asyncio.get_running_loop().create_future()
+        self._building[key] = future
+        try:
+            built = await self.front._in_thread(self._build_sync, start, end, tz, day, title)
+            if len(self._cache) > 64:
+                self._cache.clear()
+            self._cache[key] = built
+            future.set_result(built)
+            return built
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters get it, nobody warns "never retrieved"
+            raise
+        finally:
+            del self._building[key]
+
+    def forget_cache(self) -> None:
+        self._cache.clear()
+
+    # --- sending -----------------------------------------------------------------------------
+
+    async def send(self, bot: Bot, chat_id: int, built: _Built, reply_to: int | None = None,
+                   thread_id: int | None = None) -> bool:
+        """Chart then messages to a chat; False if the chat has blocked the bot."""
+        delivery = self.front.delivery
+        if built.chart and not built.empty and chat_id not in delivery.blocked_chats:
+            if not self.front.gate.allows(chat_id):
+                log.warning("not sending a digest chart to chat %s: not on the allow list", chat_id)
+                return True
+            try:
+                await bot.send_photo(chat_id, photo=built.chart, caption=built.caption,
+                                     message_thread_id=thread_id)
+            except Forbidden as exc:
+                delivery.blocked_chats.add(chat_id)
+                log.warning("chat %s blocked the bot (%s)", chat_id, exc.message)
+                return False
+            except TelegramError as exc:
+                # The chart is a glance; the digest text still goes.
+                log.warning("could not send the digest chart to chat %s: %s", chat_id, exc)
+        outcome = await delivery.send(bot, chat_id, built.messages, reply_to=reply_to, thread_id=thread_id)
+        return not outcome.blocked and not outcome.failed
+
+    # --- scheduled digests ---------------------------------------------------------------------
+
+    async def run_due(self, bot: Bot, chat_id: int) -> bool:
+        """Send the chat's digest if one is due now and this caller wins the claim; True if sent."""
+        now = self.clock()
+        sub = self.store.get(chat_id)
+        if sub is None:
+            return False
+        day = due_day(now, sub)
+        if day is None:
+            return False
+        if not self.front.gate.allows(chat_id):
+            log.warning("chat %s is subscribed but not on the allow list; no digest sent", chat_id)
+            return False
+        claimed = self.store.claim(chat_id, day)
+        if claimed is None:
+            return False  # another job (or an earlier run of this process) has it
+        start, end = digest_window(claimed, day)
+        await self._fresh_feeds()
+        title = f"Your digest for {day.isoformat()}"
+        built = await self.build(start, end, claimed.tz, None, title)
+        if chat_id in self.front.delivery.blocked_chats:
+            self.front.delivery.blocked_chats.discard(chat_id)  # known blocked: try once, Forbidden decides
+        sent_ok = await self.send(bot, chat_id, built)
+        if chat_id in self.front.delivery.blocked_chats:
+            log.warning("chat %s blocked the bot: unsubscribing it", chat_id)
+            self.store.unsubscribe(chat_id)
+            self._unschedule(chat_id)
+            return False
+        if sent_ok:
+            self.store.delivered(chat_id, end)
+            log.info("chat %s: digest for %s sent (%s)", chat_id, day, "nothing new" if built.empty else "stories")
+        return sent_ok
+
+    async def _fresh_feeds(self) -> None:
+        """Poll the feeds right before a scheduled digest (at most every couple of minutes)."""
+        if self.poller is None or time.monotonic() - self._last_forced_poll < FORCED_POLL_EVERY_S:
+            return
+        self._last_forced_poll = time.monotonic()
+        try:
+            report = await self.front._in_thread(self.poller.poll, True)
+            if report.added or report.updated:
+                self.forget_cache()
+        except Exception as exc:
+            log.warning("feed poll before the digest failed: %s", exc)
+
+    async def daily_job(self, context: Context) -> None:
+        """The job of one subscription: fires at the chat's local time."""
+        job = context.job
+        if job is None or job.chat_id is None:
+            return
+        await self.run_due(context.bot, int(job.chat_id))
+
+    async def catch_up_job(self, context: Context) -> None:
+        """Send every digest that is due and unclaimed (after a restart, a skipped or late job)."""
+        for sub in self.store.all():
+            try:
+                await self.run_due(context.bot, sub.chat_id)
+            except Exception:
+                log.exception("digest for chat %s failed", sub.chat_id)
+
+    async def poll_job(self, context: Context) -> None:
+        """Poll the configured feeds (in a worker thread: fetching and embedding block)."""
+        from index.errors import BriefbotError
+
+        if self.poller is None:
+            return
+        try:
+            report = await self.front._in_thread(self.poller.poll, False)
+        except BriefbotError as exc:
+            log.warning("feed poll could not store its items (will retry): %s", exc)
+            return
+        if report.added or report.updated:
+            self.forget_cache()
+
+    def _job_queue(self) -> JobQueue | None:
+        return self._app.job_queue if getattr(self, "_app", None) is not None else None
+
+    def schedule(self, sub: Subscription) -> None:
+        """(Re-)create the daily job of one subscription, in its time zone."""
+        queue = self._job_queue()
+        if queue is None:
+            return
+        self._unschedule(sub.chat_id)
+        queue.run_daily(self.daily_job, time=sub.at.replace(tzinfo=sub.zone), name=_job_name(sub.chat_id),
+                        chat_id=sub.chat_id,
+                        job_kwargs={"misfire_grace_time": int(self.settings.misfire_grace), "coalesce": True})
+
+    def _unschedule(self, chat_id: int) -> None:
+        queue = self._job_queue()
+        if queue is None:
+            return
+        for job in queue.get_jobs_by_name(_job_name(chat_id)):
+            job.schedule_removal()
+
+    def start(self, app: Application) -> None:
+        """Re-create every subscription's job, a catch-up pass now and periodically, and the feed poll."""
+        self._app = app
+        queue = app.job_queue
+        if queue is None:
+            log.warning("no job queue (python-telegram-bot[job-queue] missing): scheduled digests are off")
+            return
+        subs = self.store.all()
+        for sub in subs:
+            self.schedule(sub)
+        queue.run_repeating(self.catch_up_job, interval=self.settings.catch_up_interval, first=1.0,
+                            name="digest:catch-up", job_kwargs={"coalesce": True, "max_instances": 1})
+        if self.poller is not None:
+            queue.run_repeating(self.poll_job, interval=self.feed_interval, first=5.0, name="feeds:poll",
+                                job_kwargs={"coalesce": True, "max_instances": 1})
+        log.info("%d digest subscription(s) scheduled; %s", len(subs),
+                 f"polling {len(self.poller.feeds)} feed(s)" if self.poller is not None else "no feeds to poll")
+
+    # --- commands --------------------------------------------------------------------------------
+
+    def chat_tz(self, chat_id: int) -> str:
+        sub = self.store.get(chat_id)
+        return sub.tz if sub else self.default_tz
+
+    async def on_digest(self, update: Update, context: Context) -> None:
+        """/digest [YYYY-MM-DD]: a day's digest in the chat's time zone, or the last 24 hours."""
+        from index.digest import DigestError
+
+        chat = update.effective_chat
+        message = update.effective_message
+        assert chat is not None and message is not None
+        front = self.front
+        # One digest at a time per chat, and its replies in the order asked.
+        async with front._chat_lock(chat.id):
+            args = context.args or []
+            day: date | None = None
+            if args:
+                try:
+                    day = date.fromisoformat(args[0])
+                except ValueError:
+                    await front._say(update, context, DIGEST_USAGE)
+                    return
+            tz = self.chat_tz(chat.id)
+            now = self.clock()
+            if day is None:
+                start, end, title = now - timedelta(days=1), now, "Digest of the last 24 hours"
+            else:
+                start = end = now
+                title = ""
+            async with show_typing(context.bot, chat.id, _thread(message)):
+                try:
+                    built = await self._engine_build(update, context, start, end, tz, day, title)
+                except DigestError as exc:
+                    await front._say(update, context, f"Sorry, {exc}.")
+                    return
+            if built is not None:
+                await self.send(context.bot, chat.id, built, reply_to=message.message_id,
+                                thread_id=_thread(message))
+
+    async def _engine_build(self, update: Update, context: Context, start: datetime, end: datetime, tz: str,
+                            day: date | None, title: str) -> _Built | None:
+        from index.digest import DigestError
+        from index.errors import BriefbotError, StoreUnavailableError
+
+        try:
+            return await self.build(start, end, tz, day, title)
+        except DigestError:
+            raise
+        except StoreUnavailableError as exc:
+            log.error("store unavailable: %s", exc)
+            await self.front._say(update, context, "The document store is unavailable right now. "
+                                                   "Please try again in a minute.")
+        except BriefbotError as exc:
+            log.error("digest failed: %s", exc)
+            await self.front._say(update, context, f"Sorry, I could not build the digest: {exc}")
+        return None
+
+    async def on_subscribe(self, update: Update, context: Context) -> None:
+        """/subscribe [HH:MM] [Area/City]: a digest every day at that local time."""
+        chat = update.effective_chat
+        assert chat is not None
+        args = list(context.args or [])
+        current = self.store.get(chat.id)
+        at = current.at if current else self.default_time
+        tz = current.tz if current else self.default_tz
+        try:
+            if len(args) > 2:
+                raise SubscriptionError("too many arguments")
+            for arg in args:
+                if ":" in arg and arg[:1].isdigit():
+                    at = parse_time(arg)
+                else:
+                    tz = parse_zone(arg).key
+        except SubscriptionError as exc:
+            usage = SUBSCRIBE_USAGE.format(tz=self.default_tz)
+            await self.front._say(update, context, f"{_sentence(str(exc))}\n\n{usage}")
+            return
+        sub = self.store.subscribe(chat.id, at, tz, self.clock())
+        self.schedule(sub)
+        following = next_send(self.clock(), sub).astimezone(sub.zone)
+        await self.front._say(update, context,
+                              f"Subscribed: a digest of the new stories every day at {sub.describe()}. "
+                              f"The next one comes {following.strftime('%a %d %b %H:%M')}.\n\n"
+                              "/unsubscribe stops it; /subscribe again changes the time.")
+
+    async def on_unsubscribe(self, update: Update, context: Context) -> None:
+        """/unsubscribe: no more daily digests for this chat."""
+        chat = update.effective_chat
+        assert chat is not None
+        removed = self.store.unsubscribe(chat.id)
+        self._unschedule(chat.id)
+        await self.front._say(update, context, "Unsubscribed: no more daily digests in this chat."
+                              if removed else "This chat has no daily digest. /subscribe starts one.")
+
+
+def _job_name(chat_id: int) -> str:
+    return f"digest:{chat_id}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]).rstrip(".") + "."
+
+
+def _thread(message: Any) -> int | None:
+    from bot.telegram_app import _thread as thread_of
+
+    return thread_of(message)
