@@ -59,8 +59,8 @@ class Briefbot:
         self.settings = settings or Settings()
         self.embedder = Embedder(self.settings.embed_model, self.settings.device, self.settings.batch_size)
         self.store = ChunkStore(self.settings, self.embedder.name)
-        cache_dir = None if self.settings.chroma_url else self.settings.data_dir
-        self.keywords = KeywordIndexCache(self.store, cache_dir)
+        # The keyword-index cache is keyed by collection id, so it serves a server's collection too.
+        self.keywords = KeywordIndexCache(self.store, self.settings.data_dir)
         self.searcher = HybridSearcher(self.store, self.keywords, self.embedder)
         self.answerer = answerer or ExtractiveAnswerer(self.keywords.get)
         self._write_lock = threading.Lock()
