@@ -102,7 +102,8 @@ class HybridSearcher:
         """Up to k documents, best first, each once."""
         qterms = query_terms(question)
         vector = self.embedder.encode_query(question)
-        dense = _dense_in_window(self.store, vector, window)
+        # The store applies the window itself, cheaply (see ChunkStore.query).
+        dense = self.store.query(vector, CANDIDATES, window.where())
         index = self.keywords.get()
         keyword_rows = index.search(qterms, CANDIDATES, window.mask(index.days, index.langs))
         keyword_ids = [index.chunk_ids[row] for row, _ in keyword_rows]
@@ -156,23 +157,6 @@ class HybridSearcher:
             if len(hits) >= k:
                 break
         return hits
-
-
-def _dense_in_window(store: ChunkStore, vector: list[float], window: Window) -> list[tuple[StoredChunk, float]]:
-    """Nearest chunks inside the window.
-
-    A metadata filter makes Chroma's vector search several times slower (38 ms against
-    10 ms per query on 23k chunks), so a window that only restricts languages asks
-    unfiltered for twice the candidates and drops the other languages here; only when
-    too few remain (a corpus mostly in other languages) does it ask again with the filter.
-    """
-    if window.since or window.until or not window.languages:
-        return store.query(vector, CANDIDATES, window.where())
-    allowed = set(window.languages)
-    found = [(c, s) for c, s in store.query(vector, 2 * CANDIDATES) if c.meta.get("lang") in allowed]
-    if len(found) >= CANDIDATES // 2:
-        return found[:CANDIDATES]
-    return store.query(vector, CANDIDATES, window.where())
 
 
 def _recency_order(ordered: list[str], scores: dict[str, float], passages: dict[str, list[StoredChunk]]) -> list[str]:
