@@ -49,10 +49,12 @@ TITLE_WEIGHT = 0.4  # blend of the three similarities (they sum to 1)
 BODY_WEIGHT = 0.3
 TERM_WEIGHT = 0.3
 LINK_THRESHOLD = 0.45  # average-linkage cut: reports at least this similar on average are one story
-ATTACH_THRESHOLD = 0.40  # a report left alone joins the story it is closest to on average, if at least this close
+ATTACH_THRESHOLD = 0.42  # a report of a small group joins the story it resembles most on average, if this close
 TEXT_CHARS = 700  # opening text used for terms and summaries: feed descriptions, a story's lead
 SUMMARY_CHARS = 320  # a second sentence is added only while the summary stays under this
 COHESION_REFERENCE = 0.6  # mean similarity of a typical one-event story (airspace, treason, evacuation days)
+WORDING_REFERENCE = 0.15  # mean rare-term similarity of such a story (commentary groups: 0.02-0.06)
+WORDING_FLOOR = 0.5  # a group whose reports share no event words still counts for half
 MAX_WINDOW_ITEMS = 3000  # beyond this a "day" is not a day of one crisis; keep the newest
 
 
@@ -311,8 +313,9 @@ class TitleVectors:
 _TITLES = TitleVectors()
 
 
-def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTable, titles: bool = True) -> np.ndarray:
-    """Pairwise similarity of reports in [0, 1]: titles, bodies and shared rare terms blended.
+def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTable,
+                      titles: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise similarity of reports in [0, 1] (titles, bodies and shared rare terms blended), and the terms' part.
 
     With `titles=False` (the per-day counts of the chart) the title weight goes to the stored
     body vectors, so no text has to be embedded.
@@ -323,7 +326,8 @@ def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTab
     body = np.array([stored.get(i.chunk_id, np.zeros(dim)) for i in leads], dtype=np.float32)
     body = _unit_rows(body) if dim else np.zeros((len(leads), 1), dtype=np.float32)
     term_rows, _ = _term_matrix(reports, idf)
-    sim = TERM_WEIGHT * (term_rows @ term_rows.T)
+    term_sim = term_rows @ term_rows.T
+    sim = TERM_WEIGHT * term_sim
     if titles:
         title_rows = _unit_rows(_TITLES.get(engine, [i.title or i.text[:200] for i in leads]))
         sim += TITLE_WEIGHT * (title_rows @ title_rows.T) + BODY_WEIGHT * (body @ body.T)
@@ -331,7 +335,7 @@ def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTab
         sim += (TITLE_WEIGHT + BODY_WEIGHT) * (body @ body.T)
     sim = np.clip((sim + sim.T) / 2.0, 0.0, 1.0)
     np.fill_diagonal(sim, 1.0)
-    return sim
+    return sim, term_sim
 
 
 def average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
@@ -354,43 +358,93 @@ def average_linkage(sim: np.ndarray, threshold: float) -> list[list[int]]:
     return list(clusters.values())
 
 
-def _attach_singletons(clusters: list[list[int]], sim: np.ndarray) -> list[list[int]]:
-    """Give each report left alone to the story it is closest to on average, when close enough.
+def _split_loose(clusters: list[list[int]], sim: np.ndarray, term_sim: np.ndarray,
+                 threshold: float = LINK_THRESHOLD) -> list[list[int]]:
+    """Re-cut, at a stricter threshold, groups whose reports share no event words.
+
+    Average linkage can gather a day's commentary on the crisis in general into one group
+    (similar in tone, different in substance), and a small real event inside it is then lost.
+    A group of three or more whose rare-term similarity is under half that of a one-event
+    story is clustered again with the threshold raised by 0.05, until its parts hold together
+    or the threshold reaches 0.65.
+    """
+    out: list[list[int]] = []
+    for rows in clusters:
+        block = np.ix_(rows, rows)
+        if len(rows) < 3 or _mean_pairwise(term_sim[block]) >= WORDING_REFERENCE / 2 or threshold >= 0.65:
+            out.append(rows)
+            continue
+        parts = average_linkage(sim[block], threshold + 0.05)
+        subclusters = [[rows[i] for i in part] for part in parts]
+        out.extend(_split_loose(subclusters, sim, term_sim, threshold + 0.05) if len(parts) > 1
+                   else subclusters)
+    return out
+
+
+def _reassign(clusters: list[list[int]], sim: np.ndarray, rounds: int = 3) -> list[list[int]]:
+    """Move each report to the story it resembles most on average, or leave it alone below ATTACH_THRESHOLD.
 
     The linkage cut is strict so that stories do not chain; a report that mentions the event
-    among other things (an evacuation in a wider piece) is then often left alone. It joins
-    the story whose reports it resembles most, if that resemblance reaches ATTACH_THRESHOLD.
+    among other things (an evacuation in a wider piece) is then often left alone or paired
+    with a neighbour. Here every report of a small group (one or two reports) may join the
+    story whose reports it is closest to on average, when that closeness reaches
+    ATTACH_THRESHOLD; stories of three or more keep their members. A few rounds, until stable.
     """
-    groups = [list(c) for c in clusters if len(c) > 1]
-    alone = [c[0] for c in clusters if len(c) == 1]
-    if not groups:
-        return clusters
-    out = [list(g) for g in groups]
-    for row in alone:
-        means = [float(sim[row, g].mean()) for g in groups]
-        best = int(np.argmax(means))
-        if means[best] >= ATTACH_THRESHOLD:
-            out[best].append(row)
-        else:
-            out.append([row])
-    return out
+    labels = np.empty(sim.shape[0], dtype=int)
+    for label, rows in enumerate(clusters):
+        labels[rows] = label
+    for _ in range(rounds):
+        moved = False
+        sizes = np.bincount(labels, minlength=len(clusters))
+        for row in range(sim.shape[0]):
+            if sizes[labels[row]] > 2:
+                continue
+            best, best_mean = labels[row], -1.0
+            for label in range(len(clusters)):
+                members = np.flatnonzero((labels == label) & (np.arange(len(labels)) != row))
+                if label == labels[row] or len(members) < 2:
+                    continue
+                mean = float(sim[row, members].mean())
+                if mean > best_mean:
+                    best, best_mean = label, mean
+            if best != labels[row] and best_mean >= ATTACH_THRESHOLD:
+                sizes[labels[row]] -= 1
+                sizes[best] += 1
+                labels[row] = best
+                moved = True
+        if not moved:
+            break
+    out: dict[int, list[int]] = {}
+    for row, label in enumerate(labels):
+        out.setdefault(int(label), []).append(row)
+    return list(out.values())
 
 
 # --- ranking and writing -------------------------------------------------------------------------
 
 
-def _coverage_score(items: Sequence[DigestItem], rows: Sequence[int], sim: np.ndarray, window: DigestWindow) -> float:
+def _mean_pairwise(block: np.ndarray) -> float:
+    n = block.shape[0]
+    return float((block.sum() - np.trace(block)) / (n * (n - 1))) if n > 1 else 1.0
+
+
+def _coverage_score(items: Sequence[DigestItem], rows: Sequence[int], sim: np.ndarray, term_sim: np.ndarray,
+                    window: DigestWindow) -> float:
+    """How big a story is: distinct outlets first, then reports, discounted when the reports are not one event.
+
+    Two discounts, both 1 for a typical one-event story: overall cohesion (mean similarity of
+    its reports) and shared wording (mean similarity of their rare terms). A loose group of
+    commentary on the crisis in general ("a litmus test for democracy", "the West's failing
+    policy") can gather as many outlets as the day's event, but its reports share no event
+    words, so it ranks below the event that outlets reported in the same words. Recency breaks ties.
+    """
     outlets = len({i.source for i in items})
     span = max(window.end_ts - window.start_ts, 1)
     recency = min(max((max(i.ts for i in items) - window.start_ts) / span, 0.0), 1.0)
-    cohesion = 1.0
-    if len(rows) > 1:
-        block = sim[np.ix_(rows, rows)]
-        cohesion = float((block.sum() - len(rows)) / (len(rows) * (len(rows) - 1)))
-    # Outlets first (ten outlets beat one outlet's ten posts), then reports, then recency as a tie-breaker;
-    # scaled by cohesion, so that a loose group of commentary on the crisis in general ranks below an
-    # event that the same number of outlets reported in the same words.
-    return (outlets + 0.25 * (len(rows) - 1)) * min(1.0, cohesion / COHESION_REFERENCE) + 0.5 * recency
+    block = np.ix_(rows, rows)
+    cohesion = min(1.0, _mean_pairwise(sim[block]) / COHESION_REFERENCE)
+    wording = max(WORDING_FLOOR, min(1.0, _mean_pairwise(term_sim[block]) / WORDING_REFERENCE))
+    return (outlets + 0.25 * (len(rows) - 1)) * cohesion * wording + 0.5 * recency
 
 
 def _central(rows: Sequence[int], sim: np.ndarray) -> list[int]:
@@ -427,7 +481,7 @@ def _summary(order: Sequence[int], reports: Sequence[_Report], headline: str, id
             score = cover / math.sqrt(max(len(found), 4)) - 0.15 * rank
             candidates.append((score, rank, sentence, found))
     if not candidates:
-        return ""
+        return _opening(order, reports, head_key)
     candidates.sort(key=lambda c: -c[0])
     best = candidates[0]
     summary = best[2]
@@ -437,6 +491,15 @@ def _summary(order: Sequence[int], reports: Sequence[_Report], headline: str, id
             summary = f"{summary} {sentence}"
             break
     return summary
+
+
+def _opening(order: Sequence[int], reports: Sequence[_Report], head_key: str) -> str:
+    """When no whole sentence qualifies: the start of the first report that has text, marked as cut."""
+    for row in order:
+        text = one_line(reports[row].lead.text)
+        if len(text) >= 40 and _title_key(text) != head_key and not _BOILERPLATE.search(text[:200]):
+            return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …"
+    return ""
 
 
 def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: DigestWindow,
@@ -450,15 +513,16 @@ def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: Diges
     if not reports:
         return []
     idf = idf or _IdfTable(engine)
-    sim = similarity_matrix(engine, reports, idf, titles=write)
+    sim, term_sim = similarity_matrix(engine, reports, idf, titles=write)
     stories = []
-    for rows in _attach_singletons(average_linkage(sim, LINK_THRESHOLD), sim):
+    clusters = _split_loose(average_linkage(sim, LINK_THRESHOLD), sim, term_sim)
+    for rows in _reassign(clusters, sim):
         order = _central(rows, sim)
         members = [item for row in order for item in reports[row].items]
         members.sort(key=lambda i: (i.ts, i.doc_id))
         headline = reports[order[0]].lead.title
         summary = _summary(order, reports, headline, idf) if write else ""
-        stories.append(Story(headline, summary, tuple(members), _coverage_score(members, rows, sim, window)))
+        stories.append(Story(headline, summary, tuple(members), _coverage_score(members, rows, sim, term_sim, window)))
     stories.sort(key=lambda s: (-s.score, -s.latest_ts, s.headline))
     return stories
 
