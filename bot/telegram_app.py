@@ -451,13 +451,19 @@ def _digest_service(front: TelegramFrontEnd, engine: Engine | Briefbot) -> Diges
     data_dir = getattr(engine_settings, "data_dir", None)
     if data_dir is None:
         return None
+    import sqlite3
+
     from index.feeds import FeedPoller, FeedSettings
 
     feeds = FeedSettings()
     poller = FeedPoller(engine, feeds.urls, interval=feeds.feed_interval, timeout=feeds.feed_timeout) \
         if feeds.urls else None  # type: ignore[arg-type]
-    return DigestService(front, SubscriptionStore.in_data_dir(data_dir),
-                         default_tz=str(getattr(engine_settings, "timezone", "UTC") or "UTC"),
+    try:
+        store = SubscriptionStore.in_data_dir(data_dir)
+    except (OSError, sqlite3.Error) as exc:
+        log.error("digest subscriptions are off: cannot open %s/%s (%s)", data_dir, "subscriptions.sqlite3", exc)
+        return None
+    return DigestService(front, store, default_tz=str(getattr(engine_settings, "timezone", "UTC") or "UTC"),
                          settings=DigestSettings(), poller=poller, feed_interval=feeds.feed_interval)
 
 
@@ -584,6 +590,11 @@ def telegram_main(argv: list[str] | None = None) -> int:
 
     try:
         engine = Briefbot(Settings())
+        from index.feeds import FeedSettings
+
+        # Checked here so that a bad BRIEFBOT_FEEDS or digest time is one line and exit 2, not a traceback.
+        DigestSettings()
+        FeedSettings()
     except ValidationError as exc:
         print(f"briefbot telegram: {_one_line(exc)}", file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from telegram import Bot, Update
 from telegram.error import Forbidden, TelegramError
@@ -35,7 +35,6 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from bot.chart import coverage_chart
 from bot.digest_render import chart_caption, render_digest_telegram
 from bot.subscriptions import (
-    DEFAULT_TIME,
     Subscription,
     SubscriptionError,
     SubscriptionStore,
@@ -74,6 +73,12 @@ class DigestSettings(BaseSettings):
     catch_up_interval: float = Field(default=300.0, ge=5.0, validation_alias="TELEGRAM_DIGEST_CATCH_UP",
                                      description="seconds between passes that send digests whose time has passed")
 
+    @field_validator("digest_time")
+    @classmethod
+    def _check_time(cls, value: str) -> str:
+        parse_time(value)  # SubscriptionError is a ValueError: pydantic reports it with the variable name
+        return value
+
 
 @dataclass
 class _Built:
@@ -102,7 +107,7 @@ class DigestService:
         self.store = store
         self.default_tz = default_tz
         self.settings = settings or DigestSettings()
-        self.default_time = parse_time(self.settings.digest_time) if self.settings.digest_time else DEFAULT_TIME
+        self.default_time = parse_time(self.settings.digest_time)
         self.poller = poller
         self.feed_interval = feed_interval
         self.clock = clock
