@@ -55,6 +55,12 @@ DAYS: list[tuple[str, str]] = [
     ("2023-08-18", r"d-day|defence chiefs|finalises"),
     ("2023-09-15", r"hostage"),
     ("2023-10-20", r"escape"),
+    ("2023-07-27", r"announce|overthr|seize|ousted|takeover|claim"),
+    ("2023-08-05", r"\baid\b|assistance|paus"),
+    ("2023-08-22", r"african union|suspend"),
+    ("2023-08-31", r"ambassador|expel"),
+    ("2023-09-05", r"withdraw"),
+    ("2023-10-05", r"troop|pull|withdraw"),
 ]
 
 

@@ -457,7 +457,7 @@ def _central(rows: Sequence[int], sim: np.ndarray) -> list[int]:
 
 
 _BOILERPLATE = re.compile(r"sign up|newsletter|click here|subscribe|read more|continue reading|©|getty images"
-                          r"|photograph:|in today's", re.I)
+                          r"|photograph:|in today's|the post .{0,300} appeared first", re.I)
 
 
 def _summary(order: Sequence[int], reports: Sequence[_Report], headline: str, idf: _IdfTable) -> str:
