@@ -55,6 +55,9 @@ SUMMARY_CHARS = 320  # a second sentence is added only while the summary stays u
 COHESION_REFERENCE = 0.6  # mean similarity of a typical one-event story (airspace, treason, evacuation days)
 WORDING_REFERENCE = 0.15  # mean rare-term similarity of such a story (commentary groups: 0.02-0.06)
 WORDING_FLOOR = 0.5  # a group whose reports share no event words still counts for half
+BURST_STRENGTH = 1.0  # extra term weight per doubling of a term's share over the week before
+BURST_CAP = 4.0  # ... up to this multiple of its usual weight
+BURST_DAYS = 7  # the week before the window is what "rare before" means
 MAX_WINDOW_ITEMS = 3000  # beyond this a "day" is not a day of one crisis; keep the newest
 
 
@@ -279,14 +282,47 @@ def _term_counts(item: DigestItem) -> Counter[str]:
     return counts
 
 
-def _term_matrix(reports: Sequence[_Report], idf: _IdfTable) -> tuple[np.ndarray, list[Counter[str]]]:
+def _term_matrix(reports: Sequence[_Report], idf: _IdfTable,
+                 burst: dict[str, float] | None = None) -> tuple[np.ndarray, list[Counter[str]]]:
     counts = [_term_counts(r.lead) for r in reports]
     vocab = {t: i for i, t in enumerate(sorted({t for c in counts for t in c}))}
     matrix = np.zeros((len(reports), max(len(vocab), 1)), dtype=np.float32)
+    burst = burst or {}
     for row, c in enumerate(counts):
         for term, n in c.items():
-            matrix[row, vocab[term]] = (1.0 + math.log(n)) * idf(term)
+            matrix[row, vocab[term]] = (1.0 + math.log(n)) * idf(term) * burst.get(term, 1.0)
     return _unit_rows(matrix), counts
+
+
+def burst_weights(items: Sequence[DigestItem], background: Sequence[DigestItem]) -> dict[str, float]:
+    """Extra weight for the window's bursting terms: frequent now, rare in the days before.
+
+    The day's event announces itself in words that were rare the week before and are suddenly
+    in many reports ("airspace", "treason", "evacuation"), often even in reports about
+    something else. Weighting them up lets every report of the event find the others, while
+    words that are common every day of a crisis ("junta", "Niger") keep their weight.
+    """
+    def doc_freq(rows: Sequence[DigestItem]) -> tuple[Counter[str], int]:
+        seen: set[str] = set()
+        df: Counter[str] = Counter()
+        for item in rows:
+            key = _title_key(item.title)
+            if key in seen:
+                continue
+            seen.add(key)
+            df.update(set(_term_counts(item)))
+        return df, len(seen)
+
+    now, n_now = doc_freq(items)
+    before, n_before = doc_freq(background)
+    weights = {}
+    for term, df in now.items():
+        if df < 2:
+            continue
+        ratio = ((df + 0.5) / (n_now + 1)) / ((before[term] + 0.5) / (n_before + 1))
+        if ratio > 1.0:
+            weights[term] = min(1.0 + BURST_STRENGTH * math.log2(ratio), BURST_CAP)
+    return weights
 
 
 class TitleVectors:
@@ -313,8 +349,8 @@ class TitleVectors:
 _TITLES = TitleVectors()
 
 
-def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTable,
-                      titles: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTable, titles: bool = True,
+                      burst: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairwise similarity of reports in [0, 1] (titles, bodies and shared rare terms blended), and the terms' part.
 
     With `titles=False` (the per-day counts of the chart) the title weight goes to the stored
@@ -325,7 +361,7 @@ def similarity_matrix(engine: Briefbot, reports: Sequence[_Report], idf: _IdfTab
     dim = len(next(iter(stored.values()))) if stored else 0
     body = np.array([stored.get(i.chunk_id, np.zeros(dim)) for i in leads], dtype=np.float32)
     body = _unit_rows(body) if dim else np.zeros((len(leads), 1), dtype=np.float32)
-    term_rows, _ = _term_matrix(reports, idf)
+    term_rows, _ = _term_matrix(reports, idf, burst)
     term_sim = term_rows @ term_rows.T
     sim = TERM_WEIGHT * term_sim
     if titles:
@@ -503,7 +539,8 @@ def _opening(order: Sequence[int], reports: Sequence[_Report], head_key: str) ->
 
 
 def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: DigestWindow,
-                    idf: _IdfTable | None = None, write: bool = True) -> list[Story]:
+                    idf: _IdfTable | None = None, write: bool = True,
+                    burst: dict[str, float] | None = None) -> list[Story]:
     """All stories of `items`, best first (every item in exactly one story).
 
     With `write=False` stories get no summaries and titles are not embedded (a cheaper pass
@@ -513,7 +550,7 @@ def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: Diges
     if not reports:
         return []
     idf = idf or _IdfTable(engine)
-    sim, term_sim = similarity_matrix(engine, reports, idf, titles=write)
+    sim, term_sim = similarity_matrix(engine, reports, idf, titles=write, burst=burst)
     stories = []
     clusters = _split_loose(average_linkage(sim, LINK_THRESHOLD), sim, term_sim)
     for rows in _reassign(clusters, sim):
@@ -548,7 +585,11 @@ def build_digest(engine: Briefbot, window: DigestWindow, *, max_stories: int = M
     window.check_not_future(now)
     items = window_items(engine, window)
     idf = _IdfTable(engine) if items else None
-    stories = cluster_stories(engine, items, window, idf) if items else []
+    burst = None
+    if items and BURST_STRENGTH > 0:
+        before = DigestWindow(window.start - timedelta(days=BURST_DAYS), window.start, window.tz)
+        burst = burst_weights(items, window_items(engine, before))
+    stories = cluster_stories(engine, items, window, idf, burst=burst) if items else []
     # Singletons on a busy day are usually side pieces; keep them only while there is room.
     shown = stories[:max_stories]
     more = sum(len(s.items) for s in stories[max_stories:])
