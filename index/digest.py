@@ -16,12 +16,19 @@ How reports are grouped: items with the same title (one outlet's story in severa
 feeds) are one report. Two reports are similar by a blend of three signals:
 - their titles' embeddings (a headline names the event most directly),
 - their stored chunk embeddings (title + opening text),
-- shared named terms, weighted by how rare each term is in the whole store, so that the
-  crisis' own vocabulary ("Niger", "coup", "junta") counts little and the event's words
-  ("airspace", "treason", "evacuation") count a lot.
-Reports are then clustered by average linkage (a report joins a story only if it is close
-to the story's reports on average, which keeps one broad report from chaining two events
-together) and cut at a fixed similarity threshold. Nothing here is specific to one day.
+- shared terms, weighted by how rare each is in the whole store (the crisis' own vocabulary,
+  "Niger", "coup", "junta", counts little) and by how much it bursts in the window against
+  the week before ("airspace", "treason", "evacuation" on their days), so that even a report
+  that mentions the event in passing finds the others.
+Then:
+1. average linkage cut at a fixed threshold (a report joins a story only if it is close to
+   the story's reports on average, so one broad report cannot chain two events together);
+2. groups whose reports share no event words (commentary on the crisis in general) are cut
+   again at stricter thresholds, so that a small real event inside them is not lost;
+3. reports left alone or in pairs join the story they resemble most on average, if close enough.
+Stories rank by distinct outlets (then reports), discounted when their reports are loosely
+related or share no event words, with recency as the tie-breaker. The thresholds were set on
+a few days and checked on others (bench/digest_check.py); nothing here names a day or an event.
 """
 
 from __future__ import annotations
@@ -595,7 +602,12 @@ def build_digest(engine: Briefbot, window: DigestWindow, *, max_stories: int = M
     more = sum(len(s.items) for s in stories[max_stories:])
     per_day: tuple[tuple[date, int, str], ...] = ()
     if chart_days:
-        per_day = tuple(coverage_by_day(engine, window, chart_days, idf))
+        counted = coverage_by_day(engine, window, chart_days, idf)
+        if window.date_from == window.date_to and stories and counted:
+            # The chart's last bar is this digest's day: annotate it with this digest's top story.
+            day, n, _ = counted[-1]
+            counted[-1] = (day, n, stories[0].headline)
+        per_day = tuple(counted)
     return Digest(window, tuple(shown), len(items), more, per_day)
 
 
@@ -603,8 +615,7 @@ def coverage_by_day(engine: Briefbot, window: DigestWindow, days: int = 14,
                     idf: _IdfTable | None = None) -> list[tuple[date, int, str]]:
     """(day, items, top headline) for each of the last `days` local days of the window."""
     last = window.date_to
-    first = max(window.date_from, last - timedelta(days=days - 1)) if days else last
-    first = last - timedelta(days=days - 1)
+    first = last - timedelta(days=max(days, 1) - 1)
     out = []
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
