@@ -433,25 +433,33 @@ def _reassign(clusters: list[list[int]], sim: np.ndarray, rounds: int = 3) -> li
     story whose reports it is closest to on average, when that closeness reaches
     ATTACH_THRESHOLD; stories of three or more keep their members. A few rounds, until stable.
     """
-    labels = np.empty(sim.shape[0], dtype=int)
+    n = sim.shape[0]
+    labels = np.empty(n, dtype=int)
     for label, rows in enumerate(clusters):
         labels[rows] = label
+    sizes = np.bincount(labels, minlength=len(clusters)).astype(float)
+    # sums[r, c]: total similarity of report r to the reports of cluster c, kept up to date as
+    # reports move (one column update per move), so a day of thousands of reports stays fast.
+    order = np.argsort(labels, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(labels[order]) != 0])
+    sums = np.add.reduceat(sim[:, order], starts, axis=1)
     for _ in range(rounds):
         moved = False
-        sizes = np.bincount(labels, minlength=len(clusters))
-        for row in range(sim.shape[0]):
-            if sizes[labels[row]] > 2:
+        for row in range(n):
+            own = labels[row]
+            if sizes[own] > 2:
                 continue
-            best, best_mean = labels[row], -1.0
-            for label in range(len(clusters)):
-                members = np.flatnonzero((labels == label) & (np.arange(len(labels)) != row))
-                if label == labels[row] or len(members) < 2:
-                    continue
-                mean = float(sim[row, members].mean())
-                if mean > best_mean:
-                    best, best_mean = label, mean
-            if best != labels[row] and best_mean >= ATTACH_THRESHOLD:
-                sizes[labels[row]] -= 1
+            others = sizes.copy()
+            totals = sums[row].copy()
+            others[own] -= 1
+            totals[own] -= sim[row, row]
+            means = np.where(others >= 2, totals / np.maximum(others, 1), -1.0)
+            means[own] = -1.0
+            best = int(np.argmax(means))
+            if means[best] >= ATTACH_THRESHOLD:
+                sums[:, own] -= sim[:, row]
+                sums[:, best] += sim[:, row]
+                sizes[own] -= 1
                 sizes[best] += 1
                 labels[row] = best
                 moved = True
@@ -547,27 +555,31 @@ def _opening(order: Sequence[int], reports: Sequence[_Report], head_key: str) ->
 
 def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: DigestWindow,
                     idf: _IdfTable | None = None, write: bool = True,
-                    burst: dict[str, float] | None = None) -> list[Story]:
+                    burst: dict[str, float] | None = None, summaries: int = MAX_STORIES) -> list[Story]:
     """All stories of `items`, best first (every item in exactly one story).
 
-    With `write=False` stories get no summaries and titles are not embedded (a cheaper pass
-    for the chart's per-day top stories).
+    Only the first `summaries` stories get a summary (the rest are not shown). With
+    `write=False` none does and titles are not embedded (a cheaper pass for the chart's
+    per-day top stories).
     """
     reports = _group_reports(items)
     if not reports:
         return []
     idf = idf or _IdfTable(engine)
     sim, term_sim = similarity_matrix(engine, reports, idf, titles=write, burst=burst)
-    stories = []
+    ranked: list[tuple[float, int, str, list[int], list[DigestItem]]] = []
     clusters = _split_loose(average_linkage(sim, LINK_THRESHOLD), sim, term_sim)
     for rows in _reassign(clusters, sim):
         order = _central(rows, sim)
-        members = [item for row in order for item in reports[row].items]
-        members.sort(key=lambda i: (i.ts, i.doc_id))
+        members = sorted((item for row in order for item in reports[row].items), key=lambda i: (i.ts, i.doc_id))
         headline = reports[order[0]].lead.title
-        summary = _summary(order, reports, headline, idf) if write else ""
-        stories.append(Story(headline, summary, tuple(members), _coverage_score(members, rows, sim, term_sim, window)))
-    stories.sort(key=lambda s: (-s.score, -s.latest_ts, s.headline))
+        score = _coverage_score(members, rows, sim, term_sim, window)
+        ranked.append((score, max(i.ts for i in members), headline, order, members))
+    ranked.sort(key=lambda r: (-r[0], -r[1], r[2]))
+    stories = []
+    for rank, (score, _, headline, order, members) in enumerate(ranked):
+        summary = _summary(order, reports, headline, idf) if write and rank < summaries else ""
+        stories.append(Story(headline, summary, tuple(members), score))
     return stories
 
 
@@ -596,7 +608,7 @@ def build_digest(engine: Briefbot, window: DigestWindow, *, max_stories: int = M
     if items and BURST_STRENGTH > 0:
         before = DigestWindow(window.start - timedelta(days=BURST_DAYS), window.start, window.tz)
         burst = burst_weights(items, window_items(engine, before))
-    stories = cluster_stories(engine, items, window, idf, burst=burst) if items else []
+    stories = cluster_stories(engine, items, window, idf, burst=burst, summaries=max_stories) if items else []
     # Singletons on a busy day are usually side pieces; keep them only while there is room.
     shown = stories[:max_stories]
     more = sum(len(s.items) for s in stories[max_stories:])
