@@ -141,7 +141,9 @@ def _is_date_number(words: list[str], i: int) -> bool:
 _NUMBER_WORDS = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|scores|hundreds?|thousands?"
     r"|millions?|billions?|half|quarter)\b", re.I)
-_PERCENT = re.compile(r"\d\s?(%|percent\b|per cent\b)", re.I)
+_PERCENT = re.compile(
+    r"(\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
+    r"|sixty|seventy|eighty|ninety|hundred))[\s-]?(%|percent\b|per cent\b)", re.I)
 _AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b", re.I)
 
 

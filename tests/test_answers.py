@@ -128,3 +128,11 @@ def test_when_question_without_a_date_in_the_quote_gets_the_report_date(engine: 
     answer = engine.ask("When did Algeria propose a transition plan for Niger?")
     assert answer.answer.startswith("Reported on 29 August 2023:")
     assert "six-month transition" in answer.answer
+
+
+def test_percentages_in_words_count_as_a_share() -> None:
+    from index.answer import gives_quantity
+
+    assert gives_quantity("Niger supplies about five percent of the uranium.", "percent", "What share?")
+    assert gives_quantity("Turnout was 62% on Sunday.", "percent", "What share?")
+    assert not gives_quantity("Turnout was high on Sunday.", "percent", "What share?")

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import DEV_SET
 
 from index.evaluate import load_questions, score
-
-from conftest import DEV_SET
 
 
 def test_dev_set_meets_the_bar(niger_engine) -> None:
