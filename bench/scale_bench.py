@@ -168,8 +168,10 @@ print(json.dumps({"load_s": load, "marks": marks}))
     return result["load_s"], result["marks"]
 
 
-def ask_round(env: dict[str, str], questions: Path) -> dict:
+def ask_round(env: dict[str, str], questions: Path, threads: int = 0) -> dict:
     cmd = [str(BIN / "briefbot"), "ask", "--batch", str(questions), "--json"]
+    if threads:  # torch's intra-op threads for the ask processes (1 is far faster on a busy machine)
+        env = {**env, "OMP_NUM_THREADS": str(threads)}
     cold_wall, cold_rss, _ = run(cmd, env)
     wall, rss, out = run(cmd, env)
     answers = [json.loads(line) for line in out.splitlines() if line.strip()]
@@ -180,7 +182,8 @@ def ask_round(env: dict[str, str], questions: Path) -> dict:
             "ask_cold_wall_s": round(cold_wall, 1), "ask_warm_wall_s": round(wall, 1)}
 
 
-def bench_mode(mode: str, work: Path, slices: list[Path], sizes: list[int], questions: Path) -> list[dict]:
+def bench_mode(mode: str, work: Path, slices: list[Path], sizes: list[int], questions: Path,
+               ask_threads: int = 0) -> list[dict]:
     data_dir = work / f"data-{mode}"
     shutil.rmtree(data_dir, ignore_errors=True)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False", "BRIEFBOT_DATA_DIR": str(data_dir)}
@@ -206,7 +209,7 @@ def bench_mode(mode: str, work: Path, slices: list[Path], sizes: list[int], ques
             row = {"mode": mode, "items": size, "ingest_step_s": round(wall, 1), "ingest_total_s": round(total_s, 1),
                    "ingest_items_per_s": round(size / total_s, 1), "ingest_rss_mb": round(rss / 1024)}
             log(f"{mode}: questions at {size}")
-            row.update(ask_round(env, questions))
+            row.update(ask_round(env, questions, ask_threads))
             row["store_mb"] = round(sum(f.stat().st_size for f in store_path.rglob("*") if f.is_file()) / 2**20)
             if server is not None:
                 row["server_rss_mb"] = round(server.peak_rss_kb() / 1024)
@@ -229,6 +232,7 @@ def main() -> None:
     parser.add_argument("--source", type=Path, help="JSONL of news items (default: every tenth item of the big file)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/briefbot-scale"))
     parser.add_argument("--skip-bare", action="store_true")
+    parser.add_argument("--ask-threads", type=int, default=0, help="OMP_NUM_THREADS for the ask processes (0: unset)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -246,14 +250,15 @@ def main() -> None:
         bare = {"load_s": round(load_s, 1), "encode_s": [round(m, 1) for m in marks]}
     rows = []
     for mode in args.modes.split(","):
-        rows.extend(bench_mode(mode, args.work, slices, sizes, questions))
+        rows.extend(bench_mode(mode, args.work, slices, sizes, questions, args.ask_threads))
     for row in rows:
         if bare:
             i = sizes.index(row["items"])
             row["bare_s"] = round(bare["load_s"] + bare["encode_s"][i], 1)
             row["ratio"] = round(row["ingest_total_s"] / row["bare_s"], 2)
     print(f"briefbot scale benchmark: base (seeds + 604 Niger items) + N news items; {n_questions} questions; "
-          f"{os.cpu_count()} cores, {platform.machine()}, {platform.python_version()}")
+          f"{os.cpu_count()} cores, {platform.machine()}, {platform.python_version()}; "
+          f"ask OMP_NUM_THREADS={args.ask_threads or 'unset'}")
     head = ("mode", "items", "ingest s", "items/s", "bare s", "ratio", "ingest MB", "p50 ms", "p95 ms", "ask MB",
             "cold s", "warm s", "server MB", "store MB")
     keys = ("mode", "items", "ingest_total_s", "ingest_items_per_s", "bare_s", "ratio", "ingest_rss_mb", "p50_ms",
