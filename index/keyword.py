@@ -82,9 +82,22 @@ class KeywordIndex:
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
 
+def _bm25s():
+    """bm25s, imported late (it costs import time) and with its DEBUG logger tamed.
+
+    bm25s sets its own logger to DEBUG at import, so its "Building index" lines would reach
+    any terminal that configured logging; our callers decide verbosity, not the library.
+    """
+    import bm25s
+
+    if logging.getLogger("bm25s").level < logging.WARNING:
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def build_index(store: ChunkStore, marker: tuple) -> KeywordIndex:
     """Read every chunk from the store and index title + text."""
-    import bm25s
+    bm25s = _bm25s()
 
     chunk_ids: list[str] = []
     doc_ids: list[str] = []
@@ -118,7 +131,7 @@ def _save(index: KeywordIndex, folder: Path) -> None:
 
 
 def _load(folder: Path) -> KeywordIndex | None:
-    import bm25s
+    bm25s = _bm25s()
 
     try:
         columns = json.loads((folder / "columns.json").read_text())

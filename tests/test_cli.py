@@ -55,6 +55,7 @@ def test_ask_prints_sources_for_people(data_dir: Path) -> None:
     done = briefbot("ask", "What did Algeria propose?", data_dir=data_dir)
     assert done.returncode == 0
     assert "[1]" in done.stdout and "Sources:" in done.stdout and "sahel.example.org" in done.stdout
+    assert "DEBUG" not in done.stderr and "INFO" not in done.stderr  # libraries stay quiet
 
 
 def test_batch_echoes_ids_and_reports_bad_lines(data_dir: Path, tmp_path: Path) -> None:
