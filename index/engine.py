@@ -64,7 +64,6 @@ class Briefbot:
         self.searcher = HybridSearcher(self.store, self.keywords, self.embedder)
         self.answerer = answerer or ExtractiveAnswerer(self.keywords.get)
         self._write_lock = threading.Lock()
-        self._writer: _BackgroundWriter | None = None
 
     @property
     def window_languages(self) -> tuple[str, ...]:
@@ -96,8 +95,8 @@ class Briefbot:
         with self._write_lock:
             if lock:
                 lock.acquire()
+            writer = _BackgroundWriter(self.store)
             try:
-                self._writer = _BackgroundWriter(self.store)
                 seen: set[str] = set()
                 batch: list[Document] = []
                 for item in items:
@@ -113,25 +112,25 @@ class Briefbot:
                     seen.add(item.id)
                     batch.append(item)
                     if len(batch) >= INGEST_BATCH:
-                        self._ingest_batch(batch, report)
+                        self._ingest_batch(batch, report, writer)
                         batch = []
                         if on_progress:
                             on_progress(report)
                 if batch:
-                    self._ingest_batch(batch, report)
-                self._writer.finish()
+                    self._ingest_batch(batch, report, writer)
+                writer.finish()
                 if report.changed:
                     self.store.bump_generation()
                     self.keywords.invalidate()
                 if on_progress:
                     on_progress(report)
             finally:
-                self._writer.close()
+                writer.close()
                 if lock:
                     lock.release()
         return report
 
-    def _ingest_batch(self, docs: list[Document], report: IngestReport) -> None:
+    def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter) -> None:
         stored = self.store.stored_hashes([d.id for d in docs])
         changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)]
         report.unchanged += len(docs) - len(changed)
@@ -140,7 +139,7 @@ class Briefbot:
         chunks = Chunker(self.embedder).chunk(changed)
         vectors = self.embedder.encode([c.embed_text for c in chunks])
         # The store write of this batch runs while the next batch is read and embedded.
-        self._writer.submit(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
+        writer.submit(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
         report.updated += sum(1 for d in changed if d.id in stored)
         report.added += sum(1 for d in changed if d.id not in stored)
         report.chunks_embedded += len(chunks)
