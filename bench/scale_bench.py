@@ -17,8 +17,11 @@ the same slice boundaries) is the floor the ingest is compared with. At the end,
 ingested again unchanged (re-ingest cost). Prints one table; writes bench/results/scale.json.
 The server-mode store is kept in WORK/server-store (start it again with `chroma run --path`).
 
+With `--bare-sample N` the bare encode runs on the first N items only and its rate is extrapolated
+to each size (the full 224k run: a bare encode of everything would add another hour of CPU).
+
 Usage: python bench/scale_bench.py [--sizes 1000,10000,20000,22416] [--modes server,embedded]
-                                   [--source FILE] [--work DIR]
+                                   [--source FILE] [--work DIR] [--bare-sample N] [--results NAME]
 """
 
 from __future__ import annotations
@@ -233,6 +236,9 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/briefbot-scale"))
     parser.add_argument("--skip-bare", action="store_true")
     parser.add_argument("--ask-threads", type=int, default=0, help="OMP_NUM_THREADS for the ask processes (0: unset)")
+    parser.add_argument("--bare-sample", type=int, default=0,
+                        help="bare-encode only the first N items and extrapolate its rate to every size")
+    parser.add_argument("--results", default="scale", help="bench/results/NAME.json")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
@@ -246,8 +252,15 @@ def main() -> None:
     bare = None
     if not args.skip_bare:
         log("bare encode")
-        load_s, marks = bare_encode(slices)
-        bare = {"load_s": round(load_s, 1), "encode_s": [round(m, 1) for m in marks]}
+        if args.bare_sample:
+            sample = write_slices(source, [args.bare_sample], args.work / "bare-sample")
+            load_s, (spent,) = bare_encode(sample)
+            marks = [spent * size / args.bare_sample for size in sizes]
+        else:
+            load_s, marks = bare_encode(slices)
+        bare = {"load_s": round(load_s, 1), "encode_s": [round(m, 1) for m in marks],
+                "extrapolated_from": args.bare_sample or None}
+        log(f"bare: {bare}")
     rows = []
     for mode in args.modes.split(","):
         rows.extend(bench_mode(mode, args.work, slices, sizes, questions, args.ask_threads))
@@ -273,9 +286,9 @@ def main() -> None:
                   f"peak RSS {row['reingest_rss_mb']} MB")
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "scale.json").write_text(json.dumps({"machine": {"cores": os.cpu_count(), "arch": platform.machine(),
-                                                            "python": platform.python_version()},
-                                                "bare": bare, "sizes": sizes, "rows": rows}, indent=2))
+    machine = {"cores": os.cpu_count(), "arch": platform.machine(), "python": platform.python_version()}
+    result = {"machine": machine, "bare": bare, "sizes": sizes, "rows": rows}
+    (out / f"{args.results}.json").write_text(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

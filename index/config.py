@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=Path("./data"), description="where the embedded store, lock and caches live")
     chroma_url: str = Field(default="", description="http://host:port of a Chroma server; empty = embedded store")
     collection: str = Field(default="briefbot", min_length=3, max_length=512)
+    # A hung (not stopped) server must not block a question forever; a write of one batch of
+    # 512 documents takes a few seconds, so this leaves a wide margin.
+    chroma_timeout: float = Field(default=30.0, gt=0, le=3600, description="seconds one Chroma server request may take")
 
     # Model
     embed_model: str = Field(default="", description="sentence-transformers path or name; empty = bundled MiniLM")

@@ -119,14 +119,16 @@ class ChunkStore:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
-        chroma_settings = ChromaSettings(anonymized_telemetry=False)
         try:
             if self.settings.chroma_url:
                 from urllib.parse import urlsplit
 
+                from .chroma_http import open_http_client
+
                 url = urlsplit(self.settings.chroma_url)
-                return chromadb.HttpClient(host=url.hostname or "localhost", port=url.port or 8000,
-                                           ssl=url.scheme == "https", settings=chroma_settings)
+                return open_http_client(url.hostname or "localhost", url.port or 8000, url.scheme == "https",
+                                        self.settings.chroma_timeout)
+            chroma_settings = ChromaSettings(anonymized_telemetry=False)
             path = self.settings.data_dir / "chroma"
             path.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(path), settings=chroma_settings)

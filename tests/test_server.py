@@ -8,9 +8,12 @@ server stops (a clear "unavailable" error, in the engine and in the CLI) and com
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -116,3 +119,39 @@ def test_ingest_in_one_process_answer_in_another_and_survive_a_server_restart(se
     assert after.answer == before.answer
     assert reader.stats().documents == 10
     print(f"\nserver mode: ingest in 2 processes, answers in a third; restart on {server.url} survived")
+
+
+def test_a_hung_server_gives_unavailable_within_the_timeout_and_recovers(server: ChromaServer,
+                                                                          tmp_path: Path) -> None:
+    """SIGSTOP leaves the port accepting connections but nothing answers: the question must not hang."""
+    done = briefbot(["ingest", "-q", "seeds"], server.url, tmp_path / "writer")
+    assert done.returncode == 0, done.stderr[-2000:]
+    reader = Briefbot(Settings(chroma_url=server.url, data_dir=tmp_path / "reader", chroma_timeout=1.5,
+                               _env_file=None))
+    before = reader.ask(ALGERIA)
+    assert not before.abstained
+    assert server.proc is not None
+    os.kill(server.proc.pid, signal.SIGSTOP)
+    outcome: list[BaseException | object] = []
+
+    def ask() -> None:
+        try:
+            outcome.append(reader.ask(ALGERIA))
+        except BaseException as exc:  # handed to the test thread
+            outcome.append(exc)
+
+    try:
+        started = time.monotonic()
+        asking = threading.Thread(target=ask, daemon=True)  # a hang must fail the test, not stall the suite
+        asking.start()
+        asking.join(30)
+        waited = time.monotonic() - started
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
+    assert not asking.is_alive(), "the question still hangs after 30 s"
+    assert isinstance(outcome[0], StoreUnavailableError), outcome
+    assert re.search(r"unavailable|cannot open", str(outcome[0]))
+    # One try, one reconnect and retry: about two timeouts, never an endless wait.
+    assert waited < 10, f"waited {waited:.1f} s for a hung server"
+    assert reader.ask(ALGERIA).answer == before.answer
+    print(f"\nhung server: 'unavailable' after {waited:.1f} s with a 1.5 s timeout; answers again after SIGCONT")
