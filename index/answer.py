@@ -41,6 +41,7 @@ aug sep sept oct nov dec
 """
     .split()
 )
+QUANTITIES = ("number", "percent", "age", "duration")  # answers that must contain a quantity of their kind
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _DATE_WORDS = re.compile(
     r"\b(\d{1,2}(st|nd|rd|th)?\s+("
@@ -74,7 +75,7 @@ class _QuestionProfile:
     terms: tuple[str, ...]
     weights: dict[str, float]
     key_terms: frozenset[str]  # names, numbers and rare terms the evidence must mention
-    wants: str  # "number", "date", "entity" or ""
+    wants: str  # "number", "percent", "age", "duration", "date", "entity" or ""
 
 
 def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
@@ -101,6 +102,8 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
         wants = "age"
     elif re.search(r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b", lowered_q):
         wants = "percent"
+    elif re.search(r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b", lowered_q):
+        wants = "duration"
     elif re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b", lowered_q):
         wants = "number"
     elif re.search(r"\b(when|by when|what date|what day|until when)\b", lowered_q):
@@ -144,15 +147,21 @@ _NUMBER_WORDS = re.compile(
 _PERCENT = re.compile(
     r"(\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty"
     r"|sixty|seventy|eighty|ninety|hundred))[\s-]?(%|percent\b|per cent\b)", re.I)
+_DURATION = re.compile(
+    r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|fifteen"
+    r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)[\s-]+(hours?|days?|weeks?|months?|years?"
+    r"|minutes?|decades?)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b", re.I)
 
 
 def gives_quantity(sentence: str, wants: str, question: str) -> bool:
-    """Whether a sentence can answer a how-many / what-percentage / how-old question at all."""
+    """Whether a sentence can answer a how-many / what-percentage / how-old / how-long question at all."""
     if wants == "age":
         return bool(_AGE.search(sentence))
     if wants == "percent":
         return bool(_PERCENT.search(sentence))
+    if wants == "duration":
+        return bool(_DURATION.search(sentence))
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
     numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
     numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}  # a year is not a count
@@ -160,7 +169,7 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
 
 
 def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
-    if wants in ("number", "percent", "age"):
+    if wants in QUANTITIES:
         return 0.25 if gives_quantity(sentence, wants, question) else -0.1
     if wants == "date":
         return 0.2 if _DATE_WORDS.search(sentence) else 0.0
@@ -218,8 +227,8 @@ class ExtractiveAnswerer:
                 )
                 is_title = position == 0 and sentence == one_line(hit.title)
                 candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))
-        if profile.wants in ("number", "percent", "age"):
-            # A count, share or age is the answer: without one, the documents do not give it.
+        if profile.wants in QUANTITIES:
+            # A count, share, age or duration is the answer: without one, the documents do not give it.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
         if not candidates:
             return abstain(question, hits)

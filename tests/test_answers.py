@@ -136,3 +136,14 @@ def test_percentages_in_words_count_as_a_share() -> None:
     assert gives_quantity("Niger supplies about five percent of the uranium.", "percent", "What share?")
     assert gives_quantity("Turnout was 62% on Sunday.", "percent", "What share?")
     assert not gives_quantity("Turnout was high on Sunday.", "percent", "What share?")
+
+
+def test_how_long_questions_need_a_duration_in_the_quote(engine: Briefbot) -> None:
+    from index.answer import gives_quantity, profile_question
+
+    assert profile_question("How long was he given to leave?", engine.keywords.get()).wants == "duration"
+    assert gives_quantity("He was told to leave within 48 hours.", "duration", "How long?")
+    assert gives_quantity("Algeria proposed a six-month transition.", "duration", "How long?")
+    assert not gives_quantity("The junta ordered the ambassador to leave.", "duration", "How long?")
+    answer = engine.ask("How long a transition did Algeria propose for Niger?")
+    assert not answer.abstained and "six-month" in answer.answer
