@@ -23,6 +23,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import ValidationError
@@ -456,8 +457,8 @@ def _digest_service(front: TelegramFrontEnd, engine: Engine | Briefbot) -> Diges
     from index.feeds import FeedPoller, FeedSettings
 
     feeds = FeedSettings()
-    poller = FeedPoller(engine, feeds.urls, interval=feeds.feed_interval, timeout=feeds.feed_timeout) \
-        if feeds.urls else None  # type: ignore[arg-type]
+    poller = FeedPoller(engine, feeds.urls, interval=feeds.feed_interval, timeout=feeds.feed_timeout,
+                        state_file=Path(data_dir) / "feeds.json") if feeds.urls else None  # type: ignore[arg-type]
     try:
         store = SubscriptionStore.in_data_dir(data_dir)
     except (OSError, sqlite3.Error) as exc:

@@ -12,16 +12,20 @@ the same item in two feeds (same link) is stored once.
 A feed that fails (timeout, HTTP error, oversized or malformed XML) is logged and retried
 later with a growing back-off; it never stops the other feeds. Only the writer lock can stop
 a poll (another process is ingesting): then nothing is stored and everything is retried at
-the next poll.
+the next poll. With a `state_file` the validators (ETag, Last-Modified) survive a restart,
+so a restarted bot is answered 304 too.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import Field, field_validator
@@ -74,7 +78,7 @@ class FeedError(BriefbotError):
 
 @dataclass
 class FeedState:
-    """What the poller remembers about one feed between polls (in memory; a restart re-fetches)."""
+    """What the poller remembers about one feed between polls (the validators also on disk, if asked)."""
 
     url: str
     etag: str = ""
@@ -118,16 +122,20 @@ class FeedPoller:
         interval: seconds between two polls of a healthy feed.
         timeout: seconds one fetch may take (connect and read).
         clock: monotonic clock (tests pass their own).
+        state_file: JSON file keeping each feed's ETag / Last-Modified across restarts
+            (None: in memory only; a restart then fetches every feed in full once).
     """
 
     def __init__(self, engine: Briefbot, urls: Sequence[str], *, interval: float = 900.0, timeout: float = 20.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, state_file: Path | None = None) -> None:
         self.engine = engine
         self.interval = interval
         self.timeout = timeout
         self.max_bytes = int(engine.settings.max_file_mb * 1_000_000)
         self._clock = clock
         self.feeds = {url: FeedState(url) for url in split_urls(" ".join(urls))}
+        self.state_file = state_file
+        self._load_validators()
         # One poll at a time: a poll job that overruns its interval must not start a second writer.
         self._lock = threading.Lock()
 
@@ -187,9 +195,37 @@ class FeedPoller:
                 state = self.feeds[url]
                 state.etag, state.last_modified = etag, last_modified
                 self._succeeded(state)
+            if validators:
+                self._save_validators()
             return report
         finally:
             self._lock.release()
+
+    def _load_validators(self) -> None:
+        if self.state_file is None or not self.state_file.exists():
+            return
+        try:
+            saved = json.loads(self.state_file.read_text(encoding="utf-8"))
+            for url, state in self.feeds.items():
+                entry = saved.get(url) or {}
+                state.etag, state.last_modified = str(entry.get("etag", "")), str(entry.get("last_modified", ""))
+        except (OSError, ValueError, AttributeError) as exc:
+            # Only an optimisation is lost: every feed is fetched in full once.
+            log.warning("feed state %s unreadable (%s); fetching every feed in full", self.state_file, exc)
+
+    def _save_validators(self) -> None:
+        """Write the validators atomically (a kill mid-write leaves the old file, never half a file)."""
+        if self.state_file is None:
+            return
+        data = {url: {"etag": s.etag, "last_modified": s.last_modified} for url, s in self.feeds.items()
+                if s.etag or s.last_modified}
+        try:
+            self.state_file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.state_file.with_name(self.state_file.name + ".tmp")
+            tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+            os.replace(tmp, self.state_file)
+        except OSError as exc:
+            log.warning("could not save feed state to %s (%s)", self.state_file, exc)
 
     def _succeeded(self, state: FeedState) -> None:
         state.failures = 0

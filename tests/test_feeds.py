@@ -222,3 +222,21 @@ def test_feed_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ValueError, match="not an http"):
         FeedSettings(_env_file=None)  # type: ignore[call-arg]
     assert split_urls("") == []
+
+
+def test_validators_survive_a_restart(engine: Briefbot, server: FeedServer, tmp_path) -> None:
+    """A restarted poller (a new process) sends the saved ETag and gets 304, not the whole feed again."""
+    server.routes["/kept.xml"] = Route(rss([NEW]), etag='"k1"')
+    url = server.url("/kept.xml")
+    state = tmp_path / "feeds.json"
+    FeedPoller(engine, [url], interval=60, clock=Clock(), state_file=state).poll()
+    assert server.routes["/kept.xml"].conditional_hits == 0
+
+    restarted = FeedPoller(engine, [url], interval=60, clock=Clock(), state_file=state)
+    report = restarted.poll()
+    assert report.not_modified == [url] and server.routes["/kept.xml"].conditional_hits == 1
+
+    # An unreadable state file costs one full fetch, nothing else.
+    state.write_text("{not json", encoding="utf-8")
+    report = FeedPoller(engine, [url], interval=60, clock=Clock(), state_file=state).poll()
+    assert report.fetched == [url] and not report.failed
