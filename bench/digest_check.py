@@ -61,6 +61,7 @@ DAYS: list[tuple[str, str]] = [
     ("2023-08-31", r"ambassador|expel"),
     ("2023-09-05", r"withdraw"),
     ("2023-10-05", r"troop|pull|withdraw"),
+    ("2023-08-02", r"evacu"),
 ]
 
 

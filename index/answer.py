@@ -18,7 +18,7 @@ from typing import Protocol
 
 from .keyword import KeywordIndex
 from .search import query_terms
-from .textutil import capitals, normalise, one_line, raw_words, split_sentences, terms
+from .textutil import capitals, matched, normalise, one_line, raw_words, split_sentences, terms
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "I couldn't find this in the documents."
@@ -113,16 +113,6 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
     else:
         wants = ""
     return _QuestionProfile(tuple(qterms), weights, frozenset(key), wants)
-
-
-def matched(term: str, present: set[str]) -> bool:
-    """A question term is in a text if its stem is, or a stem sharing its first 5+ letters
-    extends it ("advis" ~ "advisor"): the stemmer leaves such pairs apart."""
-    if term in present:
-        return True
-    if len(term) < 5 or term[:1].isdigit():
-        return False
-    return any(len(p) >= 5 and (p.startswith(term) or term.startswith(p)) for p in present)
 
 
 def coverage(profile: _QuestionProfile, present: set[str]) -> float:

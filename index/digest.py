@@ -25,7 +25,10 @@ Then:
    the story's reports on average, so one broad report cannot chain two events together);
 2. groups whose reports share no event words (commentary on the crisis in general) are cut
    again at stricter thresholds, so that a small real event inside them is not lost;
-3. reports left alone or in pairs join the story they resemble most on average, if close enough.
+3. reports left alone or in pairs join the story they resemble most on average, if close enough;
+4. a story of two or more reports whose every headline names a rare word that is bursting in
+   the window joins a bigger story that names it in at least half of its headlines (one event
+   in two strands: "Europeans evacuated" and "planes carrying evacuees land in Paris").
 Stories rank by distinct outlets (then reports), discounted when their reports are loosely
 related or share no event words, with recency as the tie-breaker. The thresholds were set on
 a few days and checked on others (bench/digest_check.py); nothing here names a day or an event.
@@ -46,7 +49,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 
 from .errors import BriefbotError
-from .textutil import one_line, split_sentences, terms
+from .textutil import matched, one_line, split_sentences, terms
 
 if TYPE_CHECKING:
     from .engine import Briefbot
@@ -65,6 +68,9 @@ WORDING_FLOOR = 0.5  # a group whose reports share no event words still counts f
 BURST_STRENGTH = 1.0  # extra term weight per doubling of a term's share over the week before
 BURST_CAP = 4.0  # ... up to this multiple of its usual weight
 BURST_DAYS = 7  # the week before the window is what "rare before" means
+HEADLINE_TERM_IDF = 2.0  # "rare" for step 4: in at most ~15 % of the store's chunks ("coup", "junta" are not)
+HEADLINE_SHARE = 0.5  # ... named in at least this share of the bigger story's headlines
+HEADLINE_MIN_SIM = 0.3  # ... and the two stories not unrelated on average
 MAX_WINDOW_ITEMS = 3000  # beyond this a "day" is not a day of one crisis; keep the newest
 
 
@@ -471,6 +477,55 @@ def _reassign(clusters: list[list[int]], sim: np.ndarray, rounds: int = 3) -> li
     return list(out.values())
 
 
+def _merge_by_headline_term(clusters: list[list[int]], reports: Sequence[_Report], sim: np.ndarray,
+                            idf: _IdfTable, burst: dict[str, float]) -> list[list[int]]:
+    """Join a story to a bigger one when all its headlines name the rare word the bigger one is about.
+
+    Average linkage compares whole stories, so an event reported in two strands ("foreign
+    nationals evacuated", "first planes carrying evacuees land in Paris") can stay apart when
+    each strand is tight and the two differ in their other words. Headlines name the event: if
+    every headline of a story (two or more reports) carries a word that is rare in the store
+    and bursting in the window, and at least half the headlines of a bigger story carry it
+    too, they are one story. Singletons are left to `_reassign` (one headline sharing a word
+    is weak evidence); the burst condition keeps a store's everyday words ("junta" in a store
+    of general news, where it is rare) from merging anything.
+    """
+    titles = [set(terms(r.lead.title)) for r in reports]
+    order = sorted(range(len(clusters)), key=lambda c: -len(clusters[c]))
+    merged: dict[int, int] = {}  # cluster -> the cluster it joined
+    for small in order[::-1]:
+        rows = clusters[small]
+        if len(rows) < 2:
+            continue
+        shared = set.intersection(*(titles[r] for r in rows))
+        words = [t for t in shared if idf(t) >= HEADLINE_TERM_IDF and burst.get(t, 1.0) > 1.0]
+        best, best_sim = None, HEADLINE_MIN_SIM
+        for big in order:
+            if big == small or big in merged or len(clusters[big]) < len(rows):
+                continue
+            big_rows = clusters[big]
+            if not any(sum(matched(w, titles[r]) for r in big_rows) >= HEADLINE_SHARE * len(big_rows)
+                       for w in words):
+                continue
+            mean = float(sim[np.ix_(rows, big_rows)].mean())
+            if mean >= best_sim:
+                best, best_sim = big, mean
+        if best is not None:
+            merged[small] = best
+    if not merged:
+        return clusters
+
+    def root(c: int) -> int:
+        while c in merged:
+            c = merged[c]
+        return c
+
+    out: dict[int, list[int]] = {}
+    for c, rows in enumerate(clusters):
+        out.setdefault(root(c), []).extend(rows)
+    return list(out.values())
+
+
 # --- ranking and writing -------------------------------------------------------------------------
 
 
@@ -569,7 +624,7 @@ def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: Diges
     sim, term_sim = similarity_matrix(engine, reports, idf, titles=write, burst=burst)
     ranked: list[tuple[float, int, str, list[int], list[DigestItem]]] = []
     clusters = _split_loose(average_linkage(sim, LINK_THRESHOLD), sim, term_sim)
-    for rows in _reassign(clusters, sim):
+    for rows in _merge_by_headline_term(_reassign(clusters, sim), reports, sim, idf, burst or {}):
         order = _central(rows, sim)
         members = sorted((item for row in order for item in reports[row].items), key=lambda i: (i.ts, i.doc_id))
         headline = reports[order[0]].lead.title

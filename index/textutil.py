@@ -301,3 +301,13 @@ def terms(text: str) -> list[str]:
 def terms_many(texts: list[str]) -> list[list[str]]:
     """`terms` for many texts (the keyword index tokeniser)."""
     return [terms(text) for text in texts]
+
+
+def matched(term: str, present: set[str]) -> bool:
+    """A term is in a text if its stem is, or a stem sharing its first 5+ letters extends it
+    ("advis" ~ "advisor", "evacu" ~ "evacue"): the stemmer leaves such pairs apart."""
+    if term in present:
+        return True
+    if len(term) < 5 or term[:1].isdigit():
+        return False
+    return any(len(p) >= 5 and (p.startswith(term) or term.startswith(p)) for p in present)

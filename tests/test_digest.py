@@ -88,6 +88,18 @@ def test_development_days_lead_with_the_main_event(niger_engine, day: str, words
     assert all(i.date == day for i in story.items)
 
 
+def test_an_event_reported_in_two_strands_is_one_story(niger_engine) -> None:
+    """2023-08-02: Europeans evacuated, the US embassy drawn down, first evacuee planes land in Paris and Rome."""
+    window = DigestWindow.for_day(date(2023, 8, 2))
+    evacuation = {_key(i.title) for i in window_items(niger_engine, window) if re.search("evacu", i.title, re.I)}
+    assert len(evacuation) == 9
+    digest = build_digest(niger_engine, window)
+    check_invariants(digest)
+    holding = [s for s in digest.stories if {_key(i.title) for i in s.items} & evacuation]
+    assert len(holding) == 1, [s.headline for s in holding]
+    assert digest.stories.index(holding[0]) == 0
+
+
 @pytest.mark.parametrize("day", ["2023-07-27", "2023-08-03", "2023-08-04", "2023-08-08", "2023-08-10"])
 def test_busy_days_give_a_handful_of_stories_cited_once(niger_engine, day: str) -> None:
     digest = build_digest(niger_engine, DigestWindow.for_day(date.fromisoformat(day)))
