@@ -41,6 +41,7 @@ aug sep sept oct nov dec
 """
     .split()
 )
+DATE_BONUS = 0.2  # score bonus for a report dated inside the month the question names
 QUANTITIES = ("number", "percent", "age", "duration")  # answers that must contain a quantity of their kind
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _DATE_WORDS = re.compile(
@@ -76,13 +77,17 @@ class _QuestionProfile:
     weights: dict[str, float]
     key_terms: frozenset[str]  # names, numbers and rare terms the evidence must mention
     wants: str  # "number", "percent", "age", "duration", "date", "entity" or ""
+    period: Period | None = None  # the days the question's time phrase points at
 
 
 def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
     """What the question is about (weighted terms, the key ones) and what kind of answer it wants."""
-    qterms = query_terms(question)
-    weights = {t: index.idf(t) for t in qterms}
     words = raw_words(question)
+    temporal = _temporal_terms(words)
+    # "in the first week of August 2023" says when, not what: the date window and recency
+    # handle time, and a report need not repeat the question's time words to answer it.
+    qterms = [t for t in query_terms(question) if t not in temporal]
+    weights = {t: index.idf(t) for t in qterms}
     key: set[str] = set()
     for i, word in enumerate(words):
         lowered = word.lower()
@@ -112,7 +117,7 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
         wants = "entity"
     else:
         wants = ""
-    return _QuestionProfile(tuple(qterms), weights, frozenset(key), wants)
+    return _QuestionProfile(tuple(qterms), weights, frozenset(key), wants, question_period(question))
 
 
 def coverage(profile: _QuestionProfile, present: set[str]) -> float:
@@ -120,6 +125,68 @@ def coverage(profile: _QuestionProfile, present: set[str]) -> float:
     total = sum(profile.weights.values()) or 1.0
     return sum(w for t, w in profile.weights.items() if matched(t, present)) / total
 
+
+
+_TIME_WORDS = frozenset(normalise(w) for w in """
+first second third last final early late mid middle end beginning start week weeks month months day days half
+""".split())
+
+
+def _temporal_terms(words: list[str]) -> set[str]:
+    """Terms of the question's time phrase: month names, years, and (when there is one) words like "first week"."""
+    dated = [w for i, w in enumerate(words) if w.lower() in MONTHS or (w.isdigit() and _is_date_number(words, i))]
+    if not dated:
+        return set()
+    return {normalise(w) for w in dated} | _TIME_WORDS
+
+
+_MONTH_NUMBER = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTH_NUMBER.update({m[:3]: i for m, i in list(_MONTH_NUMBER.items())} | {"sept": 9})
+_PERIOD = re.compile(
+    r"\b(?:(by|before|until|since|after|from)\s+(?:(?:early|mid|late|the end of|the start of)[\s-]+)?)?"
+    r"(" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\b\.?"
+    r"(?:\s+(?:of\s+)?((?:19|20)\d\d))?", re.I)
+
+
+@dataclass(frozen=True)
+class Period:
+    """When a question is about: YYYY-MM-DD bounds ("" = open), or bare months ("in August": any year)."""
+
+    first: str = ""
+    last: str = ""
+    months: frozenset[int] = frozenset()
+
+    def contains(self, day: str) -> bool:
+        if not day:
+            return False
+        if self.months:
+            return int(day[5:7]) in self.months
+        return (not self.first or day >= self.first) and (not self.last or day <= self.last)
+
+
+def question_period(question: str) -> Period | None:
+    """The days a question's month phrase points at: "in early August 2023" -> August 2023,
+    "by October 2023" -> up to its end, "since September 2023" -> from its start, "in August"
+    -> August of any year. Several phrases: the span covering them all."""
+    import calendar
+
+    firsts, lasts, months = [], [], set()
+    for match in _PERIOD.finditer(question):
+        word, name, year = (match.group(1) or "").lower(), match.group(2).lower(), match.group(3)
+        if name == "may" and not (year or word):
+            continue  # the verb, not the month
+        month = _MONTH_NUMBER[name]
+        if not year:
+            months.add(month)
+            continue
+        y = int(year)
+        firsts.append("" if word in ("by", "before", "until") else f"{y:04d}-{month:02d}-01")
+        lasts.append("" if word in ("since", "after", "from") else
+                     f"{y:04d}-{month:02d}-{calendar.monthrange(y, month)[1]:02d}")
+    if firsts:
+        return Period("" if "" in firsts else min(firsts), "" if "" in lasts else max(lasts))
+    return Period(months=frozenset(months)) if months else None
 
 
 def _is_date_number(words: list[str], i: int) -> bool:
@@ -195,7 +262,7 @@ class ExtractiveAnswerer:
         for rank, hit in enumerate(hits[: self.read_docs]):
             doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
             # A document that misses a key term of the question cannot support the answer.
-            if any(not (matched(t, doc_terms) or capitals().get(t) in doc_terms) for t in profile.key_terms):
+            if any(not (t in doc_terms or capitals().get(t) in doc_terms) for t in profile.key_terms):
                 continue
             doc_cover = coverage(profile, doc_terms)
             # On topic: enough of the question's terms, or close in meaning (the embedding),
@@ -203,6 +270,8 @@ class ExtractiveAnswerer:
             if doc_cover < self.min_coverage or doc_cover + hit.similarity < self.min_support:
                 continue
             prior = 1.0 / (1 + 0.35 * rank)
+            # A report from the time the question names is likelier to be about that moment.
+            timely = DATE_BONUS if profile.period and profile.period.contains(hit.date) else 0.0
             for position, sentence in enumerate(_sentences(hit)):
                 s_terms = set(terms(sentence))
                 cover = coverage(profile, s_terms)
@@ -212,6 +281,7 @@ class ExtractiveAnswerer:
                     cover
                     + self.doc_weight * doc_cover
                     + 0.3 * prior
+                    + timely
                     + _answer_type_bonus(sentence, profile.wants, question)
                     - 0.002 * max(0, len(sentence) - 300)
                 )

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from index import Briefbot, QuestionError
-from index.answer import NOT_FOUND, verify
-from index.types import Citation
+from index.answer import NOT_FOUND, ExtractiveAnswerer, verify
+from index.types import Citation, Hit
 
 
 def test_answer_quotes_its_source_with_a_resolving_marker(engine: Briefbot) -> None:
@@ -147,3 +147,43 @@ def test_how_long_questions_need_a_duration_in_the_quote(engine: Briefbot) -> No
     assert not gives_quantity("The junta ordered the ambassador to leave.", "duration", "How long?")
     answer = engine.ask("How long a transition did Algeria propose for Niger?")
     assert not answer.abstained and "six-month" in answer.answer
+
+
+def test_a_questions_month_phrase_is_its_period() -> None:
+    from index.answer import question_period
+
+    august = question_period("Why were people anxious in early August 2023?")
+    assert august is not None and (august.first, august.last) == ("2023-08-01", "2023-08-31")
+    assert august.contains("2023-08-06") and not august.contains("2023-09-08")
+    by_october = question_period("How many troops were there by October 2023?")
+    assert by_october is not None and by_october.contains("2023-07-30") and not by_october.contains("2023-11-01")
+    bare = question_period("What happened in mid-August?")
+    assert bare is not None and bare.contains("2024-08-15") and not bare.contains("2023-07-15")
+    assert question_period("What may the junta do next?") is None
+
+
+def _hit(doc_id: str, title: str, day: str, text: str, similarity: float = 0.5) -> Hit:
+    return Hit(doc_id=doc_id, title=title, url=f"https://example.org/{doc_id}", date=day, source="example.org",
+               language="en", score=1.0, passages=(text,), similarity=similarity)
+
+
+def test_time_words_weigh_nothing_but_a_report_from_the_named_month_is_preferred(engine: Briefbot) -> None:
+    """The reports need not say "first week of August"; the one dated then wins over a later look-alike."""
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    hits = [
+        _hit("later", "Northern towns fear new attacks", "2023-09-20",
+             "People in northern Nigeria are anxious about new attacks on border towns."),
+        _hit("then", "Deadline sparks anxiety in northern Nigeria", "2023-08-06",
+             "People in northern Nigeria are anxious as the deadline for military action nears."),
+    ]
+    answer = answerer.answer("Why were people in northern Nigeria anxious in the first week of August 2023?", hits)
+    assert not answer.abstained and answer.citations[0].url.endswith("/then")
+
+
+def test_a_name_is_not_found_inside_a_longer_name(engine: Briefbot) -> None:
+    """'Niger' in a report does not make it a report about Nigeria (the stems share five letters)."""
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    hits = [_hit("mali", "Boat attack on the Niger river", "2023-09-08",
+                 "Attacks on a passenger boat on the Niger river in northern Mali killed 64 people.")]
+    answer = answerer.answer("How many people were killed in northern Nigeria?", hits)
+    assert answer.abstained
