@@ -14,11 +14,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from .keyword import KeywordIndex
 from .search import query_terms
-from .textutil import capitals, matched, normalise, one_line, raw_words, split_sentences, terms
+from .textutil import (
+    CAPITAL_OF,
+    DEMONYMS,
+    METONYMS,
+    capitals,
+    matched,
+    normalise,
+    one_line,
+    raw_words,
+    split_sentences,
+    terms,
+)
 from .types import Answer, Citation, Hit
 
 NOT_FOUND = "I couldn't find this in the documents."
@@ -42,7 +54,7 @@ aug sep sept oct nov dec
     .split()
 )
 DATE_BONUS = 0.2  # score bonus for a report dated inside the month the question names
-QUANTITIES = ("number", "percent", "age", "duration")  # answers that must contain a quantity of their kind
+QUANTITIES = ("number", "percent", "age", "duration", "sentence")  # answers that must contain a quantity of their kind
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _DATE_WORDS = re.compile(
     r"\b(\d{1,2}(st|nd|rd|th)?\s+("
@@ -76,7 +88,7 @@ class _QuestionProfile:
     terms: tuple[str, ...]
     weights: dict[str, float]
     key_terms: frozenset[str]  # names, numbers and rare terms the evidence must mention
-    wants: str  # "number", "percent", "age", "duration", "date", "entity" or ""
+    wants: str  # "number", "percent", "age", "duration", "sentence", "date", "name", "entity" or ""
     period: Period | None = None  # the days the question's time phrase points at
 
 
@@ -107,12 +119,17 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
         wants = "age"
     elif re.search(r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b", lowered_q):
         wants = "percent"
+    elif re.search(r"\bwhat (prison |jail )?(sentence|term of imprisonment)\b|\bsentenced to what\b", lowered_q):
+        wants = "sentence"
     elif re.search(r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b", lowered_q):
         wants = "duration"
     elif re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b", lowered_q):
         wants = "number"
     elif re.search(r"\b(when|by when|what date|what day|until when)\b", lowered_q):
         wants = "date"
+    elif re.search(r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b",
+                   lowered_q):
+        wants = "name"
     elif re.search(r"\b(who|which|whom|whose|name)\b", lowered_q):
         wants = "entity"
     else:
@@ -208,6 +225,8 @@ _DURATION = re.compile(
     r"\b(\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|few|fifteen"
     r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)[\s-]+(hours?|days?|weeks?|months?|years?"
     r"|minutes?|decades?)\b", re.I)
+_LIFE_OR_DEATH = re.compile(r"\blife (sentence|imprisonment|in prison)\b|\bto life\b|\bdeath (sentence|penalty)\b"
+                            r"|\bsentenced to death\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b", re.I)
 
 
@@ -219,10 +238,53 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
         return bool(_PERCENT.search(sentence))
     if wants == "duration":
         return bool(_DURATION.search(sentence))
+    if wants == "sentence":  # a prison term, or life, or death
+        return bool(_DURATION.search(sentence) or _LIFE_OR_DEATH.search(sentence))
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
     numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
     numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}  # a year is not a count
     return bool(numbers) or bool(_NUMBER_WORDS.search(sentence))
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Countries, capitals and metonyms we know, as terms: places, not the names a question asks for."""
+    countries = set(DEMONYMS.values()) | set(METONYMS.values()) | set(CAPITAL_OF.values())
+    return frozenset({normalise(c) for c in countries} | set(capitals()) | {normalise(m) for m in METONYMS})
+
+
+def new_names(sentence: str, question: str) -> list[str]:
+    """Capitalised words of a sentence that could be a person's or body's name the question lacks:
+    not its first word, not a title or institution word, not a country, capital or demonym, and
+    not part of a name the question gives ("Mohamed" of "Mohamed Bazoum" when it asks about Bazoum)."""
+    asked = {normalise(w) for w in raw_words(question)}
+    out = []
+    places = _places()
+    # Each clause's first word is capitalised anyway ("Soldiers hold president: Security sources").
+    for clause in re.split(r"[:;]\s+|\s[—–-]\s", sentence):
+        words = raw_words(clause)
+        long_words = [w for w in words if len(w) > 3]
+        # A headline in Title Case capitalises every word ("President Ousted in Coup, Remains
+        # Imprisoned"): there only acronyms stand out; the report's body names names in sentence case.
+        title_case = len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) > 0.6 * len(long_words)
+
+        def asked_name(j: int, words: list[str] = words) -> bool:
+            """words[j] is a name the question gives (a title like "PM" or "President" is not)."""
+            if not 0 <= j < len(words):
+                return False
+            word = words[j]
+            return word[:1].isupper() and not word.isupper() and word.lower() not in NOT_NAMES \
+                and normalise(word) in asked
+
+        for i, word in enumerate(words[1:], 1):
+            term = normalise(word)
+            lowered = word.lower()
+            if not word[:1].isupper() or (title_case and not word.isupper()) or lowered in NOT_NAMES \
+                    or lowered in MONTHS or lowered in DEMONYMS \
+                    or term in asked or term in places or term == "usa" or asked_name(i - 1) or asked_name(i + 1):
+                continue
+            out.append(word)
+    return out
 
 
 def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
@@ -230,6 +292,8 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
         return 0.25 if gives_quantity(sentence, wants, question) else -0.1
     if wants == "date":
         return 0.2 if _DATE_WORDS.search(sentence) else 0.0
+    if wants == "name":
+        return 0.15 if new_names(sentence, question) else -0.1
     if wants == "entity":
         q_words = {w.lower() for w in raw_words(question)}
         names = [w for w in raw_words(sentence)[1:] if w[:1].isupper() and w.lower() not in q_words]
@@ -290,6 +354,11 @@ class ExtractiveAnswerer:
         if profile.wants in QUANTITIES:
             # A count, share, age or duration is the answer: without one, the documents do not give it.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
+        elif profile.wants == "name":
+            # "What is the name of ...": a quote naming no one new does not answer it (a body
+            # sentence is quoted after its headline, so the headline's names count for it).
+            candidates = [c for c in candidates
+                          if new_names(c.sentence, question) or new_names(one_line(c.hit.title), question)]
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)

@@ -187,3 +187,39 @@ def test_a_name_is_not_found_inside_a_longer_name(engine: Briefbot) -> None:
                  "Attacks on a passenger boat on the Niger river in northern Mali killed 64 people.")]
     answer = answerer.answer("How many people were killed in northern Nigeria?", hits)
     assert answer.abstained
+
+
+def test_new_names_are_names_the_question_does_not_give() -> None:
+    from index.answer import new_names
+
+    wife = "What is the name of Bazoum's wife, who was held with him?"
+    assert new_names("President Mohamed Bazoum has been held in Niamey with his wife and son.", wife) == []
+    assert new_names("Soldiers holding Niger president inside palace: Security sources.", wife) == []
+    assert new_names("Mohamed Bazoum, Niger President Ousted in Coup, Remains Imprisoned at Home", wife) == []
+    assert new_names("Bazoum met Chad's president as France weighed its options.", wife) == []
+    pm = "What is the name of the prime minister who served under President Bazoum?"
+    assert new_names("Nigerien PM Mahamadou: 'There is no justification'", pm) == ["Mahamadou"]
+
+
+def test_a_name_question_is_not_answered_without_a_name(engine: Briefbot) -> None:
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    question = "What is the name of Bazoum's wife, who was held with him at the palace?"
+    unnamed = _hit("held", "Bazoum held at the palace with his family", "2023-08-10",
+                   "Bazoum has been held at the palace with his wife and son since July 26.")
+    assert answerer.answer(question, [unnamed]).abstained
+    named = _hit("named", "Bazoum's wife speaks", "2023-08-11",
+                 "Bazoum's wife, Hadiza Ben Mabrouk, has been held at the palace with him since July 26.")
+    answer = answerer.answer(question, [unnamed, named])
+    assert not answer.abstained and "Hadiza" in answer.answer
+
+
+def test_a_sentence_question_needs_a_prison_term(engine: Briefbot) -> None:
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    question = "What prison sentence did the court hand Bazoum after his treason trial?"
+    charged = _hit("charged", "Junta to prosecute Bazoum for treason", "2023-08-14",
+                   "The junta said it would prosecute Bazoum for high treason before a court.")
+    assert answerer.answer(question, [charged]).abstained
+    sentenced = _hit("sentenced", "Court sentences Bazoum", "2024-06-01",
+                     "A court sentenced Bazoum to 20 years in prison after his treason trial.")
+    answer = answerer.answer(question, [charged, sentenced])
+    assert not answer.abstained and "20 years" in answer.answer
