@@ -162,7 +162,7 @@ def test_a_questions_month_phrase_is_its_period() -> None:
     assert question_period("What may the junta do next?") is None
 
 
-def _hit(doc_id: str, title: str, day: str, text: str, similarity: float = 0.5) -> Hit:
+def _hit(doc_id: str, title: str, text: str, day: str = "2023-08-10", similarity: float = 0.5) -> Hit:
     return Hit(doc_id=doc_id, title=title, url=f"https://example.org/{doc_id}", date=day, source="example.org",
                language="en", score=1.0, passages=(text,), similarity=similarity)
 
@@ -171,10 +171,10 @@ def test_time_words_weigh_nothing_but_a_report_from_the_named_month_is_preferred
     """The reports need not say "first week of August"; the one dated then wins over a later look-alike."""
     answerer = ExtractiveAnswerer(engine.keywords.get)
     hits = [
-        _hit("later", "Northern towns fear new attacks", "2023-09-20",
-             "People in northern Nigeria are anxious about new attacks on border towns."),
-        _hit("then", "Deadline sparks anxiety in northern Nigeria", "2023-08-06",
-             "People in northern Nigeria are anxious as the deadline for military action nears."),
+        _hit("later", "Northern towns fear new attacks",
+             "People in northern Nigeria are anxious about new attacks on border towns.", day="2023-09-20"),
+        _hit("then", "Deadline sparks anxiety in northern Nigeria",
+             "People in northern Nigeria are anxious as the deadline for military action nears.", day="2023-08-06"),
     ]
     answer = answerer.answer("Why were people in northern Nigeria anxious in the first week of August 2023?", hits)
     assert not answer.abstained and answer.citations[0].url.endswith("/then")
@@ -183,7 +183,7 @@ def test_time_words_weigh_nothing_but_a_report_from_the_named_month_is_preferred
 def test_a_name_is_not_found_inside_a_longer_name(engine: Briefbot) -> None:
     """'Niger' in a report does not make it a report about Nigeria (the stems share five letters)."""
     answerer = ExtractiveAnswerer(engine.keywords.get)
-    hits = [_hit("mali", "Boat attack on the Niger river", "2023-09-08",
+    hits = [_hit("mali", "Boat attack on the Niger river",
                  "Attacks on a passenger boat on the Niger river in northern Mali killed 64 people.")]
     answer = answerer.answer("How many people were killed in northern Nigeria?", hits)
     assert answer.abstained
@@ -201,25 +201,26 @@ def test_new_names_are_names_the_question_does_not_give() -> None:
     assert new_names("Nigerien PM Mahamadou: 'There is no justification'", pm) == ["Mahamadou"]
 
 
-def test_a_name_question_is_not_answered_without_a_name(engine: Briefbot) -> None:
-    answerer = ExtractiveAnswerer(engine.keywords.get)
-    question = "What is the name of Bazoum's wife, who was held with him at the palace?"
-    unnamed = _hit("held", "Bazoum held at the palace with his family", "2023-08-10",
-                   "Bazoum has been held at the palace with his wife and son since July 26.")
-    assert answerer.answer(question, [unnamed]).abstained
-    named = _hit("named", "Bazoum's wife speaks", "2023-08-11",
-                 "Bazoum's wife, Hadiza Ben Mabrouk, has been held at the palace with him since July 26.")
-    answer = answerer.answer(question, [unnamed, named])
-    assert not answer.abstained and "Hadiza" in answer.answer
+QUESTIONS_OF_A_KIND = [
+    ("What is the name of Bazoum's wife, who was held with him at the palace?",
+     ("Bazoum held at the palace with his family",
+      "Bazoum has been held at the palace with his wife and son since July 26."),
+     ("Bazoum's wife speaks", "Bazoum's wife, Hadiza Ben Mabrouk, has been held at the palace with him since July 26."),
+     "Hadiza"),
+    ("What prison sentence did the court hand Bazoum after his treason trial?",
+     ("Junta to prosecute Bazoum for treason",
+      "The junta said it would prosecute Bazoum for high treason before a court."),
+     ("Court sentences Bazoum", "A court sentenced Bazoum to 20 years in prison after his treason trial."),
+     "20 years"),
+]
 
 
-def test_a_sentence_question_needs_a_prison_term(engine: Briefbot) -> None:
+@pytest.mark.parametrize(("question", "without", "with_it", "expected"), QUESTIONS_OF_A_KIND)
+def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
+        engine: Briefbot, question: str, without: tuple[str, str], with_it: tuple[str, str], expected: str) -> None:
     answerer = ExtractiveAnswerer(engine.keywords.get)
-    question = "What prison sentence did the court hand Bazoum after his treason trial?"
-    charged = _hit("charged", "Junta to prosecute Bazoum for treason", "2023-08-14",
-                   "The junta said it would prosecute Bazoum for high treason before a court.")
-    assert answerer.answer(question, [charged]).abstained
-    sentenced = _hit("sentenced", "Court sentences Bazoum", "2024-06-01",
-                     "A court sentenced Bazoum to 20 years in prison after his treason trial.")
-    answer = answerer.answer(question, [charged, sentenced])
-    assert not answer.abstained and "20 years" in answer.answer
+    lacking = _hit("lacking", *without)
+    assert answerer.answer(question, [lacking]).abstained
+    giving = _hit("giving", *with_it)
+    answer = answerer.answer(question, [lacking, giving])
+    assert not answer.abstained and expected in answer.answer
