@@ -102,10 +102,14 @@ class HybridSearcher:
         """Up to k documents, best first, each once."""
         qterms = query_terms(question)
         vector = self.embedder.encode_query(question)
-        # The store applies the window itself, cheaply (see ChunkStore.query).
-        dense = self.store.query(vector, CANDIDATES, window.where())
         index = self.keywords.get()
-        keyword_rows = index.search(qterms, CANDIDATES, window.mask(index.days, index.langs))
+        mask = window.mask(index.days, index.langs)
+        # A date window: the keyword index knows which chunks are in it, and a dense search
+        # restricted to their ids is far cheaper than Chroma's metadata filter (ChunkStore.query).
+        within = [index.chunk_ids[row] for row in np.flatnonzero(mask)] \
+            if mask is not None and (window.since or window.until) else None
+        dense = self.store.query(vector, CANDIDATES, window.where(), within=within)
+        keyword_rows = index.search(qterms, CANDIDATES, mask)
         keyword_ids = [index.chunk_ids[row] for row, _ in keyword_rows]
         known = {c.id: c for c, _ in dense}
         fetched = {c.id: c for c in self.store.get_chunks([i for i in keyword_ids if i not in known])}

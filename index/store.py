@@ -22,6 +22,7 @@ caller gets `StoreUnavailableError` with a message fit to show a user.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import time
 import uuid
@@ -33,6 +34,8 @@ from typing import Any
 from .chunking import Chunk, content_hash
 from .config import Settings
 from .errors import ModelMismatchError, StoreLockedError, StoreUnavailableError
+
+log = logging.getLogger(__name__)
 
 OVERFETCH = 4  # unfiltered neighbours fetched per wanted one before falling back to Chroma's filter
 
@@ -253,19 +256,35 @@ class ChunkStore:
                   for i, t, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
         return sorted(chunks, key=lambda c: int(c.meta.get("chunk", 0)))
 
-    def query(self, vector: list[float], n: int, where: dict | None = None) -> list[tuple[StoredChunk, float]]:
+    def query(self, vector: list[float], n: int, where: dict | None = None,
+              within: Sequence[str] | None = None) -> list[tuple[StoredChunk, float]]:
         """Nearest chunks by cosine similarity (1 - distance), best first, matching `where`.
 
         A metadata filter makes Chroma's search slow (measured on 25k chunks over HTTP: 103 ms
         with the language filter every question carries, 6 ms without). So the filter is first
         applied here, to an unfiltered search for OVERFETCH x n neighbours: when at least n of
-        them match, they are exactly the n best matching ones. Only narrow filters (a short date
-        window) fall back to Chroma's filtered search.
+        them match, they are exactly the n best matching ones.
+
+        A date window rarely leaves enough of those. Then `within`, the ids of the chunks that
+        match `where` (the caller knows them from the keyword index), is the cheap way: a search
+        restricted to ids took 25 ms for a one-week window of 240k chunks where the same search
+        by `where` took 420 ms (a 3-month window: 136 vs 1,164 ms; same results). If an id is no
+        longer stored (another writer replaced the document since the caller's snapshot), Chroma
+        refuses the whole search and `where` is used after all.
         """
         # Chroma returns fewer than n_results when it has fewer; the count is only the
         # "empty store" shortcut, kept for a second so a query is one round trip, not two.
         if self._recent_count() == 0:
             return []
+        if within:
+            try:
+                return self._query(vector, n, None, ids=list(within))
+            except StoreUnavailableError:
+                raise
+            except Exception as exc:
+                if "finding id" not in str(exc).lower():
+                    raise
+                log.info("a chunk of the window is gone (another writer); searching by metadata instead")
         if where is not None and _matcher(where) is not None:
             matches = _matcher(where)
             wide = self._query(vector, n * OVERFETCH, None)
@@ -274,8 +293,9 @@ class ChunkStore:
                 return kept[:n]
         return self._query(vector, n, where)
 
-    def _query(self, vector: list[float], n: int, where: dict | None) -> list[tuple[StoredChunk, float]]:
-        got = self._call("query", lambda col: col.query(query_embeddings=[vector], n_results=n, where=where,
+    def _query(self, vector: list[float], n: int, where: dict | None,
+               ids: list[str] | None = None) -> list[tuple[StoredChunk, float]]:
+        got = self._call("query", lambda col: col.query(query_embeddings=[vector], n_results=n, where=where, ids=ids,
                                                         include=["documents", "metadatas", "distances"]))
         out = []
         for cid, text, meta, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0],
