@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from .answer import Answerer, ExtractiveAnswerer, abstain
 from .chunking import Chunker, content_hash
 from .config import Settings
@@ -224,23 +226,28 @@ class Briefbot:
         return str(chunks[0].meta.get("title", "")) + "\n\n" + "\n\n".join(c.text for c in chunks if c.text)
 
     def stats(self) -> CorpusStats:
-        """Document and chunk counts, languages, date range and outlets."""
-        stats = CorpusStats(location=self.store.location)
-        languages: Counter[str] = Counter()
-        sources: Counter[str] = Counter()
-        dates: list[str] = []
-        for chunk in self.store.iter_chunks(where={"chunk": 0}):
-            stats.documents += 1
-            stats.chunks += int(chunk.meta.get("chunks", 1))
-            languages[str(chunk.meta.get("lang", ""))] += 1
-            sources[str(chunk.meta.get("source", ""))] += 1
-            if chunk.meta.get("date"):
-                dates.append(str(chunk.meta["date"]))
-        stats.languages = dict(languages.most_common())
-        stats.sources = sources.most_common()
-        if dates:
-            stats.date_from, stats.date_to = min(dates), max(dates)
+        """Document and chunk counts, languages, date range and outlets.
+
+        Read from the keyword index's columns, which mirror the store (refreshed when another
+        process writes): paging through the store's metadata took 28 s at 224k documents.
+        A document counts once its chunk 0 is stored (the mark of a finished write).
+        """
+        index = self.keywords.get()
+        stats = CorpusStats(location=self.store.location, chunks=index.size)
+        firsts = np.array([cid.endswith("-0") for cid in index.chunk_ids], dtype=bool)
+        stats.documents = int(firsts.sum())
+        stats.languages = dict(Counter(str(v) for v in index.langs[firsts]).most_common())
+        stats.sources = Counter(str(v) for v in index.sources[firsts]).most_common()
+        days = index.days[firsts]
+        days = days[days > 0]
+        if days.size:
+            stats.date_from, stats.date_to = (_iso_day(int(d)) for d in (days.min(), days.max()))
         return stats
+
+
+def _iso_day(day: int) -> str:
+    """20230807 -> '2023-08-07'."""
+    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
 
 
 class _BackgroundWriter:

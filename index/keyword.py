@@ -33,7 +33,7 @@ from .store import ChunkStore
 from .textutil import terms
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 3
+CACHE_VERSION = 4  # 4: per-chunk sources (corpus stats come from the index)
 
 
 @dataclass
@@ -45,6 +45,7 @@ class KeywordIndex:
     doc_ids: list[str]
     days: np.ndarray  # int32 YYYYMMDD per chunk
     langs: np.ndarray  # str per chunk
+    sources: np.ndarray  # outlet per chunk
     marker: tuple  # the store's change marker this index was built at
     count: int
 
@@ -103,6 +104,7 @@ def build_index(store: ChunkStore, marker: tuple) -> KeywordIndex:
     doc_ids: list[str] = []
     days: list[int] = []
     langs: list[str] = []
+    sources: list[str] = []
     corpus: list[list[str]] = []
     # One string object per distinct term: without this every occurrence is its own string
     # (~60 bytes each) and a rebuild of 240k chunks held ~0.5 GB of duplicate strings.
@@ -112,13 +114,14 @@ def build_index(store: ChunkStore, marker: tuple) -> KeywordIndex:
         doc_ids.append(str(chunk.meta.get("doc_id", chunk.id)))
         days.append(int(chunk.meta.get("day", 0)))
         langs.append(str(chunk.meta.get("lang", "")))
+        sources.append(shared.setdefault(str(chunk.meta.get("source", "")), str(chunk.meta.get("source", ""))))
         tokens = terms(f"{chunk.meta.get('title', '')}\n{chunk.text}")
         corpus.append([shared.setdefault(t, t) for t in tokens] or ["\x00"])
     bm25 = bm25s.BM25(k1=1.2, b=0.75)
     if corpus:
         bm25.index(corpus, show_progress=False)
     return KeywordIndex(bm25, chunk_ids, doc_ids, np.array(days, dtype=np.int32), np.array(langs, dtype=object),
-                        tuple(marker), len(chunk_ids))
+                        np.array(sources, dtype=object), tuple(marker), len(chunk_ids))
 
 
 def _save(index: KeywordIndex, folder: Path) -> None:
@@ -129,7 +132,8 @@ def _save(index: KeywordIndex, folder: Path) -> None:
     np.save(tmp / "days.npy", index.days)
     (tmp / "columns.json").write_text(json.dumps({
         "version": CACHE_VERSION, "marker": list(index.marker), "count": index.count,
-        "chunk_ids": index.chunk_ids, "doc_ids": index.doc_ids, "langs": list(index.langs)}))
+        "chunk_ids": index.chunk_ids, "doc_ids": index.doc_ids, "langs": list(index.langs),
+        "sources": list(index.sources)}))
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)  # readers see the old cache or the new one, never half of one
 
@@ -143,7 +147,8 @@ def _load(folder: Path) -> KeywordIndex | None:
             return None
         bm25 = bm25s.BM25.load(str(folder / "bm25"))
         return KeywordIndex(bm25, columns["chunk_ids"], columns["doc_ids"], np.load(folder / "days.npy"),
-                            np.array(columns["langs"], dtype=object), tuple(columns["marker"]), columns["count"])
+                            np.array(columns["langs"], dtype=object), np.array(columns["sources"], dtype=object),
+                            tuple(columns["marker"]), columns["count"])
     except (OSError, ValueError, KeyError):
         return None
 
