@@ -46,13 +46,9 @@ mr mrs ms dr king queen prince sir
 """.split()
 )
 
-MONTHS = frozenset(
-    """
-january february march april may june july august september october november december jan feb mar apr jun jul
-aug sep sept oct nov dec
-"""
-    .split()
-)
+_FULL_MONTHS = "january february march april may june july august september october november december".split()
+MONTH_NUMBER = {name: n for n, full in enumerate(_FULL_MONTHS, 1) for name in (full, full[:3])} | {"sept": 9}
+MONTHS = frozenset(MONTH_NUMBER)
 DATE_BONUS = 0.2  # score bonus for a report dated inside the month the question names
 QUANTITIES = ("number", "percent", "age", "duration", "sentence")  # answers that must contain a quantity of their kind
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
@@ -92,6 +88,20 @@ class _QuestionProfile:
     period: Period | None = None  # the days the question's time phrase points at
 
 
+# What kind of answer a question wants, first match wins (a "how long" question is not a
+# "how many" one; "what is the name of" is stricter than "who").
+_ANSWER_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((kind, re.compile(pattern)) for kind, pattern in (
+    ("age", r"\bhow old\b|\bwhat age\b"),
+    ("percent", r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b"),
+    ("sentence", r"\bwhat (prison |jail )?(sentence|term of imprisonment)\b|\bsentenced to what\b"),
+    ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b"),
+    ("number", r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"),
+    ("date", r"\b(when|by when|what date|what day|until when)\b"),
+    ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"),
+    ("entity", r"\b(who|which|whom|whose|name)\b"),
+))
+
+
 def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
     """What the question is about (weighted terms, the key ones) and what kind of answer it wants."""
     words = raw_words(question)
@@ -115,25 +125,7 @@ def profile_question(question: str, index: KeywordIndex) -> _QuestionProfile:
         if is_number or is_name:
             key.add(term)
     lowered_q = question.lower()
-    if re.search(r"\bhow old\b|\bwhat age\b", lowered_q):
-        wants = "age"
-    elif re.search(r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b", lowered_q):
-        wants = "percent"
-    elif re.search(r"\bwhat (prison |jail )?(sentence|term of imprisonment)\b|\bsentenced to what\b", lowered_q):
-        wants = "sentence"
-    elif re.search(r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b", lowered_q):
-        wants = "duration"
-    elif re.search(r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b", lowered_q):
-        wants = "number"
-    elif re.search(r"\b(when|by when|what date|what day|until when)\b", lowered_q):
-        wants = "date"
-    elif re.search(r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b",
-                   lowered_q):
-        wants = "name"
-    elif re.search(r"\b(who|which|whom|whose|name)\b", lowered_q):
-        wants = "entity"
-    else:
-        wants = ""
+    wants = next((kind for kind, pattern in _ANSWER_KINDS if pattern.search(lowered_q)), "")
     return _QuestionProfile(tuple(qterms), weights, frozenset(key), wants, question_period(question))
 
 
@@ -157,12 +149,9 @@ def _temporal_terms(words: list[str]) -> set[str]:
     return {normalise(w) for w in dated} | _TIME_WORDS
 
 
-_MONTH_NUMBER = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTH_NUMBER.update({m[:3]: i for m, i in list(_MONTH_NUMBER.items())} | {"sept": 9})
 _PERIOD = re.compile(
     r"\b(?:(by|before|until|since|after|from)\s+(?:(?:early|mid|late|the end of|the start of)[\s-]+)?)?"
-    r"(" + "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True)) + r")\b\.?"
+    r"(" + "|".join(sorted(MONTH_NUMBER, key=len, reverse=True)) + r")\b\.?"
     r"(?:\s+(?:of\s+)?((?:19|20)\d\d))?", re.I)
 
 
@@ -193,7 +182,7 @@ def question_period(question: str) -> Period | None:
         word, name, year = (match.group(1) or "").lower(), match.group(2).lower(), match.group(3)
         if name == "may" and not (year or word):
             continue  # the verb, not the month
-        month = _MONTH_NUMBER[name]
+        month = MONTH_NUMBER[name]
         if not year:
             months.add(month)
             continue

@@ -95,3 +95,12 @@ def fresh_corpus(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture
+def api():
+    """A stand-in Telegram Bot API on loopback (the real PTB client is pointed at it)."""
+    from botapi_standin import BotAPIStandin
+
+    with BotAPIStandin() as standin:
+        yield standin

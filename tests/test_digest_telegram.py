@@ -61,12 +61,6 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Briefbot:
 
 
 @pytest.fixture
-def api() -> Iterator[BotAPIStandin]:
-    with BotAPIStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def subs(engine: Briefbot) -> Iterator[SubscriptionStore]:
     store = SubscriptionStore.in_data_dir(engine.settings.data_dir)
     yield store

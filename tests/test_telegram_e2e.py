@@ -133,12 +133,6 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Briefbot:
 
 
 @pytest.fixture
-def api() -> Iterator[BotAPIStandin]:
-    with BotAPIStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def bot(api: BotAPIStandin, engine: Briefbot) -> Iterator[RunningBot]:
     # A generous per-chat limit here: tests send many messages from one chat on purpose.
     with RunningBot(api, engine, allowed_chats=ALLOWED, chat_rate_limit=30) as running:

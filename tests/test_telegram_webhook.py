@@ -30,12 +30,6 @@ CHAT = 101
 
 
 @pytest.fixture
-def api() -> Iterator[BotAPIStandin]:
-    with BotAPIStandin() as standin:
-        yield standin
-
-
-@pytest.fixture
 def webhook_bot(api: BotAPIStandin, engine: Any) -> Iterator[RunningBot]:
     with RunningBot(api, engine, webhook=True, allowed_chats=frozenset({CHAT}),
                     webhook_url="https://bot.example.org/tg/hook", webhook_secret=SECRET,
