@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from datetime import date
 
-from bot.render import safe
+from bot.terminal import safe
 
 CHART_WIDTH = 1200
 CHART_HEIGHT = 700

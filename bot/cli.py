@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from index.config import Settings
 from index.errors import BriefbotError
 
-from . import render
+from . import terminal
 
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
@@ -147,7 +147,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.refresh()
 
     def problem(p) -> None:
-        message = f"skipped {render.safe(str(p))}"
+        message = f"skipped {terminal.safe(str(p))}"
         if bar is not None:
             bar.write(message, file=sys.stderr)
         else:
@@ -223,13 +223,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             elif "error" in result:
                 print(f"[{result['id']}] error: {result['error']}\n")
             else:
-                print(f"[{result['id']}] {render.safe(result['question'])}\n{result['answer']}\n")
+                print(f"[{result['id']}] {terminal.safe(result['question'])}\n{result['answer']}\n")
         return 0
     answer = engine.ask(args.question, args.since, args.until)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
-        print(render.render_answer(answer))
+        print(terminal.render_answer(answer))
     return 0
 
 
@@ -313,7 +313,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    print(render.render_stats(_engine(args).stats()))
+    print(terminal.render_stats(_engine(args).stats()))
     return 0
 
 
@@ -326,7 +326,7 @@ def cmd_repl(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["telegram"]:
-        from .telegram_app import telegram_main
+        from .telegram.handlers import telegram_main
 
         return telegram_main(argv[1:])
     parser = build_parser()

@@ -1,7 +1,7 @@
 """A digest as terminal text and as Telegram HTML messages.
 
 Document text (headlines, summaries, outlet names, links) is untrusted: the terminal gets it
-with control characters removed, Telegram gets it through `bot.telegram_render`'s spans,
+with control characters removed, Telegram gets it through `bot.telegram.render`'s spans,
 which escape everything and link only vetted http(s) URLs. Each story is one paragraph
 (headline, summary, outlets) so a story is never cut between two messages.
 """
@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.render import safe
-from bot.telegram_render import SAFE_MESSAGE_CHARS, Paragraph, Span, paginate, safe_url, sanitize_text
+from bot.terminal import safe
+from bot.telegram.render import SAFE_MESSAGE_CHARS, Paragraph, Span, paginate, safe_url, sanitize_text
 
 if TYPE_CHECKING:
     from index.digest import Digest, DigestItem, Story

@@ -14,7 +14,7 @@ from index.engine import Briefbot
 from index.errors import BriefbotError
 from index.types import Answer
 
-from . import render
+from . import terminal as render
 
 HELP = """Type a question and press Enter. Commands:
   :since YYYY-MM-DD   only documents from this day on      (:since   alone clears it)

@@ -100,7 +100,7 @@ def fresh_corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def api():
     """A stand-in Telegram Bot API on loopback (the real PTB client is pointed at it)."""
-    from botapi_standin import BotAPIStandin
+    from support.botapi_standin import BotAPIStandin
 
     with BotAPIStandin() as standin:
         yield standin

@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from botapi_standin import BotAPIStandin, private_chat
-from telegram_harness import RunningBot
+from support.botapi_standin import BotAPIStandin, private_chat
+from support.telegram_harness import RunningBot
 
-from bot.subscriptions import SubscriptionStore
-from bot.telegram_render import check_telegram_html, visible_text
+from bot.telegram.subscriptions import SubscriptionStore
+from bot.telegram.render import check_telegram_html, visible_text
 from index.config import Settings
 from index.engine import Briefbot
 

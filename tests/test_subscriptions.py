@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.subscriptions import (
+from bot.telegram.subscriptions import (
     Subscription,
     SubscriptionError,
     SubscriptionStore,
@@ -200,7 +200,7 @@ def test_claim_survives_kill_9_and_the_window_resumes_from_the_last_delivery(tmp
     # A process claims the 14th and is killed before it can send (or record the delivery).
     code = (
         "import os, signal, sys; from datetime import date; sys.path.insert(0, sys.argv[1]);"
-        "from bot.subscriptions import SubscriptionStore;"
+        "from bot.telegram.subscriptions import SubscriptionStore;"
         "s = SubscriptionStore(__import__('pathlib').Path(sys.argv[2]));"
         "assert s.claim(21, date(2023, 8, 14)) is not None;"
         "os.kill(os.getpid(), signal.SIGKILL)"

@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botapi_standin import auto_entities, group_chat, private_chat, user
+from support.botapi_standin import auto_entities, group_chat, private_chat, user
 from pydantic import ValidationError
 from telegram import Message
 from telegram.error import RetryAfter
 
-from bot.telegram_access import AccessGate, command_target, is_addressed, refusal_text, strip_mention
-from bot.telegram_config import TelegramSettings
-from bot.telegram_limits import ChatFloodGuard, SendRateLimiter
-from bot.telegram_logging import REDACTED, RedactingFilter
-from bot.telegram_proofs import ProofStore, callback_data, parse_callback_data
+from bot.telegram.access import AccessGate, command_target, is_addressed, refusal_text, strip_mention
+from bot.telegram.config import TelegramSettings
+from bot.telegram.limits import ChatFloodGuard, SendRateLimiter
+from bot.telegram.logging import REDACTED, RedactingFilter
+from bot.telegram.proofs import ProofStore, callback_data, parse_callback_data
 from index.types import Citation
 
 BOT_ID = 7000001

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botapi_standin import BotAPIStandin, channel_chat, group_chat, parse_telegram_html, private_chat, user
-from telegram_harness import RunningBot
+from support.botapi_standin import BotAPIStandin, channel_chat, group_chat, parse_telegram_html, private_chat, user
+from support.telegram_harness import RunningBot
 
-from bot.telegram_app import COMMAND_NAMES, EDITED, NON_TEXT
-from bot.telegram_logging import REDACTED, install_redaction
-from bot.telegram_render import check_telegram_html, visible_text
+from bot.telegram.handlers import COMMAND_NAMES, EDITED, NON_TEXT
+from bot.telegram.logging import REDACTED, install_redaction
+from bot.telegram.render import check_telegram_html, visible_text
 from index.config import Settings
 from index.engine import Briefbot
 from index.types import Answer, Citation, Hit

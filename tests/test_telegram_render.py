@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from botapi_standin import EntityParseError, parse_telegram_html
+from support.botapi_standin import EntityParseError, parse_telegram_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.telegram_render import (
+from bot.telegram.render import (
     TELEGRAM_MAX_CHARS,
     TelegramHTMLError,
     check_telegram_html,

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botapi_standin import BotAPIStandin, private_chat
-from telegram_harness import RunningBot
+from support.botapi_standin import BotAPIStandin, private_chat
+from support.telegram_harness import RunningBot
 
-from bot.telegram_app import telegram_main
+from bot.telegram.handlers import telegram_main
 
 SECRET = "s3cret_token-XYZ"
 CHAT = 101
@@ -142,7 +142,7 @@ def test_real_process_polls_answers_and_stops_on_sigterm(api: BotAPIStandin, tmp
     env.update({"TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
                 "BRIEFBOT_ALLOWED_CHATS": str(CHAT), "BRIEFBOT_DATA_DIR": str(tmp_path / "data"),
                 "TELEGRAM_POLL_TIMEOUT": "1"})
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from bot.telegram_app import telegram_main; "
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from bot.telegram.handlers import telegram_main; "
                              "sys.exit(telegram_main())"], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -27,8 +27,8 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Rep
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.telegram_access import AccessGate
-from bot.telegram_render import html_to_plain, split_plain
+from bot.telegram.access import AccessGate
+from bot.telegram.render import html_to_plain, split_plain
 
 log = logging.getLogger(__name__)
 

@@ -42,8 +42,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.subscriptions import SubscriptionStore
-from bot.telegram_access import (
+from bot.telegram.subscriptions import SubscriptionStore
+from bot.telegram.access import (
     AccessGate,
     command_target,
     is_addressed,
@@ -52,14 +52,14 @@ from bot.telegram_access import (
     strip_mention,
     update_chat_id,
 )
-from bot.telegram_config import TelegramSettings
-from bot.telegram_delivery import Deliverer, show_typing
-from bot.telegram_digest import DigestService, DigestSettings
-from bot.telegram_limits import ChatFloodGuard, SendRateLimiter, flood_notice
-from bot.telegram_logging import configure_logging
-from bot.telegram_proofs import ProofStore, callback_data, parse_callback_data
-from bot.telegram_render import render_answer, render_hits, render_proof, render_stats, render_text, sanitize_text
-from bot.telegram_webhook import WebhookReceiver
+from bot.telegram.config import TelegramSettings
+from bot.telegram.delivery import Deliverer, show_typing
+from bot.telegram.digests import DigestService, DigestSettings
+from bot.telegram.limits import ChatFloodGuard, SendRateLimiter, flood_notice
+from bot.telegram.logging import configure_logging
+from bot.telegram.proofs import ProofStore, callback_data, parse_callback_data
+from bot.telegram.render import render_answer, render_hits, render_proof, render_stats, render_text, sanitize_text
+from bot.telegram.webhook import WebhookReceiver
 
 if TYPE_CHECKING:
     from index.engine import Briefbot

@@ -3,12 +3,12 @@
 - `/digest [YYYY-MM-DD]`: the stories of a day in the chat's time zone (default: the last 24
   hours), with the coverage chart (sendPhoto) first.
 - `/subscribe [HH:MM] [Area/City]`: a digest every day at that local time; stored in SQLite
-  (`bot.subscriptions`), so it survives restarts and kill -9.
+  (`bot.telegram.subscriptions`), so it survives restarts and kill -9.
 - One PTB `run_daily` job per subscription, in the chat's time zone, with a misfire grace; at
   start every job is re-created from the store, and a catch-up pass (at start, then every few
   minutes) sends a digest whose time passed while the bot was down or whose job was skipped.
   Whatever fires, `due_day` decides and `SubscriptionStore.claim` makes the send exactly-once
-  per chat and day (see `bot.subscriptions` for the crash-between-claim-and-send choice).
+  per chat and day (see `bot.telegram.subscriptions` for the crash-between-claim-and-send choice).
 - `Forbidden` on a scheduled send removes the chat's subscription and its job.
 - `BRIEFBOT_FEEDS` are polled on an interval (`index.feeds.FeedPoller`) in a worker thread.
 
@@ -34,7 +34,7 @@ from telegram.ext import Application, ContextTypes, JobQueue
 
 from bot.chart import coverage_chart
 from bot.digest_render import chart_caption, render_digest_telegram
-from bot.subscriptions import (
+from bot.telegram.subscriptions import (
     Subscription,
     SubscriptionError,
     SubscriptionStore,
@@ -44,10 +44,10 @@ from bot.subscriptions import (
     parse_time,
     parse_zone,
 )
-from bot.telegram_delivery import show_typing
+from bot.telegram.delivery import show_typing
 
 if TYPE_CHECKING:
-    from bot.telegram_app import TelegramFrontEnd
+    from bot.telegram.handlers import TelegramFrontEnd
     from index.digest import Digest
 
 log = logging.getLogger(__name__)
@@ -400,6 +400,6 @@ def _sentence(text: str) -> str:
 
 
 def _thread(message: Any) -> int | None:
-    from bot.telegram_app import _thread as thread_of
+    from bot.telegram.handlers import _thread as thread_of
 
     return thread_of(message)
