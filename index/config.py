@@ -1,6 +1,7 @@
-"""Settings, read from the environment (and `.env`) when a command starts, not at import.
+"""The engine's one settings object, read from the environment (and `.env`) when a command starts.
 
 Every field maps to one `BRIEFBOT_*` variable; `.env.example` lists them all with defaults.
+The Telegram front end's own settings (`TELEGRAM_*`, the allow-list) live in `bot.telegram.config`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .dates import parse_time, zone
 
 # Nothing may be fetched at run time: the model ships in a package, and Chroma's
 # telemetry would try to phone home. Set before chromadb / huggingface are imported.
@@ -41,7 +44,13 @@ class Settings(BaseSettings):
     # Corpus rules
     languages: str = Field(default="en", description="comma list of language codes answers draw on; * = all")
     max_file_mb: float = Field(default=20.0, gt=0)
-    timezone: str = Field(default="UTC")
+    timezone: str = Field(default="UTC", description="IANA time zone of digest days (Area/City or UTC)")
+
+    # Feeds and digests
+    feeds: str = Field(default="", description="RSS/Atom URLs to poll, separated by commas, spaces or newlines")
+    feed_interval: float = Field(default=900.0, ge=10.0, description="seconds between polls of one feed")
+    feed_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds one feed fetch may take")
+    digest_time: str = Field(default="08:00", description="local time (HH:MM) of a daily digest by default")
 
     # Questions
     max_question_chars: int = Field(default=500, ge=10)
@@ -51,7 +60,38 @@ class Settings(BaseSettings):
     def _normalise_languages(cls, value: str) -> str:
         return ",".join(part.strip().lower() for part in value.split(",") if part.strip()) or "en"
 
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        zone(value)  # DateError is a ValueError: pydantic reports it with the variable's name
+        return value.strip()
+
+    @field_validator("digest_time")
+    @classmethod
+    def _check_digest_time(cls, value: str) -> str:
+        parse_time(value)
+        return value.strip()
+
+    @field_validator("feeds")
+    @classmethod
+    def _check_feed_urls(cls, value: str) -> str:
+        for url in split_urls(value):
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"not an http(s) feed URL: {url!r}")
+        return value
+
+    @property
+    def feed_urls(self) -> list[str]:
+        """The feeds to poll, in order, without repeats."""
+        return split_urls(self.feeds)
+
     @property
     def language_list(self) -> list[str]:
         """Language codes answers may draw on; empty list means every language."""
         return [] if self.languages == "*" else self.languages.split(",")
+
+
+def split_urls(value: str) -> list[str]:
+    """URLs from a comma/space/newline separated list, in order, without repeats."""
+    parts = value.replace(",", " ").split()
+    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))

@@ -42,14 +42,15 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 
-from .errors import BriefbotError
-from .textutil import matched, one_line, split_sentences, terms
+from .dates import DigestWindow
+from .terms import idf as idf_of
+from .terms import matched, terms
+from .text import one_line, split_sentences, title_key
 
 if TYPE_CHECKING:
     from .engine import Briefbot
@@ -68,82 +69,10 @@ WORDING_FLOOR = 0.5  # a group whose reports share no event words still counts f
 BURST_STRENGTH = 1.0  # extra term weight per doubling of a term's share over the week before
 BURST_CAP = 4.0  # ... up to this multiple of its usual weight
 BURST_DAYS = 7  # the week before the window is what "rare before" means
-HEADLINE_TERM_IDF = 2.0  # "rare" for step 4: in at most ~15 % of the store's chunks ("coup", "junta" are not)
+HEADLINE_TERM_IDF = 1.9  # "rare" for step 4: in at most ~15 % of the store's chunks ("coup", "junta" are not)
 HEADLINE_SHARE = 0.5  # ... named in at least this share of the bigger story's headlines
 HEADLINE_MIN_SIM = 0.3  # ... and the two stories not unrelated on average
 MAX_WINDOW_ITEMS = 3000  # beyond this a "day" is not a day of one crisis; keep the newest
-
-
-class DigestError(BriefbotError):
-    """A digest was asked for a window that cannot have one (future dates, bad time zone, reversed range)."""
-
-
-# --- the window ----------------------------------------------------------------------------------
-
-
-def zone(name: str) -> ZoneInfo:
-    """The time zone called `name` (IANA "Area/City" or "UTC"), or DigestError."""
-    try:
-        if not name or name.startswith(("/", ".")) or ".." in name:
-            raise ValueError(name)
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise DigestError(f"unknown time zone {name!r} (use an IANA name such as Europe/Paris or UTC)") from None
-
-
-@dataclass(frozen=True)
-class DigestWindow:
-    """A half-open span of publication times [start, end), with the time zone its days are read in."""
-
-    start: datetime
-    end: datetime
-    tz: str = "UTC"
-
-    @classmethod
-    def for_days(cls, first: date, last: date, tz: str = "UTC") -> DigestWindow:
-        """Calendar days `first`..`last` (inclusive) in time zone `tz`."""
-        if first > last:
-            raise DigestError(f"the window starts ({first}) after it ends ({last})")
-        zi = zone(tz)
-        # Midnight to midnight in local time: a DST day has 23 or 25 hours, as it should.
-        start = datetime.combine(first, time(0), zi)
-        end = datetime.combine(last + timedelta(days=1), time(0), zi)
-        return cls(start, end, tz)
-
-    @classmethod
-    def for_day(cls, day: date, tz: str = "UTC") -> DigestWindow:
-        return cls.for_days(day, day, tz)
-
-    @property
-    def zoneinfo(self) -> ZoneInfo:
-        return zone(self.tz)
-
-    @property
-    def start_ts(self) -> int:
-        return int(self.start.timestamp())
-
-    @property
-    def end_ts(self) -> int:
-        return int(self.end.timestamp())
-
-    @property
-    def date_from(self) -> date:
-        return self.start.astimezone(self.zoneinfo).date()
-
-    @property
-    def date_to(self) -> date:
-        """The last local day the window touches."""
-        return (self.end - timedelta(microseconds=1)).astimezone(self.zoneinfo).date()
-
-    def local_date(self, ts: int) -> date:
-        return datetime.fromtimestamp(ts, self.zoneinfo).date()
-
-    def check_not_future(self, now: datetime | None = None) -> None:
-        """DigestError if the window starts in the future (nothing can have been published yet)."""
-        now = now or datetime.now(self.zoneinfo)
-        if self.start > now:
-            raise DigestError(f"{self.date_from} is in the future (today is {now.astimezone(self.zoneinfo).date()} "
-                              f"in {self.tz})")
 
 
 # --- what comes out ---------------------------------------------------------------------------
@@ -183,7 +112,7 @@ class Story:
     @property
     def reports(self) -> int:
         """Distinct titles (one outlet's story in several feeds counts once)."""
-        return len({_title_key(i.title) for i in self.items})
+        return len({title_key(i.title) for i in self.items})
 
     @property
     def latest_ts(self) -> int:
@@ -234,10 +163,6 @@ def window_items(engine: Briefbot, window: DigestWindow) -> list[DigestItem]:
     return items[-MAX_WINDOW_ITEMS:]
 
 
-def _title_key(title: str) -> str:
-    return re.sub(r"\W+", " ", title.lower()).strip()
-
-
 # --- similarity and clustering ---------------------------------------------------------------
 
 
@@ -255,7 +180,7 @@ class _Report:
 def _group_reports(items: Sequence[DigestItem]) -> list[_Report]:
     reports: dict[str, _Report] = {}
     for item in items:
-        key = _title_key(item.title) or item.doc_id
+        key = title_key(item.title) or item.doc_id
         if key in reports:
             reports[key].items.append(item)
         else:
@@ -279,8 +204,7 @@ class _IdfTable:
     def __call__(self, term: str) -> float:
         value = self._cache.get(term)
         if value is None:
-            df = self._index.document_frequency(term)
-            value = math.log((self._n + 1) / (df + 1)) + 0.1
+            value = idf_of(self._index.document_frequency(term), self._n)
             self._cache[term] = value
         return value
 
@@ -319,7 +243,7 @@ def burst_weights(items: Sequence[DigestItem], background: Sequence[DigestItem])
         seen: set[str] = set()
         df: Counter[str] = Counter()
         for item in rows:
-            key = _title_key(item.title)
+            key = title_key(item.title)
             if key in seen:
                 continue
             seen.add(key)
@@ -572,13 +496,13 @@ def _summary(order: Sequence[int], reports: Sequence[_Report], headline: str, id
     for row in order:
         story_terms.update(set(_term_counts(reports[row].lead)))
     weight = {t: n * idf(t) for t, n in story_terms.items() if n >= 2 or len(order) == 1}
-    head_key = _title_key(headline)
+    head_key = title_key(headline)
     candidates: list[tuple[float, int, str, set[str]]] = []
     for rank, row in enumerate(order[:5]):
         text = reports[row].lead.text[:TEXT_CHARS * 2]
         for sentence in split_sentences(text):
             sentence = one_line(sentence)
-            if not 40 <= len(sentence) <= 360 or _BOILERPLATE.search(sentence) or _title_key(sentence) == head_key:
+            if not 40 <= len(sentence) <= 360 or _BOILERPLATE.search(sentence) or title_key(sentence) == head_key:
                 continue
             if sentence.endswith(("...", "…")) or sentence[-1] not in ".!?\"'”’)":
                 continue  # cut off by the feed: not a sentence to quote
@@ -603,7 +527,7 @@ def _opening(order: Sequence[int], reports: Sequence[_Report], head_key: str) ->
     """When no whole sentence qualifies: the start of the first report that has text, marked as cut."""
     for row in order:
         text = one_line(reports[row].lead.text)
-        if len(text) >= 40 and _title_key(text) != head_key and not _BOILERPLATE.search(text[:200]):
+        if len(text) >= 40 and title_key(text) != head_key and not _BOILERPLATE.search(text[:200]):
             return text if len(text) <= 240 else text[:240].rsplit(" ", 1)[0] + " …"
     return ""
 

@@ -16,7 +16,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -25,28 +24,18 @@ import numpy as np
 from .answer import Answerer, ExtractiveAnswerer, abstain
 from .chunking import Chunker, content_hash
 from .config import Settings
+from .dates import check_window, iso_day
 from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
 from .search import HybridSearcher, Window
 from .sources import load_paths
 from .store import ChunkStore, WriterLock
-from .types import Answer, Document, Hit, IngestReport, Problem
+from .types import Answer, CorpusStats, Document, Hit, IngestReport, Problem
 
 INGEST_BATCH = 512  # documents per embed + write round: big enough for the model, small enough to resume
 
 
-@dataclass
-class CorpusStats:
-    """What the store holds."""
-
-    documents: int = 0
-    chunks: int = 0
-    languages: dict[str, int] = field(default_factory=dict)
-    date_from: str = ""
-    date_to: str = ""
-    sources: list[tuple[str, int]] = field(default_factory=list)
-    location: str = ""
 
 
 class Briefbot:
@@ -167,7 +156,7 @@ class Briefbot:
 
     def search(self, question: str, since: date | None = None, until: date | None = None, k: int = 10) -> list[Hit]:
         """Ranked documents for a question (no answer)."""
-        _check_window(since, until)
+        check_window(since, until)
         text = self.check_question(question)
         return self.searcher.search(text, Window(since, until, self.window_languages), k)
 
@@ -175,7 +164,7 @@ class Briefbot:
         """Answer a question from the documents, with verified citations, or abstain."""
         started = time.perf_counter()
         text = self.check_question(question)
-        _check_window(since, until)
+        check_window(since, until)
         if self.keywords.get().size == 0:
             raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
         hits = self.searcher.search(text, Window(since, until, self.window_languages), 10)
@@ -241,13 +230,8 @@ class Briefbot:
         days = index.days[firsts]
         days = days[days > 0]
         if days.size:
-            stats.date_from, stats.date_to = (_iso_day(int(d)) for d in (days.min(), days.max()))
+            stats.date_from, stats.date_to = (iso_day(int(d)) for d in (days.min(), days.max()))
         return stats
-
-
-def _iso_day(day: int) -> str:
-    """20230807 -> '2023-08-07'."""
-    return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
 
 
 class _BackgroundWriter:
@@ -281,8 +265,3 @@ class _BackgroundWriter:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True)
-
-
-def _check_window(since: date | None, until: date | None) -> None:
-    if since and until and since > until:
-        raise QuestionError(f"--since {since} is after --until {until}")

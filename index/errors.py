@@ -1,6 +1,7 @@
-"""One base error for the engine, small subclasses for what a caller may handle.
+"""Every error the engine raises on purpose: one base class, small subclasses a caller may handle.
 
-Surfaces (CLI, REPL, Telegram) catch `BriefbotError` and show its message as one line.
+Surfaces (CLI, REPL, Telegram) catch `BriefbotError` and show its message as one line, so
+messages speak to whoever uses the engine (a notebook, a bot), never of a surface's flags.
 """
 
 
@@ -26,3 +27,22 @@ class ModelMismatchError(BriefbotError):
 
 class EmptyStoreError(BriefbotError):
     """Nothing has been ingested yet."""
+
+
+class DateError(BriefbotError, ValueError):
+    """A date, time of day, time zone or date window that cannot be used (reversed, unknown zone).
+
+    Also a `ValueError`, so pydantic reports it against the setting that holds the bad value.
+    """
+
+
+class DigestError(DateError):
+    """A digest was asked for a window that cannot have one (it starts in the future)."""
+
+
+class SubscriptionError(BriefbotError, ValueError):
+    """A digest subscription request that cannot be honoured; the message says why."""
+
+
+class FeedError(BriefbotError):
+    """One feed could not be fetched or read (a poll goes on with the other feeds)."""

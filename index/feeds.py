@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from .errors import BriefbotError
+from .config import split_urls
+from .errors import FeedError
 from .sources import parse_feed_text
 from .types import Document, IngestReport, Problem
 
@@ -42,38 +40,6 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = "briefbot-feed-poller/0.1 (+https://github.com/)"
 MAX_BACKOFF_S = 6 * 3600.0  # a feed that keeps failing is still tried a few times a day
-
-
-class FeedSettings(BaseSettings):
-    """Which feeds to poll and how often (BRIEFBOT_FEEDS, BRIEFBOT_FEED_INTERVAL, BRIEFBOT_FEED_TIMEOUT)."""
-
-    model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", env_file=".env", extra="ignore")
-
-    feeds: str = Field(default="", description="RSS/Atom URLs, separated by commas, spaces or newlines")
-    feed_interval: float = Field(default=900.0, ge=10.0, description="seconds between polls of one feed")
-    feed_timeout: float = Field(default=20.0, gt=0, le=300, description="seconds one fetch may take")
-
-    @field_validator("feeds")
-    @classmethod
-    def _check_urls(cls, value: str) -> str:
-        for url in split_urls(value):
-            if not url.startswith(("http://", "https://")):
-                raise ValueError(f"not an http(s) feed URL: {url!r}")
-        return value
-
-    @property
-    def urls(self) -> list[str]:
-        return split_urls(self.feeds)
-
-
-def split_urls(value: str) -> list[str]:
-    """Feed URLs from a comma/space/newline separated list, in order, without repeats."""
-    parts = value.replace(",", " ").split()
-    return list(dict.fromkeys(p.strip() for p in parts if p.strip()))
-
-
-class FeedError(BriefbotError):
-    """One feed could not be fetched or read (the poll goes on with the others)."""
 
 
 @dataclass

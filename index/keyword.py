@@ -29,11 +29,21 @@ from pathlib import Path
 
 import numpy as np
 
+from .lexicon import lexicon_hash
 from .store import ChunkStore
-from .textutil import terms
+from .terms import idf, terms
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 4  # 4: per-chunk sources (corpus stats come from the index)
+CACHE_VERSION = 4  # the cache's layout; 4: per-chunk sources (corpus stats come from the index)
+
+
+def cache_key() -> dict[str, object]:
+    """What a cached index must match besides the store's marker: its layout and its tokens.
+
+    Tokens depend on every word table (`lexicon_hash`): an index built with other tables
+    would hold terms that questions no longer produce.
+    """
+    return {"version": CACHE_VERSION, "lexicon": lexicon_hash()}
 
 
 @dataclass
@@ -63,9 +73,8 @@ class KeywordIndex:
         return int(indptr[tid + 1] - indptr[tid])
 
     def idf(self, term: str) -> float:
-        n = max(self.size, 1)
-        df = self.document_frequency(term)
-        return float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+        """How rare a term is among the chunks (BM25's idf; see `terms.idf`)."""
+        return idf(self.document_frequency(term), self.size)
 
     def search(self, query_terms: list[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top-k (chunk position, score) for the query terms, masked rows excluded."""
@@ -131,7 +140,7 @@ def _save(index: KeywordIndex, folder: Path) -> None:
     index.bm25.save(str(tmp / "bm25"))
     np.save(tmp / "days.npy", index.days)
     (tmp / "columns.json").write_text(json.dumps({
-        "version": CACHE_VERSION, "marker": list(index.marker), "count": index.count,
+        **cache_key(), "marker": list(index.marker), "count": index.count,
         "chunk_ids": index.chunk_ids, "doc_ids": index.doc_ids, "langs": list(index.langs),
         "sources": list(index.sources)}))
     shutil.rmtree(folder, ignore_errors=True)
@@ -143,8 +152,8 @@ def _load(folder: Path) -> KeywordIndex | None:
 
     try:
         columns = json.loads((folder / "columns.json").read_text())
-        if columns.get("version") != CACHE_VERSION:
-            return None
+        if any(columns.get(field) != value for field, value in cache_key().items()):
+            return None  # another layout or other word tables: rebuild
         bm25 = bm25s.BM25.load(str(folder / "bm25"))
         return KeywordIndex(bm25, columns["chunk_ids"], columns["doc_ids"], np.load(folder / "days.npy"),
                             np.array(columns["langs"], dtype=object), np.array(columns["sources"], dtype=object),

@@ -14,10 +14,12 @@ from datetime import date
 
 import numpy as np
 
+from .dates import day_number
 from .embedder import Embedder
 from .keyword import KeywordIndexCache
+from .questions import query_terms
 from .store import ChunkStore, StoredChunk
-from .textutil import QUESTION_WORDS, normalise, one_line, terms
+from .text import title_key
 from .types import Hit
 
 RRF_K = 5  # far below the usual 60: a first place in one retriever must count (short news items;
@@ -25,7 +27,6 @@ RRF_K = 5  # far below the usual 60: a first place in one retriever must count (
 CANDIDATES = 50  # chunks fetched from each retriever before fusion
 
 _RECENCY = re.compile(r"\b(latest|newest|most recent|recent(ly)?|last|current(ly)?|now|today|this week|update)\b", re.I)
-_QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,9 @@ class Window:
         """The same window as a Chroma metadata filter."""
         clauses: list[dict] = []
         if self.since:
-            clauses.append({"day": {"$gte": _day(self.since)}})
+            clauses.append({"day": {"$gte": day_number(self.since)}})
         if self.until:
-            clauses.append({"day": {"$lte": _day(self.until)}})
+            clauses.append({"day": {"$lte": day_number(self.until)}})
         if self.languages:
             clauses.append({"lang": {"$in": list(self.languages)}})
         if not clauses:
@@ -53,9 +54,9 @@ class Window:
         """The same window as a boolean row mask over the keyword index."""
         mask = None
         if self.since:
-            mask = days >= _day(self.since)
+            mask = days >= day_number(self.since)
         if self.until:
-            upper = days <= _day(self.until)
+            upper = days <= day_number(self.until)
             mask = upper if mask is None else mask & upper
         if self.languages:
             allowed = np.isin(langs, list(self.languages))
@@ -63,21 +64,8 @@ class Window:
         return mask
 
 
-def _day(d: date) -> int:
-    return d.year * 10000 + d.month * 100 + d.day
-
-
 def wants_recent(question: str) -> bool:
     return bool(_RECENCY.search(question))
-
-
-def query_terms(question: str) -> list[str]:
-    """Topic terms of a question: content terms minus the words that only shape a question."""
-    return [t for t in terms(question) if t not in _QUESTION_TERMS]
-
-
-def title_key(title: str) -> str:
-    return re.sub(r"\W+", " ", one_line(title).lower()).strip()
 
 
 class HybridSearcher:

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .textutil import clean_text, one_line
+from .text import clean_text, one_line
 from .types import Document, Problem
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}

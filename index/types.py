@@ -94,8 +94,10 @@ class Citation:
     date: str
     source: str
     quote: str
+    doc_id: str = ""  # the cited document's id in the store (verification and `:show` go by it)
 
     def to_json(self) -> dict:
+        """The citation's fields of the JSON contract."""
         return {"n": self.n, "title": self.title, "url": self.url, "date": self.date,
                 "source": self.source, "quote": self.quote}
 
@@ -130,3 +132,16 @@ class Answer:
         if self.until:
             out["until"] = self.until
         return out
+
+
+@dataclass
+class CorpusStats:
+    """What the store holds: counts, languages, date range, outlets, and where it is."""
+
+    documents: int = 0
+    chunks: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    date_from: str = ""
+    date_to: str = ""
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    location: str = ""

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from index import Briefbot, QuestionError
-from index.answer import NOT_FOUND, ExtractiveAnswerer, verify
-from index.types import Citation, Hit
+from index.errors import DateError
+from index.answer import NOT_FOUND, Answerer, ExtractiveAnswerer, verify
+from index.types import Answer, Citation, Hit
 
 
 def test_answer_quotes_its_source_with_a_resolving_marker(engine: Briefbot) -> None:
@@ -23,7 +24,7 @@ def test_answer_quotes_its_source_with_a_resolving_marker(engine: Briefbot) -> N
     assert cited.url == "https://example.org/aid-food-niamey" and cited.date == "2023-08-20"
     source_text = " ".join(engine.document_text(answer.retrieved[0]).split())
     assert all(part in source_text for part in cited.quote.split(" … "))
-    assert verify(answer, {h.doc_id: h for h in answer.retrieved}) == []
+    assert verify(answer, answer.retrieved) == []
 
 
 def test_answer_from_the_seed_article(engine: Briefbot) -> None:
@@ -36,13 +37,48 @@ def test_answer_from_the_seed_article(engine: Briefbot) -> None:
 def test_verify_rejects_a_tampered_quote_and_a_dangling_marker(engine: Briefbot) -> None:
     answer = engine.ask("What did Algeria propose for Niger?")
     assert not answer.abstained
-    sources = {h.doc_id: h for h in answer.retrieved}
+    sources = answer.retrieved
     forged = replace(answer, citations=(replace(answer.citations[0], quote="Algeria declared war on Niger."),))
     assert verify(forged, sources) == ["citation 1: quote not found in its source"]
     dangling = replace(answer, answer=answer.answer + " Also this [7].")
     assert "[7] has no citation" in verify(dangling, sources)
     unknown = replace(answer, citations=(Citation(1, "Invented", "https://nowhere.example", "2023-01-01", "x", "q"),))
     assert verify(unknown, sources) == ["citation 1 cites a document that was not retrieved"]
+
+
+class LyingAnswerer(Answerer):
+    """Answers from the real retrieved documents, then lies in one scripted way."""
+
+    name = "liar"
+
+    def __init__(self, lie: str) -> None:
+        self.lie = lie
+
+    def _answer(self, question: str, hits: list[Hit]) -> Answer:
+        top = hits[0]
+        honest = Citation(1, top.title, top.url, top.date, top.source, top.title, doc_id=top.doc_id)
+        lies = {
+            "wrong marker": ("Niger's junta surrendered. [2]", (honest,)),
+            "invented quote": ("Niger's junta surrendered. [1]", (replace(honest, quote="The junta surrendered."),)),
+            "other document": ("Niger's junta surrendered. [1]", (replace(honest, doc_id="not-retrieved"),)),
+            "no marker": ("Niger's junta surrendered.", (honest,)),
+            "unused citation": (f"{top.title} [1]", (honest, replace(honest, n=2))),
+        }
+        text, citations = lies[self.lie]
+        return Answer(question=question, answer=text, abstained=False, citations=citations, retrieved=tuple(hits))
+
+
+@pytest.mark.parametrize("lie", ["wrong marker", "invented quote", "other document", "no marker", "unused citation"])
+def test_a_lying_answerer_never_reaches_the_user(engine: Briefbot, lie: str, caplog, monkeypatch) -> None:
+    honest = engine.ask("What did Algeria propose for Niger?")
+    assert not honest.abstained
+    monkeypatch.setattr(engine, "answerer", LyingAnswerer(lie))
+    with caplog.at_level("WARNING", logger="index.answer"):
+        answer = engine.ask("What did Algeria propose for Niger?")
+    assert answer.abstained and answer.answer == NOT_FOUND and not answer.citations
+    assert "surrendered" not in answer.answer
+    assert any("failed verification" in r.getMessage() for r in caplog.records)
+    assert answer.retrieved and [h.doc_id for h in answer.retrieved] == [h.doc_id for h in honest.retrieved]
 
 
 @pytest.mark.parametrize("question", [
@@ -86,7 +122,7 @@ def test_bad_questions_get_a_clear_error(engine: Briefbot, question: str, messag
 
 
 def test_inverted_window_is_refused(engine: Briefbot) -> None:
-    with pytest.raises(QuestionError, match="after"):
+    with pytest.raises(DateError, match="starts .2023-09-01. after it ends .2023-08-01."):
         engine.ask("anything about Niger", since=date(2023, 9, 1), until=date(2023, 8, 1))
 
 
@@ -131,7 +167,7 @@ def test_when_question_without_a_date_in_the_quote_gets_the_report_date(engine: 
 
 
 def test_percentages_in_words_count_as_a_share() -> None:
-    from index.answer import gives_quantity
+    from index.questions import gives_quantity
 
     assert gives_quantity("Niger supplies about five percent of the uranium.", "percent", "What share?")
     assert gives_quantity("Turnout was 62% on Sunday.", "percent", "What share?")
@@ -139,7 +175,7 @@ def test_percentages_in_words_count_as_a_share() -> None:
 
 
 def test_how_long_questions_need_a_duration_in_the_quote(engine: Briefbot) -> None:
-    from index.answer import gives_quantity, profile_question
+    from index.questions import gives_quantity, profile_question
 
     assert profile_question("How long was he given to leave?", engine.keywords.get()).wants == "duration"
     assert gives_quantity("He was told to leave within 48 hours.", "duration", "How long?")
@@ -150,7 +186,7 @@ def test_how_long_questions_need_a_duration_in_the_quote(engine: Briefbot) -> No
 
 
 def test_a_questions_month_phrase_is_its_period() -> None:
-    from index.answer import question_period
+    from index.dates import question_period
 
     august = question_period("Why were people anxious in early August 2023?")
     assert august is not None and (august.first, august.last) == ("2023-08-01", "2023-08-31")
@@ -190,7 +226,7 @@ def test_a_name_is_not_found_inside_a_longer_name(engine: Briefbot) -> None:
 
 
 def test_new_names_are_names_the_question_does_not_give() -> None:
-    from index.answer import new_names
+    from index.questions import new_names
 
     wife = "What is the name of Bazoum's wife, who was held with him?"
     assert new_names("President Mohamed Bazoum has been held in Niamey with his wife and son.", wife) == []

@@ -6,7 +6,7 @@ from datetime import date
 
 from index.chunking import Chunker, content_hash
 from index.embedder import DEFAULT_MAX_TOKENS, Embedder
-from index.textutil import one_line
+from index.text import one_line
 from index.types import Document
 
 

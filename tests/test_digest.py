@@ -16,9 +16,13 @@ import pytest
 from conftest import DEV_SET
 
 from bot.cli import main
-from bot.digest_render import render_digest_telegram, render_digest_text
-from bot.telegram_render import check_telegram_html, visible_text
-from index.digest import Digest, DigestError, DigestWindow, build_digest, window_items
+from support.telegram_html import check_telegram_html
+
+from bot.telegram.render import render_digest_telegram, visible_text
+from bot.terminal import render_digest_text
+from index.dates import DigestWindow
+from index.digest import Digest, build_digest, window_items
+from index.errors import DateError, DigestError
 
 pytestmark = pytest.mark.slow
 
@@ -119,9 +123,9 @@ def test_quiet_future_and_reversed_windows(niger_engine) -> None:
     assert "Nothing new" in render_digest_text(empty)
     with pytest.raises(DigestError, match="in the future"):
         build_digest(niger_engine, DigestWindow.for_day(date(2023, 8, 20)), now=datetime(2023, 8, 19, 12, tzinfo=UTC))
-    with pytest.raises(DigestError, match="after it ends"):
+    with pytest.raises(DateError, match="after it ends"):
         DigestWindow.for_days(date(2023, 8, 2), date(2023, 8, 1))
-    with pytest.raises(DigestError, match="unknown time zone"):
+    with pytest.raises(DateError, match="unknown time zone"):
         DigestWindow.for_day(date(2023, 8, 2), "Mars/Olympus")
 
 

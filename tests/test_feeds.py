@@ -20,7 +20,8 @@ import pytest
 
 from index.config import Settings
 from index.engine import Briefbot
-from index.feeds import FeedPoller, FeedSettings, split_urls
+from index.config import Settings, split_urls
+from index.feeds import FeedPoller
 
 pytestmark = pytest.mark.slow
 
@@ -216,11 +217,11 @@ def test_items_without_dates_are_skipped_and_reported(engine: Briefbot, server: 
 def test_feed_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFBOT_FEEDS", "https://a.example/rss, https://b.example/atom\nhttps://a.example/rss")
     monkeypatch.setenv("BRIEFBOT_FEED_INTERVAL", "600")
-    settings = FeedSettings(_env_file=None)  # type: ignore[call-arg]
-    assert settings.urls == ["https://a.example/rss", "https://b.example/atom"] and settings.feed_interval == 600
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.feed_urls == ["https://a.example/rss", "https://b.example/atom"] and settings.feed_interval == 600
     monkeypatch.setenv("BRIEFBOT_FEEDS", "ftp://nope.example/feed")
     with pytest.raises(ValueError, match="not an http"):
-        FeedSettings(_env_file=None)  # type: ignore[call-arg]
+        Settings(_env_file=None)  # type: ignore[call-arg]
     assert split_urls("") == []
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.textutil import clean_text, split_sentences, terms
+from index.terms import terms
+from index.text import clean_text, split_sentences
 
 
 def test_sentences_respect_abbreviations_and_quotes() -> None:

@@ -1,0 +1,286 @@
+"""Every word table and text pattern the engine uses, as data, with one content hash.
+
+Two kinds of knowledge live here:
+
+- **Language**: stopwords, question words, titles that are not names, month and number
+  words, abbreviations that do not end a sentence, the phrasing of answer kinds. Plain
+  English, the same for every crisis.
+- **The world**: countries, their other names, demonyms and capitals. These come from the
+  maintained `countryinfo` package (ISO names, alternative spellings, demonyms, capitals
+  of 250 countries), never from a hand list, so a desk following any crisis gets the same
+  treatment.
+
+`lexicon_hash()` digests all of it. The keyword index is built from tokens these tables
+shape, so the hash is part of its cache key: changing any table rebuilds the index on next
+use instead of leaving questions and stored tokens out of step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# --- language ---------------------------------------------------------------------------------
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just let me more most my myself no nor
+not now of off on once only or other our ours ourselves out over own same she should so some such than that
+the their theirs them themselves then there these they this those through to too under until up very was we
+were what when where which while who whom why will with would you your yours yourself yourselves s t don shall
+may might must according say said says tell told given regarding within upon whose via per among amid
+""".split())
+
+# Question words that carry no topic: they say what kind of answer is wanted.
+QUESTION_WORDS = frozenset("""
+what which who whom whose when where why how many much did does do is are was were name named kind latest
+recent recently newest new current currently now today update updates news happen happened happening
+""".split())
+
+# Capitalised words that are titles, directions or institutions rather than names:
+# "President X", "West African", "the US Army" - a paraphrase may drop them.
+NOT_NAMES = frozenset("""
+president presidential general gen minister ministers prime chief leader leaders colonel commander army military
+government foreign office secretary state states republic senator senate parliament national council court
+north south east west northern southern eastern western central region regional
+mr mrs ms dr king queen prince sir
+""".split())
+
+# Multi-word names of bodies folded to one term before tokenising (question and evidence alike).
+PHRASES: tuple[tuple[str, str], ...] = (
+    ("european union", "eu"),
+    ("united nations", "un"),
+    ("prime minister", "pm"),
+)
+
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+MONTH_NUMBER: dict[str, int] = (
+    {name: n for n, full in enumerate(MONTH_NAMES, 1) for name in (full, full[:3])} | {"sept": 9}
+)
+MONTHS = frozenset(MONTH_NUMBER)
+WEEKDAY_STEMS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")  # + "day"
+
+# Words of a time phrase ("in the first week of August"): they say when, not what.
+TIME_WORDS = frozenset("""
+first second third last final early late mid middle end beginning start week weeks month months day days half
+""".split())
+
+# Number words, one spelling for every rule that reads quantities.
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "million": 10**6,
+    "billion": 10**9,
+}
+# Words that stand for an amount without being a number ("dozens of", "several days").
+AMOUNT_WORDS = ("dozen", "dozens", "scores", "hundreds", "thousands", "millions", "billions", "half", "quarter",
+                "several", "few", "a", "an")
+DURATION_UNITS = ("minute", "hour", "day", "week", "month", "year", "decade")
+
+# Abbreviations whose dot does not end a sentence.
+ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "Capt", "Maj", "Sen", "Rep", "Gov",
+                 "St", "Jr", "Sr", "No", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
+                 "Nov", "Dec", "vs", "etc", "Inc", "Ltd", "Co", "Corp", "approx", "est", "Fig")
+
+# Feed boilerplate at the end of a description.
+READ_MORE = ("Continue reading", "Read more", "Read full article")
+
+# What kind of answer a question wants, first match wins (a "how long" question is not a
+# "how many" one; "what is the name of" is stricter than "who").
+ANSWER_KINDS: tuple[tuple[str, str], ...] = (
+    ("age", r"\bhow old\b|\bwhat age\b"),
+    ("percent", r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b"),
+    ("sentence", r"\bwhat (prison |jail )?(sentence|term of imprisonment)\b|\bsentenced to what\b"),
+    ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b"),
+    ("number", r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"),
+    ("date", r"\b(when|by when|what date|what day|until when)\b"),
+    ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"),
+    ("entity", r"\b(who|which|whom|whose|name)\b"),
+)
+# Answer kinds whose quote must contain a quantity of their kind.
+QUANTITY_KINDS = ("number", "percent", "age", "duration", "sentence")
+
+# Relative day words a "when" answer may give instead of a date.
+RELATIVE_DAYS = ("yesterday", "today", "tomorrow", "year's end", "years end", "year end", "end of the year",
+                 "last week", "last month", "last year", "next week", "next month", "next year")
+LIFE_OR_DEATH = ("life sentence", "life imprisonment", "life in prison", "to life", "death sentence",
+                 "death penalty", "sentenced to death")
+
+# A word of text (letters first, apostrophes inside) or a number; initialisms written with dots.
+WORD_PATTERN = r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’]*|\d[\d,.]*\d|\d"
+INITIALISM_PATTERN = r"\b(?:[A-Z]\.){2,}"
+
+# Seats of government that news writing names instead of the government ("the Kremlin said").
+# No maintained package lists these; they are world-wide, keyed by the country names the
+# package gives, and resolve to the same term as the country.
+GOVERNMENT_SEATS = (
+    ("Kremlin", "Russia"), ("White House", "United States"), ("Pentagon", "United States"),
+    ("State Department", "United States"), ("Elysee", "France"), ("Élysée", "France"), ("Quai d'Orsay", "France"),
+    ("Downing Street", "United Kingdom"), ("Whitehall", "United Kingdom"), ("Foreign Office", "United Kingdom"),
+    ("Zhongnanhai", "China"),
+)
+
+# English short forms of a country's initialism (the package lists "US" only as an ISO code).
+SHORT_FORMS = (("US", "USA"),)
+
+# Words that make a multi-word country name generic ("Republic of", "United"): not an alias alone.
+_GENERIC_NAME_WORDS = frozenset("""
+republic democratic federal federated islamic people's peoples kingdom state states united union of the and
+north south east west central new saint st great islands island equatorial special administrative region
+northern southern eastern western sub latin
+""".split())
+
+
+# --- the world, from countryinfo --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Places:
+    """Countries as one term each, with their other names, demonyms, initialisms and capitals.
+
+    A country's term is its one-word name ("niger"), its initialism when news writes it so
+    ("usa", "uk", "uae"), or else the first distinctive word of its name ("burkina" for
+    Burkina Faso, "saudi" for Saudi Arabia), which is also how reports shorten it.
+
+    Attributes:
+        words: one lower-case word (an alternative name, a demonym, a plural demonym) -> country term.
+        phrases: lower-case words of a multi-word name that has an initialism ("united states") -> its term.
+        acronyms: an initialism as written ("US", "UK", "UAE") -> country term.
+        capitals: a capital's lower-case one-word name -> country term.
+        regions: continents and world regions and their adjectives ("africa", "african", "european").
+    """
+
+    words: dict[str, str]
+    phrases: dict[tuple[str, ...], str]
+    acronyms: dict[str, str]
+    capitals: dict[str, str]
+    regions: frozenset[str]
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every country term."""
+        return frozenset(self.words.values()) | frozenset(self.acronyms.values())
+
+
+def ascii_fold(text: str) -> str:
+    """Text without accents: 'Côte d'Ivoire' -> "Cote d'Ivoire": news in English often drops the accents."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z][a-z']*", ascii_fold(name).lower().replace("’", "'")))
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in _name_words(name) if w not in ("of", "the", "and")).upper()
+
+
+def _is_latin(text: str) -> bool:
+    return bool(text) and all(ord(ch) < 0x250 or unicodedata.combining(ch) for ch in text)
+
+
+@lru_cache(maxsize=1)
+def places() -> Places:
+    """The world's countries as `Places`, read once from the `countryinfo` package."""
+    from countryinfo import all_countries
+
+    rows = []
+    regions: set[str] = set()
+    for country in all_countries():
+        try:
+            rows.append((-int(country.population() or 0), country.name() or "",
+                         [a for a in country.alt_spellings() or [] if isinstance(a, str)],
+                         country.demonym() or "", country.capital() or "", (country.iso() or {}).get("alpha2", "")))
+            regions.update(filter(None, (country.region(), country.subregion())))
+        except Exception:  # a record with missing fields: skip it, the rest stand
+            continue
+    words: dict[str, str] = {}
+    phrases: dict[tuple[str, ...], str] = {}
+    acronyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
+    # The most populous country claims a shared word first ("American": the USA, not its territories).
+    for _, name, alt, demonym, capital, alpha2 in sorted(rows):
+        names = [name] + [a for a in alt if _is_latin(a) and not a.isupper()]
+        # An initialism of one of its names ("USA", "UK", "UAE", "DRC") is how news writes it; a
+        # two-letter ISO code ("BF", "FR") is not, unless English shortens the name so (SHORT_FORMS).
+        inits = {a for a in alt if a.isupper() and a.isalpha() and len(a) >= 2 and a != alpha2
+                 and any(len(_name_words(n)) > 1 and _initials(n) == a for n in names)}
+        inits |= {short for short, full in SHORT_FORMS if full in inits}
+        inits = sorted(inits, key=len)
+        parts = _name_words(name)
+        distinctive = [w for w in parts if w not in _GENERIC_NAME_WORDS and len(w) > 2]
+        if inits:
+            term = inits[-1].lower()
+        elif distinctive:
+            term = distinctive[0]
+        else:
+            continue
+        words.setdefault(term, term)
+        for acronym in inits:
+            acronyms.setdefault(acronym, term)
+        for variant in {*names, *(ascii_fold(n) for n in names)}:
+            vparts = _name_words(variant)
+            if len(vparts) == 1:
+                words.setdefault(vparts[0], term)
+            elif inits and 1 < len(vparts) <= 6:
+                phrases.setdefault(vparts, term)  # "United States" -> usa, like "US"
+                rest = [w for w in vparts if w not in _GENERIC_NAME_WORDS]
+                if len(rest) == 1 and inits:
+                    words.setdefault(rest[0], term)  # "Great Britain" -> Britain, "... of America" -> America
+        dparts = _name_words(demonym)
+        if len(dparts) == 1:
+            words.setdefault(dparts[0], term)
+            words.setdefault(dparts[0] + "s", term)  # "Nigeriens", "Russians"
+        for city in capital if isinstance(capital, list) else [capital]:  # some countries have several
+            cap = _name_words(re.sub(r"(\s+[A-Z.]+)+$", "", str(city)))  # "Washington D.C." -> washington
+            if len(cap) == 1:
+                capitals.setdefault(cap[0], term)
+    for seat, country in GOVERNMENT_SEATS:
+        cparts = _name_words(country)
+        term = words.get(cparts[0]) if len(cparts) == 1 else phrases.get(cparts)
+        sparts = _name_words(seat)
+        if term and len(sparts) == 1:
+            words.setdefault(sparts[0], term)
+        elif term:
+            phrases.setdefault(sparts, term)
+    region_words: set[str] = set()
+    for region in regions:
+        for word in _name_words(region):
+            if word not in _GENERIC_NAME_WORDS:
+                stem = word.removesuffix("s")
+                region_words |= {word, stem + ("n" if stem.endswith("a") else "an" if stem.endswith("e") else "")}
+    return Places(words, phrases, acronyms, capitals, frozenset(region_words))
+
+
+# --- the hash ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def lexicon_hash() -> str:
+    """A short digest of every table above (the world tables as the package gave them)."""
+    world = places()
+    language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
+                NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, ANSWER_KINDS,
+                QUANTITY_KINDS, RELATIVE_DAYS, LIFE_OR_DEATH, _GENERIC_NAME_WORDS]
+    payload = json.dumps([_plain(t) for t in language] + [
+        _plain(world.words), _plain({" ".join(k): v for k, v in world.phrases.items()}), _plain(world.acronyms),
+        _plain(world.capitals), _plain(world.regions)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def _plain(table: object) -> object:
+    """A table as JSON-able data with a stable order."""
+    if isinstance(table, dict):
+        return sorted((str(k), _plain(v)) for k, v in table.items())
+    if isinstance(table, frozenset | set):
+        return sorted(str(x) for x in table)
+    if isinstance(table, tuple | list):
+        return [_plain(x) for x in table]
+    return table

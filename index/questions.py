@@ -1,0 +1,215 @@
+"""What a question asks: its weighted terms, the names and numbers it hinges on, the kind of answer.
+
+`profile_question` reads a question once; the answerer then checks evidence against the
+profile: a document that never names what the question hinges on cannot answer it, and a
+"how many" question needs a number in its quote. The word tables behind these rules are
+in `index.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .dates import Period, question_period
+from .lexicon import (
+    AMOUNT_WORDS,
+    ANSWER_KINDS,
+    DURATION_UNITS,
+    LIFE_OR_DEATH,
+    MONTHS,
+    NOT_NAMES,
+    NUMBER_WORDS,
+    QUANTITY_KINDS,
+    QUESTION_WORDS,
+    RELATIVE_DAYS,
+    TIME_WORDS,
+    WEEKDAY_STEMS,
+    places,
+)
+from .terms import normalise, place_terms, raw_words, terms
+
+
+class TermRarity(Protocol):
+    """Anything that knows how rare a term is in the store (the keyword index)."""
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term."""
+        ...
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """A question read once: topic terms and their weights, key terms, answer kind, period.
+
+    Attributes:
+        terms: topic terms (question words and time words out).
+        weights: idf of each topic term in the store.
+        key_terms: names and numbers the evidence must mention.
+        wants: "number", "percent", "age", "duration", "sentence", "date", "name", "entity" or "".
+        period: the days the question's time phrase points at, if any.
+    """
+
+    terms: tuple[str, ...]
+    weights: dict[str, float]
+    key_terms: frozenset[str]
+    wants: str
+    period: Period | None = None
+
+
+_QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
+_TIME_TERMS = frozenset(normalise(w) for w in TIME_WORDS)
+_KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in ANSWER_KINDS)
+
+
+def query_terms(question: str) -> list[str]:
+    """Topic terms of a question: content terms minus the words that only shape a question."""
+    return [t for t in terms(question) if t not in _QUESTION_TERMS]
+
+
+def answer_kind(question: str) -> str:
+    """The kind of answer a question wants (see `QuestionProfile.wants`), "" when none in particular."""
+    lowered = question.lower()
+    return next((kind for kind, pattern in _KINDS if pattern.search(lowered)), "")
+
+
+def profile_question(question: str, rarity: TermRarity) -> QuestionProfile:
+    """What the question is about (weighted terms, the key ones) and what kind of answer it wants."""
+    words = raw_words(question)
+    temporal = _temporal_terms(words)
+    # "in the first week of August 2023" says when, not what: the date window and recency
+    # handle time, and a report need not repeat the question's time words to answer it.
+    qterms = [t for t in query_terms(question) if t not in temporal]
+    weights = {t: rarity.idf(t) for t in qterms}
+    key: set[str] = set()
+    for i, word in enumerate(words):
+        lowered = word.lower()
+        if lowered in MONTHS or (word.isdigit() and _is_date_number(words, i)):
+            continue
+        term = normalise(word)
+        if term not in weights:
+            continue
+        # Names and numbers are what a question is about: evidence that never mentions
+        # them cannot answer it. Rare common words only weigh more (a paraphrase may avoid them).
+        # World regions ("West African", "European") describe; they do not name what is asked.
+        is_name = word[:1].isupper() and i > 0 and lowered not in NOT_NAMES and lowered not in places().regions
+        is_number = word[:1].isdigit()
+        if is_number or is_name:
+            key.add(term)
+    return QuestionProfile(tuple(qterms), weights, frozenset(key), answer_kind(question), question_period(question))
+
+
+def coverage(profile: QuestionProfile, present: set[str]) -> float:
+    """Share of the question's (idf-weighted) terms found among `present` terms."""
+    from .terms import matched
+
+    total = sum(profile.weights.values()) or 1.0
+    return sum(w for t, w in profile.weights.items() if matched(t, present)) / total
+
+
+def _temporal_terms(words: list[str]) -> set[str]:
+    """Terms of the question's time phrase: month names, years, and (when there is one) words like "first week"."""
+    dated = [w for i, w in enumerate(words) if w.lower() in MONTHS or (w.isdigit() and _is_date_number(words, i))]
+    if not dated:
+        return set()
+    return {normalise(w) for w in dated} | _TIME_TERMS
+
+
+def _is_date_number(words: list[str], i: int) -> bool:
+    """A bare number next to a month name ("7-8 September", "July 26", "2023") is a date, not a key term."""
+    word = words[i]
+    if len(word) == 4 and word.startswith(("19", "20")):
+        return True
+    near = [w.lower() for w in words[max(0, i - 2) : i + 3]]
+    return any(w in MONTHS for w in near)
+
+
+# --- quantities and dates in a sentence ----------------------------------------------------------
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (so "dozens" wins over "dozen")."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+
+
+_COUNTED = [w for w in NUMBER_WORDS if NUMBER_WORDS[w] >= 2]
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_NUMBER_WORDS = re.compile(r"\b(" + _alternation([w for w in _COUNTED if NUMBER_WORDS[w] <= 12 or NUMBER_WORDS[w]
+                                                  >= 100] + [w for w in AMOUNT_WORDS if len(w) > 2
+                                                             and w not in ("several", "few")]) + r")\b", re.I)
+_PERCENT = re.compile(r"(\d|\b(" + _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100) + r"))"
+                      r"[\s-]?(%|percent\b|per cent\b)", re.I)
+_DURATION = re.compile(r"\b(\d[\d,.]*|" + _alternation(
+    [w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100] + ["a", "an", "several", "few"]) + r")[\s-]+("
+    + "|".join(f"{u}s?" for u in DURATION_UNITS) + r")\b", re.I)
+_LIFE_OR_DEATH = re.compile(r"\b(" + _alternation(LIFE_OR_DEATH) + r")\b", re.I)
+_AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b", re.I)
+_MONTH_ALT = "|".join(sorted(MONTHS))
+DATE_WORDS = re.compile(
+    r"\b(\d{1,2}(st|nd|rd|th)?\s+(" + _MONTH_ALT + r")|(" + _MONTH_ALT + r")\s+\d{1,2}|(19|20)\d\d|("
+    + "|".join(WEEKDAY_STEMS) + r")day|" + _alternation(RELATIVE_DAYS).replace("'", "'?") + r")\b", re.I)
+
+
+def gives_quantity(sentence: str, wants: str, question: str) -> bool:
+    """Whether a sentence can answer a how-many / what-percentage / how-old / how-long question at all."""
+    if wants == "age":
+        return bool(_AGE.search(sentence))
+    if wants == "percent":
+        return bool(_PERCENT.search(sentence))
+    if wants == "duration":
+        return bool(_DURATION.search(sentence))
+    if wants == "sentence":  # a prison term, or life, or death
+        return bool(_DURATION.search(sentence) or _LIFE_OR_DEATH.search(sentence))
+    asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
+    numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}  # a year is not a count
+    return bool(numbers) or bool(_NUMBER_WORDS.search(sentence))
+
+
+def gives_date(sentence: str) -> bool:
+    """Whether a sentence names a day, month-day, year, weekday or a relative day ("yesterday")."""
+    return bool(DATE_WORDS.search(sentence))
+
+
+def wants_quantity(wants: str) -> bool:
+    """Whether an answer kind must carry a quantity of its kind in the quote."""
+    return wants in QUANTITY_KINDS
+
+
+def new_names(sentence: str, question: str) -> list[str]:
+    """Capitalised words of a sentence that could be a name the question lacks.
+
+    Not a clause's first word, not a title or institution word, not a country, capital,
+    region or demonym, and not part of a name the question gives ("Mohamed" of "Mohamed
+    Bazoum" when it asks about Bazoum).
+    """
+    asked = {normalise(w) for w in raw_words(question)}
+    out = []
+    place = place_terms()
+    demonyms = places().words
+    # Each clause's first word is capitalised anyway ("Soldiers hold president: Security sources").
+    for clause in re.split(r"[:;]\s+|\s[—–-]\s", sentence):
+        words = raw_words(clause)
+        long_words = [w for w in words if len(w) > 3]
+        # A headline in Title Case capitalises every word ("President Ousted in Coup, Remains
+        # Imprisoned"): there only acronyms stand out; the report's body names names in sentence case.
+        title_case = len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) > 0.6 * len(long_words)
+
+        def asked_name(j: int, words: list[str] = words) -> bool:
+            """words[j] is a name the question gives (a title like "PM" or "President" is not)."""
+            if not 0 <= j < len(words):
+                return False
+            word = words[j]
+            return word[:1].isupper() and not word.isupper() and word.lower() not in NOT_NAMES \
+                and normalise(word) in asked
+
+        for i, word in enumerate(words[1:], 1):
+            term = normalise(word)
+            lowered = word.lower()
+            if not word[:1].isupper() or (title_case and not word.isupper()) or lowered in NOT_NAMES \
+                    or lowered in MONTHS or lowered in demonyms \
+                    or term in asked or term in place or asked_name(i - 1) or asked_name(i + 1):
+                continue
+            out.append(word)
+    return out

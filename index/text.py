@@ -1,0 +1,98 @@
+"""Plain-text helpers: markup out, control characters out, whitespace, sentences, title keys.
+
+Sentences come back as verbatim substrings of their text (whitespace aside), so a quote
+taken from them can be checked against the stored document.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from .lexicon import ABBREVIATIONS, READ_MORE
+
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(r"</?(p|br|div|li|h[1-6]|tr|blockquote)\b[^>]*>", re.I)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+_READ_MORE = re.compile(r"\s*(" + "|".join(map(re.escape, READ_MORE)) + r")\s*(\.{3}|…)?\s*$", re.I)
+
+# `[n]` citation markers in an answer's text.
+CITATION_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def strip_control(text: str) -> str:
+    """Text without Unicode "other" characters (newlines and tabs kept).
+
+    That is controls, format characters (bidi overrides, zero-width marks) and lone
+    surrogates: untrusted text cannot move a terminal's cursor or display reversed.
+    """
+    return "".join(ch for ch in text or "" if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
+def clean_text(raw: str) -> str:
+    """Turn feed/HTML text into plain text: tags out, entities decoded, whitespace tidy."""
+    if not raw:
+        return ""
+    text = _SCRIPT.sub(" ", raw)
+    text = _BLOCK_TAG.sub("\n\n", text)
+    text = _TAG.sub(" ", text)
+    # Some feeds double-escape (&amp;#039;): unescape until stable, at most twice.
+    for _ in range(2):
+        unescaped = html.unescape(text)
+        if unescaped == text:
+            break
+        text = unescaped
+    text = strip_control(text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _BLANKS.sub("\n\n", text).strip()
+    return _READ_MORE.sub("", text).strip()
+
+
+def one_line(text: str) -> str:
+    """Collapse all whitespace to single spaces (titles, quotes)."""
+    return " ".join(text.split())
+
+
+def title_key(title: str) -> str:
+    """A title reduced to lower-case words, so two copies of one headline compare equal."""
+    return re.sub(r"\W+", " ", one_line(title).lower()).strip()
+
+
+# A sentence ends at . ! ? (optionally followed by a closing quote/bracket) before a
+# capital, digit or opening quote; common abbreviations are protected first.
+_ABBR_RE = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\.(?=\s)")
+_INITIALS_RE = re.compile(r"\b((?:[A-Z]\.){2,})(?=\s)")
+_SENT_END = re.compile(r"(?<=[.!?])([\"'’”)\]]*)\s+(?=[\"'‘“(\[]?[A-Z0-9])")
+_PROTECT = "\u2024"  # one-dot leader: stands in for protected dots while splitting
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; paragraph breaks always end a sentence.
+
+    Returned sentences are verbatim substrings of `text` (modulo the surrounding
+    whitespace), so they can serve as quotes that are checked against the source.
+    """
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n", text):
+        para = para.strip()
+        if not para:
+            continue
+        protected = _ABBR_RE.sub(lambda m: m.group(1) + _PROTECT, para)
+        protected = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", _PROTECT), protected)
+        pieces = _SENT_END.split(protected)
+        # split() with one group returns [sent, closer, sent, closer, ...]
+        sentence = ""
+        for i, piece in enumerate(pieces):
+            if i % 2 == 0:
+                sentence += piece
+            else:
+                sentence += piece
+                out.append(sentence.replace(_PROTECT, ".").strip())
+                sentence = ""
+        if sentence.strip():
+            out.append(sentence.replace(_PROTECT, ".").strip())
+    return [s for s in out if s]
