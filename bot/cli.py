@@ -1,7 +1,8 @@
 """`briefbot`: the command line. Each subcommand parses, calls the engine, prints.
 
-Errors from the engine (`BriefbotError`) and bad arguments end the command with
-one line on stderr and a non-zero exit; no tracebacks for things a user can fix.
+Every subcommand's arguments are parsed here, `briefbot telegram`'s included (its run logic is
+`bot.telegram.run_bot`). Errors from the engine (`BriefbotError`) and bad arguments end the
+command with one line on stderr and a non-zero exit; no tracebacks for things a user can fix.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ class OneLineParser(argparse.ArgumentParser):
     """Usage mistakes end with one line that says what is wrong and where the help is."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        """Exit 2 with `prog: message (see prog --help)`."""
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def parse_day(value: str) -> date:
+    """An argparse type: YYYY-MM-DD as a date."""
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -53,6 +56,7 @@ def parse_day(value: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `briefbot` parser with every subcommand (`telegram` has its own: `telegram_parser`)."""
     parser = OneLineParser(
         prog="briefbot", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Cited answers and daily digests from the documents you collect about a crisis. "
@@ -125,6 +129,7 @@ def _engine(args: argparse.Namespace):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    """`briefbot ingest`: load, embed and store files, folders and feed exports."""
     paths = args.paths or [Path("seeds")]
     engine = _engine(args)
     started = time.perf_counter()
@@ -202,6 +207,7 @@ def _answer_item(engine, item: dict) -> dict:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    """`briefbot ask`: one question, or a batch file of them."""
     if args.batch and args.question:
         raise CliError("give either a question or --batch FILE, not both")
     if not args.batch and not args.question:
@@ -234,6 +240,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    """`briefbot eval`: answer a question set and print the quality metrics."""
     from index.evaluate import load_questions, score
 
     try:
@@ -272,12 +279,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
+    """`briefbot digest`: the stories of a day or window, as text or JSON, with an optional chart."""
     from datetime import datetime
 
-    from index.digest import DigestWindow, build_digest, zone
+    from index.dates import DigestWindow, zone
+    from index.digest import build_digest
     from index.errors import EmptyStoreError
 
-    from .digest_render import render_digest_telegram, render_digest_text
+    from .telegram.render import render_digest_telegram
+    from .terminal import render_digest_text
 
     if args.date and (args.since or args.until):
         raise CliError("give either --date or --since/--until, not both")
@@ -313,21 +323,89 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    """`briefbot stats`: what the store holds."""
     print(terminal.render_stats(_engine(args).stats()))
     return 0
 
 
 def cmd_repl(args: argparse.Namespace) -> int:
+    """`briefbot repl`: the interactive session."""
     from .repl import run_repl
 
     return run_repl(_engine(args))
 
 
+TELEGRAM_EPILOG = """\
+environment (or .env):
+  TELEGRAM_BOT_TOKEN        token from @BotFather (required)
+  BRIEFBOT_ALLOWED_CHATS    comma-separated chat ids allowed to use the bot (default: none;
+                            a refused chat is told its id)
+  TELEGRAM_API_BASE_URL     Bot API server (default https://api.telegram.org)
+  TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_LISTEN, TELEGRAM_WEBHOOK_PORT
+                            webhook mode; see docs/telegram-setup.md for the rest
+  BRIEFBOT_*                engine settings (data dir, languages), as for every command
+
+Long polling needs no inbound connection and is the default. Webhook mode needs a public
+https URL (a reverse proxy terminating TLS in front of --listen/--port).
+"""
+
+
+def telegram_parser() -> argparse.ArgumentParser:
+    """The parser of `briefbot telegram` (a parser of its own, with its own --help)."""
+    parser = argparse.ArgumentParser(
+        prog="briefbot telegram",
+        description="Run the briefing bot on Telegram (long polling by default).",
+        epilog=TELEGRAM_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--webhook", action="store_true",
+                        help="receive updates by webhook instead of long polling "
+                             "(needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET)")
+    parser.add_argument("--listen", metavar="ADDR", help="webhook: address to bind (TELEGRAM_WEBHOOK_LISTEN)")
+    parser.add_argument("--port", type=int, metavar="N", help="webhook: port to bind (TELEGRAM_WEBHOOK_PORT)")
+    parser.add_argument("--url", metavar="URL", help="webhook: public https URL (TELEGRAM_WEBHOOK_URL)")
+    parser.add_argument("--drop-pending", action="store_true",
+                        help="skip messages sent while the bot was down (default: answer them)")
+    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    return parser
+
+
+def telegram_main(argv: list[str] | None = None) -> int:
+    """`briefbot telegram`: run the bot until SIGTERM; returns the exit code.
+
+    Exit codes: 0 stopped, 1 Telegram or the engine could not be reached (or the token was
+    refused), 2 a bad or missing setting.
+    """
+    args = telegram_parser().parse_args(argv)
+    # Imported here: python-telegram-bot is only needed by this subcommand.
+    from bot import telegram
+
+    overrides: dict[str, object] = {}
+    for field, value in (("webhook_listen", args.listen), ("webhook_port", args.port), ("webhook_url", args.url)):
+        if value is not None:
+            overrides[field] = value
+    if args.drop_pending:
+        overrides["drop_pending_updates"] = True
+    try:
+        settings = telegram.load_settings(overrides)
+        if args.webhook and not settings.webhook_ready:
+            raise CliError("--webhook needs TELEGRAM_WEBHOOK_URL (or --url) and TELEGRAM_WEBHOOK_SECRET")
+        telegram.run_bot(settings, webhook=args.webhook, log_level=args.log_level)
+    except (telegram.BotConfigError, CliError) as exc:
+        print(f"briefbot telegram: {exc}", file=sys.stderr)
+        return 2
+    except (telegram.BotStartError, BriefbotError) as exc:
+        print(f"briefbot telegram: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The `briefbot` command; returns the exit code."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["telegram"]:
-        from .telegram.handlers import telegram_main
-
         return telegram_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,16 +1,25 @@
-"""Terminal rendering of answers, hits and stats.
+"""Terminal rendering of answers, hits, stats and digests, and the words a digest is told in.
 
 Document text is untrusted: control characters (ANSI escapes included) are removed
 before anything reaches the terminal.
+
+The digest's sentences (`digest_heading`, `nothing_new`, `counts_line`, `outlet_labels`)
+are plain text, shared with the Telegram renderer so both surfaces say the same thing.
 """
 
 from __future__ import annotations
 
 import re
 import textwrap
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from index.engine import CorpusStats
-from index.types import Answer, Hit
+if TYPE_CHECKING:
+    # Types only: importing `index` at run time would load the whole engine (Chroma, torch).
+    from index.digest import Digest, DigestItem
+    from index.engine import CorpusStats
+    from index.types import Answer, Hit
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -21,11 +30,13 @@ def safe(text: str) -> str:
 
 
 def source_line(n: int, title: str, source: str, date: str) -> str:
+    """`[n] Title — Outlet, 2023-08-01`, cleaned for the terminal."""
     meta = ", ".join(p for p in (safe(source), date) if p)
     return f"[{n}] {safe(title)}" + (f" — {meta}" if meta else "")
 
 
 def render_answer(answer: Answer, width: int = 100) -> str:
+    """An answer, then its numbered sources with their quotes (or the closest documents)."""
     lines = [textwrap.fill(safe(answer.answer), width)]
     if answer.citations:
         lines.append("")
@@ -44,6 +55,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
 
 
 def render_hits(hits: list[Hit]) -> str:
+    """A numbered list of documents with their links."""
     if not hits:
         return "No documents."
     out = []
@@ -55,6 +67,7 @@ def render_hits(hits: list[Hit]) -> str:
 
 
 def render_stats(stats: CorpusStats) -> str:
+    """What the store holds: location, counts, dates, languages, outlets."""
     langs = ", ".join(f"{k or '?'} {v}" for k, v in stats.languages.items()) or "none"
     top = ", ".join(f"{safe(s)} {n}" for s, n in stats.sources[:10]) or "none"
     span = f"{stats.date_from} to {stats.date_to}" if stats.date_from else "no dates"
@@ -65,3 +78,68 @@ def render_stats(stats: CorpusStats) -> str:
         f"languages:  {langs}",
         f"outlets:    {len(stats.sources)} ({top})",
     ])
+
+
+# --- digests: the words (shared with Telegram), then the terminal layout ---------------------------
+
+
+def window_label(digest: Digest) -> str:
+    """"2023-08-01", "2023-08-01 to 2023-08-07" (with the zone when it is not UTC)."""
+    window = digest.window
+    first, last = window.date_from, window.date_to
+    label = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+    return label if window.tz == "UTC" else f"{label} ({window.tz})"
+
+
+def digest_heading(digest: Digest, title: str = "") -> str:
+    """`title`, or "Digest for <window>"."""
+    return title or f"Digest for {window_label(digest)}"
+
+
+def nothing_new(digest: Digest) -> str:
+    """What an empty digest says."""
+    return f"Nothing new: no documents were published in {window_label(digest)}."
+
+
+def counts_line(digest: Digest) -> str:
+    """How many items, stories and outlets the digest draws on (and how many it leaves out)."""
+    outlets = len({i.source for s in digest.stories for i in s.items})
+    stories = len(digest.stories)
+    line = (f"{digest.items} item{'s' if digest.items != 1 else ''}; the {stories} main "
+            f"stor{'ies' if stories != 1 else 'y'} below come from {outlets} outlet{'s' if outlets != 1 else ''}.")
+    if digest.more:
+        line += f" {digest.more} more item{'s' if digest.more != 1 else ''} in smaller stories not shown."
+    return line
+
+
+def outlet_labels(items: Sequence[DigestItem]) -> list[str]:
+    """One label per item: the outlet, numbered when an outlet carried several items."""
+    totals = Counter(i.source or "unknown" for i in items)
+    seen: Counter[str] = Counter()
+    labels = []
+    for item in items:
+        name = item.source or "unknown"
+        seen[name] += 1
+        labels.append(f"{name} ({seen[name]})" if totals[name] > 1 and seen[name] > 1 else name)
+    return labels
+
+
+def render_digest_text(digest: Digest, title: str = "", width: int = 100) -> str:
+    """Readable terminal text: heading, then each story with its summary and numbered sources."""
+    lines = [safe(digest_heading(digest, title))]
+    if digest.empty:
+        lines.append(nothing_new(digest))
+        return "\n".join(lines)
+    lines.append(counts_line(digest))
+    for rank, story in enumerate(digest.stories, 1):
+        lines.append("")
+        lines.append(textwrap.fill(f"{rank}. {safe(story.headline)}", width, subsequent_indent="   "))
+        if story.summary:
+            lines.append(textwrap.fill(safe(story.summary), width, initial_indent="   ", subsequent_indent="   "))
+        lines.append(textwrap.fill("Outlets: " + ", ".join(safe(o) for o in story.outlets), width,
+                                   initial_indent="   ", subsequent_indent="   "))
+        for item in story.items:
+            lines.append(f"   - {safe(item.title)} — {safe(item.source)}, {item.date}")
+            if item.url:
+                lines.append(f"     {safe(item.url)}")
+    return "\n".join(lines)

@@ -9,7 +9,6 @@ re-creating its jobs from SQLite.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,17 +16,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from support.botapi_standin import BotAPIStandin, private_chat
 from support.telegram_harness import RunningBot
+from support.telegram_html import check_telegram_html, visible_text
 
 from bot.telegram.subscriptions import SubscriptionStore
-from bot.telegram.render import check_telegram_html, visible_text
 from index.config import Settings
 from index.engine import Briefbot
 
 pytestmark = pytest.mark.slow
 
 ME, OTHER, BLOCKER = 301, 302, 303
+# Subscribed after the others, so the catch-up pass at start (chats in id order) reaches it last.
+SENTINEL = 350
 CROWD = list(range(400, 424))
-ALLOWED = frozenset({ME, OTHER, BLOCKER, *CROWD})
+ALLOWED = frozenset({ME, OTHER, BLOCKER, SENTINEL, *CROWD})
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -86,6 +87,17 @@ def digests_sent(api: BotAPIStandin, chat_id: int) -> list[str]:
     return [t for t in api.sent_texts(chat_id) if "Your digest" in t]
 
 
+def subscribe_sentinel(subs: SubscriptionStore, zone: ZoneInfo) -> None:
+    """A digest due now and unclaimed for SENTINEL: the next catch-up pass must send it.
+
+    The pass goes through the chats in id order, so once SENTINEL's digest has arrived, the
+    pass has decided every chat before it: a second digest to those would already be here.
+    """
+    now = datetime.now(zone)
+    subs.subscribe(SENTINEL, (now - timedelta(minutes=1)).time().replace(microsecond=0), zone.key,
+                   now - timedelta(days=1))
+
+
 def test_scheduled_digest_is_sent_once_at_the_local_time_and_not_again_after_restart(
         api: BotAPIStandin, engine: Briefbot, subs: SubscriptionStore) -> None:
     zone = quiet_zone()
@@ -94,7 +106,8 @@ def test_scheduled_digest_is_sent_once_at_the_local_time_and_not_again_after_res
     subs.subscribe(ME, at, zone.key, now - timedelta(days=1))  # subscribed yesterday
     with running(api, engine):
         assert api.wait_for(lambda: digests_sent(api, ME), 25)
-        time.sleep(1.0)
+        # Recorded once the send returned (a moment after Telegram had the message).
+        assert api.wait_for(lambda: getattr(subs.get(ME), "delivered_until", None) is not None, 10)
     (digest,) = digests_sent(api, ME)
     check_telegram_html(digest)
     shown = visible_text(digest)
@@ -108,8 +121,9 @@ def test_scheduled_digest_is_sent_once_at_the_local_time_and_not_again_after_res
     assert sub is not None and sub.last_sent == now.date() and sub.delivered_until is not None
 
     # Restart right after the send: the catch-up pass at start finds today's digest claimed.
+    subscribe_sentinel(subs, zone)
     with running(api, engine):
-        time.sleep(3.0)
+        assert api.wait_for(lambda: digests_sent(api, SENTINEL), 20)
     assert len(digests_sent(api, ME)) == 1
 
 
@@ -121,8 +135,9 @@ def test_digest_missed_while_down_is_caught_up_once_on_start(api: BotAPIStandin,
     subs.subscribe(OTHER, at, zone.key, now - timedelta(days=1))
     with running(api, engine):
         assert api.wait_for(lambda: digests_sent(api, OTHER), 20)
+    subscribe_sentinel(subs, zone)
     with running(api, engine):
-        time.sleep(3.0)
+        assert api.wait_for(lambda: digests_sent(api, SENTINEL), 20)
     assert len(digests_sent(api, OTHER)) == 1
 
 

@@ -19,15 +19,14 @@ import pytest
 
 from bot.telegram.subscriptions import (
     Subscription,
-    SubscriptionError,
     SubscriptionStore,
     digest_window,
     due_day,
     next_send,
-    parse_time,
-    parse_zone,
     send_instant,
 )
+from index.dates import parse_time, parse_zone
+from index.errors import DateError
 
 ROOT = Path(__file__).resolve().parent.parent
 PARIS = "Europe/Paris"
@@ -81,11 +80,11 @@ def run_clock(store: SubscriptionStore, chat_ids: list[int], start: datetime, en
 def test_times_and_zones_are_parsed_or_refused_clearly() -> None:
     assert parse_time("7:30") == time(7, 30) and parse_time("23:59") == time(23, 59)
     for bad in ("24:00", "7.30", "07:60", "noon", "", "7:5", "-1:00"):
-        with pytest.raises(SubscriptionError, match="not a time of day"):
+        with pytest.raises(DateError, match="not a time of day"):
             parse_time(bad)
     assert parse_zone("Africa/Niamey").key == "Africa/Niamey" and parse_zone("UTC").key == "UTC"
     for bad in ("Mars/Olympus", "../../etc/passwd", "/etc/localtime", "Europe/", "x" * 100):
-        with pytest.raises(SubscriptionError):
+        with pytest.raises(DateError, match="unknown time zone"):
             parse_zone(bad)
 
 
@@ -173,20 +172,30 @@ def test_restart_around_the_send_time_neither_skips_nor_repeats(tmp_path: Path, 
 def test_claims_race_exactly_one_winner(store: SubscriptionStore, tmp_path: Path) -> None:
     store.subscribe(11, time(8, 0), "UTC", utc(2023, 8, 13, 12))
     other = SubscriptionStore(tmp_path / "subscriptions.sqlite3")  # a second connection, as a second process
-    winners: list[object] = []
+    outcomes: list[Subscription | None] = []
+    errors: list[BaseException] = []
     barrier = threading.Barrier(8)
 
     def claim(s: SubscriptionStore) -> None:
-        barrier.wait()
-        winners.append(s.claim(11, date(2023, 8, 14)))
+        try:
+            barrier.wait(timeout=30)
+            outcomes.append(s.claim(11, date(2023, 8, 14)))
+        except BaseException as exc:  # reported below: an exception in a thread would otherwise vanish
+            errors.append(exc)
 
-    threads = [threading.Thread(target=claim, args=(store if i % 2 else other,)) for i in range(8)]
+    threads = [threading.Thread(target=claim, args=(store if i % 2 else other,), daemon=True) for i in range(8)]
     for t in threads:
         t.start()
     for t in threads:
-        t.join()
+        t.join(timeout=60)
+    stuck = [t.name for t in threads if t.is_alive()]
+    assert not stuck, f"claims still running after 60 s: {stuck}"
     other.close()
-    assert sum(w is not None for w in winners) == 1
+    assert errors == []
+    assert len(outcomes) == 8
+    winners = [o for o in outcomes if o is not None]
+    assert len(winners) == 1 and winners[0].chat_id == 11
+    assert outcomes.count(None) == 7
 
 
 def test_claim_survives_kill_9_and_the_window_resumes_from_the_last_delivery(tmp_path: Path) -> None:

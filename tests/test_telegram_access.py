@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.botapi_standin import auto_entities, group_chat, private_chat, user
 from pydantic import ValidationError
+from support.botapi_standin import auto_entities, group_chat, private_chat, user
 from telegram import Message
 from telegram.error import RetryAfter
 

@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from support.botapi_standin import BotAPIStandin, channel_chat, group_chat, parse_telegram_html, private_chat, user
 from support.telegram_harness import RunningBot
+from support.telegram_html import check_telegram_html, visible_text
 
 from bot.telegram.handlers import COMMAND_NAMES, EDITED, NON_TEXT
 from bot.telegram.logging import REDACTED, install_redaction
-from bot.telegram.render import check_telegram_html, visible_text
 from index.config import Settings
 from index.engine import Briefbot
 from index.types import Answer, Citation, Hit
@@ -152,11 +152,16 @@ def only_html(api: BotAPIStandin, chat_id: int) -> list[str]:
 
 
 def settle(api: BotAPIStandin, sentinel_chat: int = 105) -> None:
-    """Wait until everything pushed so far has been handled, using a question as a sentinel."""
+    """Wait until everything pushed so far has been handled: push a question and wait for ITS answer.
+
+    Updates are fetched and dispatched in order, and an update the gate drops (unaddressed,
+    refused, over the limit) is finished before the next one starts, since dropping it waits
+    on nothing. So once the sentinel's answer is here, every earlier update has been decided.
+    """
     before = len(api.sent_texts(sentinel_chat))
     api.send_text(private_chat(sentinel_chat), QUESTIONS[2][0])
-    assert api.wait_for(lambda: len(api.sent_texts(sentinel_chat)) > before, 15)
-    time.sleep(0.3)
+    texts = api.wait_for_messages(sentinel_chat, before + 1, timeout=15)
+    assert "world-bank-pause" in texts[before]
 
 
 # --- the basics ----------------------------------------------------------------------------------
@@ -204,11 +209,12 @@ def test_unknown_chat_refused_without_leaking_content(api: BotAPIStandin, bot: R
         api.send_text(private_chat(STRANGER), text)
     api.press_button(private_chat(STRANGER), {"message_id": 1, "date": 0, "chat": private_chat(STRANGER)},
                      "proof:abc:1")
+    assert api.wait_for(lambda: api.calls("answerCallbackQuery"), 10)
     settle(api)
     assert api.sent_texts(STRANGER) == [refusal]
     assert not api.calls("sendChatAction", STRANGER)
-    alert = api.calls("answerCallbackQuery")[-1].params
-    assert "private" in alert["text"]
+    (alert,) = [c.params for c in api.calls("answerCallbackQuery")]
+    assert "private" in alert["text"] and alert["show_alert"]
     leaked = [t for t, slug, *_ in KEY_DOCS] + [BASE, "ECOWAS", "Market"]
     assert not any(word in refusal for word in leaked)
 
@@ -224,9 +230,10 @@ def test_groups_answer_only_when_addressed(api: BotAPIStandin, bot: RunningBot) 
     assert not api.calls(chat_id=GROUP) and not api.calls(chat_id=UNKNOWN_GROUP)
 
     api.send_text(team, f"@briefbot_test_bot {QUESTIONS[1][0]}", sender=member)
-    api.wait_for_messages(GROUP, 1, timeout=15)
+    (first,) = api.wait_for_messages(GROUP, 1, timeout=15)
+    assert "france-evacuation" in first
     api.send_text(team, f"/ask@briefbot_test_bot {QUESTIONS[3][0]}", sender=member)
-    api.wait_for_messages(GROUP, 2, timeout=15)
+    assert "zeine-pm" in api.wait_for_messages(GROUP, 2, timeout=15)[1]
     bot_message = api.sent_messages(GROUP)[-1]
     api.send_text(team, QUESTIONS[4][0], sender=member, reply_to=bot_message)
     texts = api.wait_for_messages(GROUP, 3, timeout=15)
@@ -287,14 +294,19 @@ def test_blocked_chat_is_remembered_and_others_still_served(api: BotAPIStandin, 
     api.block(102)
     api.send_text(private_chat(102), QUESTIONS[0][0])
     assert api.wait_for(lambda: any(c.status == 403 for c in api.calls("sendMessage", 102)), 15)
-    assert api.wait_for(lambda: 102 in bot.front.delivery.blocked_chats, 5)
+    assert api.wait_for(lambda: 102 in bot.front.services.delivery.blocked_chats, 5)
     api.send_text(private_chat(ME), QUESTIONS[1][0])
-    api.wait_for_messages(ME, 1, timeout=15)
+    (other,) = api.wait_for_messages(ME, 1, timeout=15)
+    assert "france-evacuation" in other
+    # One refused attempt, nothing delivered, and no retry at the blocked chat meanwhile.
+    assert [c.status for c in api.calls("sendMessage", 102)] == [403]
     # The user unblocks and writes again: answered.
     api.unblock(102)
     api.send_text(private_chat(102), QUESTIONS[1][0])
-    api.wait_for_messages(102, 1, timeout=15)
-    assert 102 not in bot.front.delivery.blocked_chats
+    (answer,) = api.wait_for_messages(102, 1, timeout=15)
+    assert "france-evacuation" in answer
+    assert [c.status for c in api.calls("sendMessage", 102)] == [403, 200]
+    assert 102 not in bot.front.services.delivery.blocked_chats
 
 
 def test_timeout_is_logged_and_not_resent(api: BotAPIStandin, engine: Briefbot,
@@ -306,9 +318,13 @@ def test_timeout_is_logged_and_not_resent(api: BotAPIStandin, engine: Briefbot,
         assert api.wait_for(lambda: api.calls("sendMessage", ME), 15)
         api.send_text(private_chat(ME), QUESTIONS[1][0])  # still serving
         assert api.wait_for(lambda: len(api.calls("sendMessage", ME)) == 2, 15)
-        time.sleep(1.5)
+        # A later question's answer: everything before it is done, and the first was not resent.
+        api.send_text(private_chat(ME), QUESTIONS[2][0])
+        assert api.wait_for(lambda: len(api.calls("sendMessage", ME)) == 3, 15)
         assert running.app.running
-    assert len(api.calls("sendMessage", ME)) == 2
+    first, second, third = api.calls("sendMessage", ME)
+    assert "ecowas-ultimatum" in first.params["text"] and "france-evacuation" in second.params["text"]
+    assert "world-bank-pause" in third.params["text"]
     assert "not resending" in caplog.text
 
 
@@ -335,7 +351,8 @@ def test_token_is_redacted_from_all_logs(api: BotAPIStandin, engine: Briefbot,
     try:
         with RunningBot(api, engine, allowed_chats=ALLOWED):
             api.send_text(private_chat(ME), QUESTIONS[0][0])
-            api.wait_for_messages(ME, 1, timeout=15)
+            (answer,) = api.wait_for_messages(ME, 1, timeout=15)
+            assert "ecowas-ultimatum" in answer
     finally:
         logging.getLogger("httpx").setLevel(logging.WARNING)
     assert f"bot{REDACTED}/sendMessage" in caplog.text
@@ -361,8 +378,8 @@ def test_bad_input_gets_polite_answers(api: BotAPIStandin, bot: RunningBot, engi
     ask(lambda: api.send_text(chat, "/ask " + "why " * 200), "characters long; I can take at most")
     ask(lambda: api.send_text(chat, "/nonsense"), "I don't know the command /nonsense")
     question = api.send_text(chat, QUESTIONS[0][0])
-    api.wait_for_messages(103, len(replies) + 1, timeout=15)
-    replies.append(("seven-day", visible_text(api.sent_texts(103)[-1])))
+    texts = api.wait_for_messages(103, len(replies) + 1, timeout=15)
+    replies.append(("seven-day", visible_text(texts[len(replies)])))
     ask(lambda: api.send_text(chat, question["text"] + " please", edited=True), EDITED)
     ask(lambda: api.send_text(chat, '<b>What</b> did the <script>World Bank</script> pause? & "why"'), "World Bank")
     for expect, got in replies:
@@ -380,9 +397,10 @@ def test_flood_from_one_chat_is_limited_with_one_notice(api: BotAPIStandin, engi
         for i in range(8):
             api.send_text(private_chat(104), QUESTIONS[i % 5][0])
         api.send_text(private_chat(ME), QUESTIONS[3][0])
-        api.wait_for_messages(ME, 1, timeout=15)
+        (answer,) = api.wait_for_messages(ME, 1, timeout=15)
+        assert "zeine-pm" in answer
         assert api.wait_for(lambda: len(api.sent_texts(104)) >= 4, 15)
-        time.sleep(0.5)
+        settle(api)
         texts = [visible_text(t) for t in api.sent_texts(104)]
     notices = [t for t in texts if "faster than I can answer" in t]
     assert len(notices) == 1 and len(texts) == 4, texts

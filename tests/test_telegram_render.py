@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-from support.botapi_standin import EntityParseError, parse_telegram_html
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.botapi_standin import EntityParseError, parse_telegram_html
+from support.telegram_html import TelegramHTMLError, check_telegram_html
 
 from bot.telegram.render import (
     TELEGRAM_MAX_CHARS,
-    TelegramHTMLError,
-    check_telegram_html,
     escape_attr,
     html_to_plain,
     render_answer,

@@ -31,6 +31,7 @@ class AccessGate:
 
     @property
     def allowed_chats(self) -> frozenset[int]:
+        """The chat ids on the allow list."""
         return self._allowed
 
     def allows(self, chat_id: int) -> bool:

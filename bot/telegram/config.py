@@ -1,5 +1,7 @@
 """Telegram front-end settings, read from the environment (and `.env`) when the bot starts.
 
+Every `TELEGRAM_*` variable is a field here (and `BRIEFBOT_ALLOWED_CHATS`, which only the bot
+reads); engine settings, the digest time and time zone included, stay in `index.config`.
 Each field maps to the variable named in its alias; `.env.example` lists them with
 defaults. Secrets are `SecretStr` so that printing the settings never shows them.
 """
@@ -10,7 +12,7 @@ import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -72,6 +74,12 @@ class TelegramSettings(BaseSettings):
     chat_send_rate: float = Field(default=1.0, gt=0, validation_alias=_env("TELEGRAM_CHAT_SEND_RATE"),
                                   description="messages per second into one private chat (Telegram: ~1)")
 
+    # Scheduled digests (their default time and zone are the engine's BRIEFBOT_DIGEST_TIME and BRIEFBOT_TIMEZONE)
+    digest_misfire_grace: float = Field(default=300.0, ge=1.0, validation_alias=_env("TELEGRAM_DIGEST_MISFIRE_GRACE"),
+                                        description="seconds a daily digest job may start late and still run")
+    digest_catch_up: float = Field(default=300.0, ge=5.0, validation_alias=_env("TELEGRAM_DIGEST_CATCH_UP"),
+                                   description="seconds between passes that send digests whose time has passed")
+
     @field_validator("allowed_chats", mode="before")
     @classmethod
     def _parse_chat_ids(cls, value: object) -> object:
@@ -124,6 +132,24 @@ class TelegramSettings(BaseSettings):
         return self.bot_token.get_secret_value()
 
     @property
+    def webhook_ready(self) -> bool:
+        """True if webhook mode has what it needs: a public URL and a secret token."""
+        return bool(self.webhook_url and self.webhook_secret.get_secret_value())
+
+    @property
     def webhook_path(self) -> str:
         """The URL path the webhook receiver answers on (the path of the public URL)."""
         return urlsplit(self.webhook_url).path or "/"
+
+
+def one_line(exc: ValidationError, prefix: str = "") -> str:
+    """The first problem of a settings error as "VARIABLE: message".
+
+    Telegram settings report their variable names already; engine settings report field
+    names, which `prefix` ("BRIEFBOT_") turns into the variable a user sets.
+    """
+    err = exc.errors()[0]
+    where = ".".join(str(x) for x in err.get("loc", ()))
+    if where and prefix and not where.isupper():
+        where = prefix + where.upper()
+    return f"{where or 'settings'}: {err.get('msg', 'invalid value')}"

@@ -10,8 +10,9 @@
 - Forbidden (the user blocked the bot): logged and remembered; nothing more is sent to
   that chat until it writes to the bot again.
 
-Every send passes the access gate first, so no path (handler, callback, scheduled job) can
-put document content into a chat that is not on the allow list.
+Every send, text or photo (the digest's chart), passes the access gate first, so no path
+(handler, callback, scheduled job) can put document content into a chat that is not on the
+allow list; a photo meets the same blocked-chat memory and the same 429 handling as text.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import httpx
@@ -76,6 +77,10 @@ class Deliverer:
         """The chat wrote to us, so it no longer blocks the bot."""
         self.blocked_chats.discard(chat_id)
 
+    def _check_allowed(self, chat_id: int) -> None:
+        if not self.gate.allows(chat_id):
+            raise ChatRefusedError(f"refusing to send to chat {chat_id}: not on the allow list")
+
     def _mark_blocked(self, chat_id: int, exc: Forbidden) -> None:
         log.warning("chat %s blocked the bot or removed it (%s); not sending there until it writes again",
                     chat_id, exc.message)
@@ -99,8 +104,8 @@ class Deliverer:
             thread_id: forum topic to post into, so replies stay in the user's topic.
             unlisted_ok: only for the refusal notice, which carries no document content.
         """
-        if not unlisted_ok and not self.gate.allows(chat_id):
-            raise ChatRefusedError(f"refusing to send to chat {chat_id}: not on the allow list")
+        if not unlisted_ok:
+            self._check_allowed(chat_id)
         outcome = Delivery()
         if chat_id in self.blocked_chats:
             log.info("not sending to chat %s: it has blocked the bot", chat_id)
@@ -112,6 +117,40 @@ class Deliverer:
             ok = await self._send_one(bot, chat_id, html, reply, last_markup, thread_id, outcome)
             if not ok and (outcome.blocked or outcome.failed):
                 break
+        return outcome
+
+    async def send_photo(self, bot: Bot, chat_id: int, photo: bytes, *, caption: str = "",
+                         thread_id: int | None = None) -> Delivery:
+        """Send one picture with a plain-text caption, under the same rules as text.
+
+        The gate, the blocked-chat memory, 429 waits (the rate limiter) and the retry of a
+        request that never left all apply. Any other failure is logged and reported as
+        `failed`: a picture has no plain-text fallback.
+        """
+        self._check_allowed(chat_id)
+        outcome = Delivery()
+        if chat_id in self.blocked_chats:
+            log.info("not sending to chat %s: it has blocked the bot", chat_id)
+            outcome.blocked = True
+            return outcome
+        try:
+            msg = await self._until_sent(chat_id, lambda: bot.send_photo(
+                chat_id, photo=photo, caption=caption or None, message_thread_id=thread_id))
+        except Forbidden as exc:
+            self._mark_blocked(chat_id, exc)
+            outcome.blocked = True
+            return outcome
+        except RetryAfter as exc:
+            log.error("still rate limited after retries sending a photo to chat %s (retry after %s); not sent",
+                      chat_id, exc.retry_after)
+            outcome.failed = True
+            return outcome
+        except TelegramError as exc:
+            log.warning("could not send a photo to chat %s: %s: %s", chat_id, type(exc).__name__, exc)
+            outcome.failed = True
+            return outcome
+        if msg is not None:
+            outcome.sent.append(msg)
         return outcome
 
     async def _send_one(self, bot: Bot, chat_id: int, html: str, reply: ReplyParameters | None,
@@ -172,14 +211,18 @@ class Deliverer:
     async def _post(self, bot: Bot, chat_id: int, text: str, parse_mode: str | None, reply: ReplyParameters | None,
                     markup: InlineKeyboardMarkup | None, thread_id: int | None) -> Message | None:
         """One sendMessage, retried only while it provably never reached Telegram."""
+        return await self._until_sent(chat_id, lambda: bot.send_message(
+            chat_id, text, parse_mode=parse_mode, reply_parameters=reply, reply_markup=markup,
+            message_thread_id=thread_id,
+            # Previews of news links would bury the answer; sources are one tap away.
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ))
+
+    async def _until_sent(self, chat_id: int, request: Callable[[], Awaitable[Message]]) -> Message | None:
+        """Make `request`, retrying only while it provably never reached Telegram."""
         for attempt in range(UNSENT_RETRIES + 1):
             try:
-                return await bot.send_message(
-                    chat_id, text, parse_mode=parse_mode, reply_parameters=reply, reply_markup=markup,
-                    message_thread_id=thread_id,
-                    # Previews of news links would bury the answer; sources are one tap away.
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
+                return await request()
             except NetworkError as exc:
                 if isinstance(exc, BadRequest) or not never_sent(exc) or attempt == UNSENT_RETRIES:
                     raise

@@ -12,46 +12,41 @@
 - `Forbidden` on a scheduled send removes the chat's subscription and its job.
 - `BRIEFBOT_FEEDS` are polled on an interval (`index.feeds.FeedPoller`) in a worker thread.
 
-Scheduled sends go through the same `Deliverer` (allow-list gate, fallbacks) and the same
-rate limiter as answers, so a hundred chats at 08:00 stay inside Telegram's global limits.
+Every send, the chart included, goes through the same `Deliverer` (allow-list gate, blocked
+chats, fallbacks) and the same rate limiter as answers, so a hundred chats at 08:00 stay
+inside Telegram's global limits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import time as time_of_day
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from telegram import Bot, Update
-from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes, JobQueue
+from telegram.ext import Application, JobQueue
 
 from bot.chart import coverage_chart
-from bot.digest_render import chart_caption, render_digest_telegram
-from bot.telegram.subscriptions import (
-    Subscription,
-    SubscriptionError,
-    SubscriptionStore,
-    digest_window,
-    due_day,
-    next_send,
-    parse_time,
-    parse_zone,
-)
+from bot.telegram.common import STORE_DOWN, ChatServices, Context, topic_of
+from bot.telegram.config import TelegramSettings
 from bot.telegram.delivery import show_typing
+from bot.telegram.render import chart_caption, render_digest_telegram
+from bot.telegram.subscriptions import Subscription, SubscriptionStore, digest_window, due_day, next_send
+from index.dates import DigestWindow, parse_time, parse_zone
+from index.errors import BriefbotError, DateError, DigestError, StoreUnavailableError, SubscriptionError
 
 if TYPE_CHECKING:
-    from bot.telegram.handlers import TelegramFrontEnd
-    from index.digest import Digest
+    from index.engine import Briefbot
+    from index.feeds import FeedPoller
 
 log = logging.getLogger(__name__)
-Context = ContextTypes.DEFAULT_TYPE
 
 SUBSCRIBE_USAGE = ("Usage: /subscribe [HH:MM] [Area/City], for example /subscribe 07:30 Africa/Niamey "
                    "(24-hour time; the time zone defaults to {tz}).")
@@ -60,28 +55,14 @@ CHART_DAYS = 14
 CACHE_SECONDS = 600.0
 FORCED_POLL_EVERY_S = 120.0
 
-
-class DigestSettings(BaseSettings):
-    """Digest scheduling (BRIEFBOT_DIGEST_TIME, TELEGRAM_DIGEST_MISFIRE_GRACE, TELEGRAM_DIGEST_CATCH_UP)."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    digest_time: str = Field(default="08:00", validation_alias="BRIEFBOT_DIGEST_TIME",
-                             description="default local time of /subscribe without a time")
-    misfire_grace: float = Field(default=300.0, ge=1.0, validation_alias="TELEGRAM_DIGEST_MISFIRE_GRACE",
-                                 description="seconds a daily job may start late and still run")
-    catch_up_interval: float = Field(default=300.0, ge=5.0, validation_alias="TELEGRAM_DIGEST_CATCH_UP",
-                                     description="seconds between passes that send digests whose time has passed")
-
-    @field_validator("digest_time")
-    @classmethod
-    def _check_time(cls, value: str) -> str:
-        parse_time(value)  # SubscriptionError is a ValueError: pydantic reports it with the variable name
-        return value
+# A calendar day's digest is keyed by (day, zone, title); any other window by its epoch bounds.
+CacheKey = tuple[date | None, str, str] | tuple[int, int, str, str]
 
 
 @dataclass
-class _Built:
+class BuiltDigest:
+    """A digest rendered for Telegram: its messages, the chart (PNG) and when it was built."""
+
     messages: list[str]
     chart: bytes | None
     caption: str
@@ -93,55 +74,81 @@ class DigestService:
     """Builds, caches and sends digests; owns the subscription store and the jobs.
 
     Args:
-        front: the Telegram front end (engine threads, delivery, gate).
+        services: replies, the engine's worker threads and per-chat locks (shared with the handlers).
+        engine: what digests are built from.
         store: subscriptions.
+        settings: the Telegram settings (misfire grace and catch-up interval of the jobs).
         default_tz: time zone of chats without a subscription (BRIEFBOT_TIMEZONE).
+        default_time: time of a /subscribe without one (BRIEFBOT_DIGEST_TIME).
         poller: feed poller, or None when no feeds are configured.
+        feed_interval: seconds between feed polls.
         clock: current time, aware (tests pass a controllable one).
     """
 
-    def __init__(self, front: TelegramFrontEnd, store: SubscriptionStore, *, default_tz: str = "UTC",
-                 settings: DigestSettings | None = None, poller: Any = None, feed_interval: float = 900.0,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
-        self.front = front
+    def __init__(self, services: ChatServices, engine: Briefbot, store: SubscriptionStore, *,
+                 settings: TelegramSettings, default_tz: str = "UTC",
+                 default_time: time_of_day = time_of_day(8, 0), poller: FeedPoller | None = None,
+                 feed_interval: float = 900.0, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.services = services
+        self.engine = engine
         self.store = store
+        self.settings = settings
         self.default_tz = default_tz
-        self.settings = settings or DigestSettings()
-        self.default_time = parse_time(self.settings.digest_time)
+        self.default_time = default_time
         self.poller = poller
         self.feed_interval = feed_interval
         self.clock = clock
-        self._cache: dict[tuple, _Built] = {}
-        self._building: dict[tuple, asyncio.Future[_Built]] = {}
+        self._cache: dict[CacheKey, BuiltDigest] = {}
+        self._building: dict[CacheKey, asyncio.Future[BuiltDigest]] = {}
         self._last_forced_poll = 0.0
+        self._app: Application | None = None
+
+    @classmethod
+    def for_engine(cls, services: ChatServices, engine: Briefbot, settings: TelegramSettings) -> DigestService | None:
+        """Subscriptions in the engine's data dir, feeds from BRIEFBOT_FEEDS; None if the store cannot open."""
+        from index.feeds import FeedPoller
+
+        engine_settings = engine.settings
+        data_dir = Path(engine_settings.data_dir)
+        feeds = engine_settings.feed_urls
+        poller = FeedPoller(engine, feeds, interval=engine_settings.feed_interval,
+                            timeout=engine_settings.feed_timeout, state_file=data_dir / "feeds.json") if feeds else None
+        try:
+            store = SubscriptionStore.in_data_dir(data_dir)
+        except (OSError, sqlite3.Error) as exc:
+            log.error("digest subscriptions are off: cannot open %s/%s (%s)", data_dir, "subscriptions.sqlite3", exc)
+            return None
+        return cls(services, engine, store, settings=settings, default_tz=engine_settings.timezone or "UTC",
+                   default_time=parse_time(engine_settings.digest_time), poller=poller,
+                   feed_interval=engine_settings.feed_interval)
 
     # --- building --------------------------------------------------------------------------
 
-    def _build_sync(self, start: datetime, end: datetime, tz: str, day: date | None, title: str) -> _Built:
-        from index.digest import DigestWindow, build_digest
+    def _build_sync(self, start: datetime, end: datetime, tz: str, day: date | None, title: str) -> BuiltDigest:
+        from index.digest import build_digest
 
         window = DigestWindow.for_day(day, tz) if day else DigestWindow(start, end, tz)
-        digest: Digest = build_digest(self.front.engine, window, chart_days=CHART_DAYS, now=self.clock())
+        digest = build_digest(self.engine, window, chart_days=CHART_DAYS, now=self.clock())
         chart = coverage_chart(digest.per_day, f"Coverage, {CHART_DAYS} days to {digest.window.date_to}") \
             if any(n for _, n, _ in digest.per_day) else None
-        return _Built(render_digest_telegram(digest, title), chart, chart_caption(digest), digest.empty,
-                      time.monotonic())
+        return BuiltDigest(render_digest_telegram(digest, title), chart, chart_caption(digest), digest.empty,
+                           time.monotonic())
 
     async def build(self, start: datetime, end: datetime, tz: str, day: date | None = None,
-                    title: str = "") -> _Built:
+                    title: str = "") -> BuiltDigest:
         """The rendered digest of a window; chats asking for the same window share one build."""
         # A calendar day's digest is the same for every chat in its zone; other windows are their own.
-        key = (day, tz, title) if day else (int(start.timestamp()), int(end.timestamp()), tz, title)
+        key: CacheKey = (day, tz, title) if day else (int(start.timestamp()), int(end.timestamp()), tz, title)
         cached = self._cache.get(key)
         if cached is not None and time.monotonic() - cached.at < CACHE_SECONDS:
             return cached
         pending = self._building.get(key)
         if pending is not None:
             return await asyncio.shield(pending)
-        future: asyncio.Future[_Built] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[BuiltDigest] = asyncio.get_running_loop().create_future()
         self._building[key] = future
         try:
-            built = await self.front._in_thread(self._build_sync, start, end, tz, day, title)
+            built = await self.services.run_blocking(self._build_sync, start, end, tz, day, title)
             if len(self._cache) > 64:
                 self._cache.clear()
             self._cache[key] = built
@@ -155,28 +162,22 @@ class DigestService:
             del self._building[key]
 
     def forget_cache(self) -> None:
+        """Drop every built digest (new documents arrived)."""
         self._cache.clear()
 
     # --- sending -----------------------------------------------------------------------------
 
-    async def send(self, bot: Bot, chat_id: int, built: _Built, reply_to: int | None = None,
+    async def send(self, bot: Bot, chat_id: int, built: BuiltDigest, reply_to: int | None = None,
                    thread_id: int | None = None) -> bool:
-        """Chart then messages to a chat; False if the chat has blocked the bot."""
-        delivery = self.front.delivery
-        if built.chart and not built.empty and chat_id not in delivery.blocked_chats:
-            if not self.front.gate.allows(chat_id):
-                log.warning("not sending a digest chart to chat %s: not on the allow list", chat_id)
-                return True
-            try:
-                await bot.send_photo(chat_id, photo=built.chart, caption=built.caption,
-                                     message_thread_id=thread_id)
-            except Forbidden as exc:
-                delivery.blocked_chats.add(chat_id)
-                log.warning("chat %s blocked the bot (%s)", chat_id, exc.message)
+        """Chart then messages to a chat; False if the chat has blocked the bot or the text failed.
+
+        A chart that fails otherwise is only logged: it is a glance, the digest text still goes.
+        """
+        delivery = self.services.delivery
+        if built.chart and not built.empty:
+            chart = await delivery.send_photo(bot, chat_id, built.chart, caption=built.caption, thread_id=thread_id)
+            if chart.blocked:
                 return False
-            except TelegramError as exc:
-                # The chart is a glance; the digest text still goes.
-                log.warning("could not send the digest chart to chat %s: %s", chat_id, exc)
         outcome = await delivery.send(bot, chat_id, built.messages, reply_to=reply_to, thread_id=thread_id)
         return not outcome.blocked and not outcome.failed
 
@@ -191,7 +192,7 @@ class DigestService:
         day = due_day(now, sub)
         if day is None:
             return False
-        if not self.front.gate.allows(chat_id):
+        if not self.services.gate.allows(chat_id):
             log.warning("chat %s is subscribed but not on the allow list; no digest sent", chat_id)
             return False
         claimed = self.store.claim(chat_id, day)
@@ -201,10 +202,10 @@ class DigestService:
         await self._fresh_feeds()
         title = f"Your digest for {day.isoformat()}"
         built = await self.build(start, end, claimed.tz, None, title)
-        if chat_id in self.front.delivery.blocked_chats:
-            self.front.delivery.blocked_chats.discard(chat_id)  # known blocked: try once, Forbidden decides
+        blocked = self.services.delivery.blocked_chats
+        blocked.discard(chat_id)  # known blocked or not: try once, Forbidden decides
         sent_ok = await self.send(bot, chat_id, built)
-        if chat_id in self.front.delivery.blocked_chats:
+        if chat_id in blocked:
             log.warning("chat %s blocked the bot: unsubscribing it", chat_id)
             self.store.unsubscribe(chat_id)
             self._unschedule(chat_id)
@@ -220,7 +221,7 @@ class DigestService:
             return
         self._last_forced_poll = time.monotonic()
         try:
-            report = await self.front._in_thread(self.poller.poll, True)
+            report = await self.services.run_blocking(self.poller.poll, True)
             if report.added or report.updated:
                 self.forget_cache()
         except Exception as exc:
@@ -243,12 +244,10 @@ class DigestService:
 
     async def poll_job(self, context: Context) -> None:
         """Poll the configured feeds (in a worker thread: fetching and embedding block)."""
-        from index.errors import BriefbotError
-
         if self.poller is None:
             return
         try:
-            report = await self.front._in_thread(self.poller.poll, False)
+            report = await self.services.run_blocking(self.poller.poll, False)
         except BriefbotError as exc:
             log.warning("feed poll could not store its items (will retry): %s", exc)
             return
@@ -256,7 +255,7 @@ class DigestService:
             self.forget_cache()
 
     def _job_queue(self) -> JobQueue | None:
-        return self._app.job_queue if getattr(self, "_app", None) is not None else None
+        return self._app.job_queue if self._app is not None else None
 
     def schedule(self, sub: Subscription) -> None:
         """(Re-)create the daily job of one subscription, in its time zone."""
@@ -266,7 +265,7 @@ class DigestService:
         self._unschedule(sub.chat_id)
         queue.run_daily(self.daily_job, time=sub.at.replace(tzinfo=sub.zone), name=_job_name(sub.chat_id),
                         chat_id=sub.chat_id,
-                        job_kwargs={"misfire_grace_time": int(self.settings.misfire_grace), "coalesce": True})
+                        job_kwargs={"misfire_grace_time": int(self.settings.digest_misfire_grace), "coalesce": True})
 
     def _unschedule(self, chat_id: int) -> None:
         queue = self._job_queue()
@@ -285,7 +284,7 @@ class DigestService:
         subs = self.store.all()
         for sub in subs:
             self.schedule(sub)
-        queue.run_repeating(self.catch_up_job, interval=self.settings.catch_up_interval, first=1.0,
+        queue.run_repeating(self.catch_up_job, interval=self.settings.digest_catch_up, first=1.0,
                             name="digest:catch-up", job_kwargs={"coalesce": True, "max_instances": 1})
         if self.poller is not None:
             queue.run_repeating(self.poll_job, interval=self.feed_interval, first=5.0, name="feeds:poll",
@@ -293,29 +292,32 @@ class DigestService:
         log.info("%d digest subscription(s) scheduled; %s", len(subs),
                  f"polling {len(self.poller.feeds)} feed(s)" if self.poller is not None else "no feeds to poll")
 
+    def close(self) -> None:
+        """Close the subscription store (at shutdown)."""
+        self.store.close()
+
     # --- commands --------------------------------------------------------------------------------
 
     def chat_tz(self, chat_id: int) -> str:
+        """The chat's time zone: its subscription's, else the default."""
         sub = self.store.get(chat_id)
         return sub.tz if sub else self.default_tz
 
     async def on_digest(self, update: Update, context: Context) -> None:
         """/digest [YYYY-MM-DD]: a day's digest in the chat's time zone, or the last 24 hours."""
-        from index.digest import DigestError
-
         chat = update.effective_chat
         message = update.effective_message
         assert chat is not None and message is not None
-        front = self.front
+        say = self.services.say
         # One digest at a time per chat, and its replies in the order asked.
-        async with front._chat_lock(chat.id):
+        async with self.services.chat_lock(chat.id):
             args = context.args or []
             day: date | None = None
             if args:
                 try:
                     day = date.fromisoformat(args[0])
                 except ValueError:
-                    await front._say(update, context, DIGEST_USAGE)
+                    await say(update, context, DIGEST_USAGE)
                     return
             tz = self.chat_tz(chat.id)
             now = self.clock()
@@ -324,32 +326,28 @@ class DigestService:
             else:
                 start = end = now
                 title = ""
-            async with show_typing(context.bot, chat.id, _thread(message)):
+            async with show_typing(context.bot, chat.id, topic_of(message)):
                 try:
                     built = await self._engine_build(update, context, start, end, tz, day, title)
                 except DigestError as exc:
-                    await front._say(update, context, f"Sorry, {exc}.")
+                    await say(update, context, f"Sorry, {exc}.")
                     return
             if built is not None:
                 await self.send(context.bot, chat.id, built, reply_to=message.message_id,
-                                thread_id=_thread(message))
+                                thread_id=topic_of(message))
 
     async def _engine_build(self, update: Update, context: Context, start: datetime, end: datetime, tz: str,
-                            day: date | None, title: str) -> _Built | None:
-        from index.digest import DigestError
-        from index.errors import BriefbotError, StoreUnavailableError
-
+                            day: date | None, title: str) -> BuiltDigest | None:
         try:
             return await self.build(start, end, tz, day, title)
         except DigestError:
             raise
         except StoreUnavailableError as exc:
             log.error("store unavailable: %s", exc)
-            await self.front._say(update, context, "The document store is unavailable right now. "
-                                                   "Please try again in a minute.")
+            await self.services.say(update, context, STORE_DOWN)
         except BriefbotError as exc:
             log.error("digest failed: %s", exc)
-            await self.front._say(update, context, f"Sorry, I could not build the digest: {exc}")
+            await self.services.say(update, context, f"Sorry, I could not build the digest: {exc}")
         return None
 
     async def on_subscribe(self, update: Update, context: Context) -> None:
@@ -368,17 +366,17 @@ class DigestService:
                     at = parse_time(arg)
                 else:
                     tz = parse_zone(arg).key
-        except SubscriptionError as exc:
+        except (SubscriptionError, DateError) as exc:
             usage = SUBSCRIBE_USAGE.format(tz=self.default_tz)
-            await self.front._say(update, context, f"{_sentence(str(exc))}\n\n{usage}")
+            await self.services.say(update, context, f"{_sentence(str(exc))}\n\n{usage}")
             return
         sub = self.store.subscribe(chat.id, at, tz, self.clock())
         self.schedule(sub)
         following = next_send(self.clock(), sub).astimezone(sub.zone)
-        await self.front._say(update, context,
-                              f"Subscribed: a digest of the new stories every day at {sub.describe()}. "
-                              f"The next one comes {following.strftime('%a %d %b %H:%M')}.\n\n"
-                              "/unsubscribe stops it; /subscribe again changes the time.")
+        await self.services.say(update, context,
+                                f"Subscribed: a digest of the new stories every day at {sub.describe()}. "
+                                f"The next one comes {following.strftime('%a %d %b %H:%M')}.\n\n"
+                                "/unsubscribe stops it; /subscribe again changes the time.")
 
     async def on_unsubscribe(self, update: Update, context: Context) -> None:
         """/unsubscribe: no more daily digests for this chat."""
@@ -386,8 +384,8 @@ class DigestService:
         assert chat is not None
         removed = self.store.unsubscribe(chat.id)
         self._unschedule(chat.id)
-        await self.front._say(update, context, "Unsubscribed: no more daily digests in this chat."
-                              if removed else "This chat has no daily digest. /subscribe starts one.")
+        await self.services.say(update, context, "Unsubscribed: no more daily digests in this chat."
+                                if removed else "This chat has no daily digest. /subscribe starts one.")
 
 
 def _job_name(chat_id: int) -> str:
@@ -397,9 +395,3 @@ def _job_name(chat_id: int) -> str:
 def _sentence(text: str) -> str:
     text = text.strip()
     return (text[:1].upper() + text[1:]).rstrip(".") + "."
-
-
-def _thread(message: Any) -> int | None:
-    from bot.telegram.handlers import _thread as thread_of
-
-    return thread_of(message)

@@ -87,16 +87,18 @@ class SendRateLimiter(BaseRateLimiter[int]):
         self._chat_limiters: dict[int, AsyncLimiter] = {}
 
     async def initialize(self) -> None:
+        """Initialise the inner limiter (PTB calls this when the bot starts)."""
         await self._inner.initialize()
 
     async def shutdown(self) -> None:
+        """Shut down the inner limiter (PTB calls this when the bot stops)."""
         await self._inner.shutdown()
 
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
         if len(self._chat_limiters) > 1024:
             # Drop idle buckets (full capacity = nothing recent) so memory stays bounded.
-            for key, limiter in list(self._chat_limiters.items()):
-                if key != chat_id and limiter.has_capacity(limiter.max_rate):
+            for key, idle in list(self._chat_limiters.items()):
+                if key != chat_id and idle.has_capacity(idle.max_rate):
                     del self._chat_limiters[key]
         limiter = self._chat_limiters.get(chat_id)
         if limiter is None:

@@ -31,11 +31,13 @@ class RedactingFilter(logging.Filter):
         self._secrets = sorted(forms, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
+        """`text` with every secret replaced by `REDACTED`."""
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record in place; always True (records are cleaned, never dropped)."""
         if not self._secrets:
             return True
         try:

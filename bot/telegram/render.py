@@ -1,16 +1,16 @@
-"""Turn engine results into Telegram HTML messages, and check Telegram HTML.
+"""Turn engine results into Telegram HTML messages.
 
-Pure functions, no python-telegram-bot import: an `Answer` (or hits, stats, a citation)
-becomes a list of HTML strings, each a complete message Telegram accepts.
+Pure functions, no python-telegram-bot import: an `Answer` (or hits, stats, a citation, a
+digest) becomes a list of HTML strings, each a complete message Telegram accepts.
 
 Everything is built from `Span`s (a run of raw text with one style and an optional link)
 grouped in `Paragraph`s, and escaped only when a message is rendered. Splitting therefore
 works on raw text and re-wraps each piece in its tags: a cut can never land inside a tag or
 an entity, and a link cut in two becomes two links to the same place.
 
-`check_telegram_html` is a strict validator of the subset Telegram accepts; it returns the
-visible length in UTF-16 code units (what Telegram's 4,096 limit counts) and is what the
-tests and the hypothesis properties hold every rendered message to.
+`visible_text` and `html_to_plain` read our own HTML back as text, for the plain-text
+fallback when Telegram rejects the markup. The strict checker the tests hold every message
+to lives with the tests (`tests/support/telegram_html.py`).
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
+from bot.terminal import counts_line, digest_heading, nothing_new, outlet_labels
+
 if TYPE_CHECKING:
     # Types only: importing `index` at run time would load the whole engine (Chroma, torch).
+    from index.digest import Digest, Story
     from index.types import Answer, Citation, Hit
 
 # Telegram's hard limit is 4,096 UTF-16 code units of visible text per message. We pack to a
@@ -372,111 +375,60 @@ def render_text(text: str, style: str = "", limit: int = SAFE_MESSAGE_CHARS) -> 
     return paginate(pars, limit)
 
 
-# --- the checker ------------------------------------------------------------------------------
+# --- digests ----------------------------------------------------------------------------------
 
 
-class TelegramHTMLError(ValueError):
-    """The string is not HTML Telegram accepts (or not a message it would send)."""
+def _clean(text: str) -> str:
+    return " ".join(sanitize_text(text).split())
 
 
-_ALLOWED_TAGS = {
-    "b", "strong", "i", "em", "u", "ins", "s", "strike", "del",
-    "span", "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji",
-}
+def story_paragraph(rank: int, story: Story) -> Paragraph:
+    """Headline (bold), summary, then the outlets, each linked to its item: one paragraph.
+
+    A story is one paragraph so that it is never cut between two messages.
+    """
+    spans = [Span(f"{rank}. {_clean(story.headline) or 'Untitled'}", "b")]
+    if story.summary:
+        spans.append(Span("\n" + _clean(story.summary)))
+    spans.append(Span("\n"))
+    for i, (item, label) in enumerate(zip(story.items, outlet_labels(story.items), strict=True)):
+        if i:
+            spans.append(Span(", ", "i"))
+        spans.append(Span(_clean(label), "i", safe_url(item.url)))
+    return Paragraph(tuple(spans))
+
+
+def render_digest_telegram(digest: Digest, title: str = "", limit: int = SAFE_MESSAGE_CHARS) -> list[str]:
+    """The digest as Telegram HTML messages, each at most `limit` visible characters."""
+    pars = [Paragraph((Span(_clean(digest_heading(digest, title)), "b"),))]
+    if digest.empty:
+        pars.append(Paragraph((Span(nothing_new(digest)),)))
+        return paginate(pars, limit)
+    pars.append(Paragraph((Span(counts_line(digest), "i"),), tight=True))
+    pars.extend(story_paragraph(rank, story) for rank, story in enumerate(digest.stories, 1))
+    return paginate(pars, limit)
+
+
+def chart_caption(digest: Digest) -> str:
+    """Plain caption for the coverage chart (well under Telegram's 1,024 characters)."""
+    days = len(digest.per_day)
+    return f"Items per day over the last {days} days up to {digest.window.date_to}, with each day's top story."
+
+
+# --- reading our HTML back ------------------------------------------------------------------------
+
+# Our own output only ever holds tags, the four named entities and numeric references.
 _TOKEN = re.compile(
     r"<(?P<close>/)?(?P<name>[a-z][a-z0-9-]*)(?P<attrs>(?:\s+[a-z-]+(?:=\"[^\"<>]*\")?)*)\s*>"
     r"|&(?P<entity>#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);"
     r"|(?P<bad>[<>&])"
 )
-_ATTR = re.compile(r"([a-z-]+)(?:=\"([^\"]*)\")?")
-_ATTR_AMP = re.compile(r"&(?!(?:#[0-9]{1,7}|#x[0-9a-fA-F]{1,6}|lt|gt|amp|quot);)")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
 
 def _char_ref(ent: str) -> int:
     """Code point of a numeric reference body such as "#38" or "#x26"."""
     return int(ent[1:].replace("x", "0x", 1), 0) if ent[1] == "x" else int(ent[1:])
-
-
-def _check_attrs(name: str, attrs: dict[str, str | None], stack: list[str]) -> None:
-    allowed: dict[str, set[str]] = {"a": {"href"}, "span": {"class"}, "code": {"class"},
-                                    "blockquote": {"expandable"}, "tg-emoji": {"emoji-id"}}
-    extra = set(attrs) - allowed.get(name, set())
-    if extra:
-        raise TelegramHTMLError(f"unsupported attribute {min(extra)!r} on <{name}>")
-    if name == "a" and not attrs.get("href"):
-        raise TelegramHTMLError("<a> without href")
-    if name == "span" and attrs.get("class") != "tg-spoiler":
-        raise TelegramHTMLError('<span> needs class="tg-spoiler"')
-    if name == "code" and "class" in attrs and not (stack and stack[-1] == "pre"):
-        raise TelegramHTMLError("<code class> outside <pre>")
-    if name == "tg-emoji" and not (attrs.get("emoji-id") or "").isdigit():
-        raise TelegramHTMLError("<tg-emoji> needs a numeric emoji-id")
-
-
-def check_telegram_html(html: str, limit: int = TELEGRAM_MAX_CHARS) -> int:
-    """Validate `html` as a Telegram HTML message and return its visible length.
-
-    Strict on purpose (anything Telegram might reject is an error here): only the allowed
-    tags and attributes, lower case, double-quoted; tags balanced and properly nested; no
-    links inside links, no markup inside code/pre, no nested blockquotes; only the four
-    named entities or numeric ones; no bare `<`, `>` or `&`; no control characters or lone
-    surrogates; visible text non-empty and at most `limit` UTF-16 code units.
-
-    Raises:
-        TelegramHTMLError: naming the first problem found.
-    """
-    if _UNSAFE_CHARS.search(html):
-        raise TelegramHTMLError("control character or lone surrogate in message")
-    stack: list[str] = []
-    visible: list[str] = []
-    pos = 0
-    for m in _TOKEN.finditer(html):
-        visible.append(html[pos : m.start()])
-        pos = m.end()
-        if m.group("bad"):
-            raise TelegramHTMLError(f"bare {m.group('bad')!r} at offset {m.start()}")
-        if m.group("entity"):
-            ent = m.group("entity")
-            if ent.startswith("#"):
-                code = _char_ref(ent)
-                if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
-                    raise TelegramHTMLError(f"invalid character reference &{ent};")
-                visible.append(chr(code))
-            else:
-                visible.append(_NAMED[ent])
-            continue
-        name = m.group("name")
-        if name not in _ALLOWED_TAGS:
-            raise TelegramHTMLError(f"unsupported tag <{name}>")
-        if m.group("close"):
-            if m.group("attrs").strip():
-                raise TelegramHTMLError(f"attributes on closing tag </{name}>")
-            if not stack or stack[-1] != name:
-                raise TelegramHTMLError(f"unbalanced </{name}>")
-            stack.pop()
-            continue
-        attrs: dict[str, str | None] = {a.group(1): a.group(2) for a in _ATTR.finditer(m.group("attrs"))}
-        if any(v and _ATTR_AMP.search(v) for v in attrs.values()):
-            raise TelegramHTMLError(f"bare '&' in an attribute of <{name}>")
-        _check_attrs(name, attrs, stack)
-        if stack and stack[-1] in ("code", "pre") and not (stack[-1] == "pre" and name == "code"):
-            raise TelegramHTMLError(f"<{name}> inside <{stack[-1]}>")
-        if name == "a" and "a" in stack:
-            raise TelegramHTMLError("link inside a link")
-        if name == "blockquote" and "blockquote" in stack:
-            raise TelegramHTMLError("nested <blockquote>")
-        stack.append(name)
-    visible.append(html[pos:])
-    if stack:
-        raise TelegramHTMLError(f"unclosed <{stack[-1]}>")
-    text = "".join(visible)
-    if not text.strip():
-        raise TelegramHTMLError("message has no visible text")
-    length = utf16_len(text)
-    if length > limit:
-        raise TelegramHTMLError(f"visible length {length} exceeds {limit}")
-    return length
 
 
 def visible_text(html: str) -> str:

@@ -20,7 +20,6 @@ SQLite in WAL mode with synchronous=FULL: a committed claim survives kill -9 and
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 import time as _time
@@ -31,12 +30,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from index.digest import DigestError, zone
+from index.dates import parse_zone
 
-DEFAULT_TIME = time(8, 0)
 DB_NAME = "subscriptions.sqlite3"
 MAX_WINDOW = timedelta(days=7)  # a chat that was silent for weeks gets the last week, not a month
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -51,31 +48,10 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 """
 
 
-class SubscriptionError(ValueError):
-    """A time or time zone a user typed that we cannot use; the message says why."""
-
-
-def parse_time(text: str) -> time:
-    """"7:30" or "07:30" -> time(7, 30); anything else -> SubscriptionError."""
-    match = _TIME.match(text.strip())
-    if not match:
-        raise SubscriptionError(f"{text!r} is not a time of day (use HH:MM, 24-hour, e.g. 07:30)")
-    return time(int(match[1]), int(match[2]))
-
-
-def parse_zone(name: str) -> ZoneInfo:
-    """An IANA time zone such as Europe/Paris (or UTC), or SubscriptionError."""
-    name = name.strip()
-    if len(name) > 64 or "\x00" in name:
-        raise SubscriptionError(f"{name[:64]!r} is not a time zone (use Area/City, e.g. Africa/Niamey, or UTC)")
-    try:
-        return zone(name)  # the engine's own check, so digests and subscriptions agree on what a zone is
-    except DigestError:
-        raise SubscriptionError(f"unknown time zone {name!r} (use Area/City, e.g. Africa/Niamey, or UTC)") from None
-
-
 @dataclass(frozen=True)
 class Subscription:
+    """One chat's daily digest: when (local time and zone) and how far it has got."""
+
     chat_id: int
     at: time
     tz: str
@@ -84,9 +60,11 @@ class Subscription:
 
     @property
     def zone(self) -> ZoneInfo:
+        """The subscription's time zone."""
         return ZoneInfo(self.tz)
 
     def describe(self) -> str:
+        """"07:30 Africa/Niamey", as the chat is told it."""
         return f"{self.at.strftime('%H:%M')} {self.tz}"
 
 
@@ -166,9 +144,11 @@ class SubscriptionStore:
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> SubscriptionStore:
+        """The store of the engine data dir `data_dir`."""
         return cls(Path(data_dir) / DB_NAME)
 
     def close(self) -> None:
+        """Close the database connection."""
         with self._lock:
             self._db.close()
 
@@ -219,12 +199,14 @@ class SubscriptionStore:
             return db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount > 0
 
     def get(self, chat_id: int) -> Subscription | None:
+        """The chat's subscription, or None."""
         with self._lock:
             row = self._db.execute("SELECT chat_id, at, tz, last_sent, delivered_until FROM subscriptions "
                                    "WHERE chat_id = ?", (chat_id,)).fetchone()
         return self._row(row) if row else None
 
     def all(self) -> list[Subscription]:
+        """Every subscription, by chat id."""
         with self._lock:
             rows = self._db.execute("SELECT chat_id, at, tz, last_sent, delivered_until FROM subscriptions "
                                     "ORDER BY chat_id").fetchall()

@@ -51,6 +51,7 @@ class WebhookReceiver:
         log.info("webhook receiver listening on %s:%s%s", self.listen, self.port, self.path)
 
     async def stop(self) -> None:
+        """Stop accepting connections."""
         if self._server is not None:
             self._server.close()
             with contextlib.suppress(Exception):

@@ -331,7 +331,15 @@ class BotAPIStandin:
             return True
 
     def wait_for_messages(self, chat_id: int, count: int = 1, timeout: float = 10.0) -> list[str]:
-        self.wait_for(lambda: len(self.calls("sendMessage", chat_id, ok_only=True)) >= count, timeout)
+        """Texts accepted for `chat_id` once there are at least `count`.
+
+        Raises:
+            AssertionError: fewer than `count` arrived within `timeout` seconds (the test fails).
+        """
+        if not self.wait_for(lambda: len(self.calls("sendMessage", chat_id, ok_only=True)) >= count, timeout):
+            got = self.sent_texts(chat_id)
+            raise AssertionError(f"chat {chat_id}: expected {count} message(s) within {timeout} s, "
+                                 f"got {len(got)}: {[t[:200] for t in got]!r}")
         return self.sent_texts(chat_id)
 
     def pending_updates(self) -> int:

@@ -1,7 +1,7 @@
 """Run the real Telegram `Application` in a background thread against the Bot API stand-in.
 
 Tests stay synchronous: they push updates into the stand-in, then wait for what the bot
-sent. The bot runs `bot.telegram.handlers.serve` (the same code `briefbot telegram` runs) on its
+sent. The bot runs `bot.telegram.serve` (the same code `briefbot telegram` runs) on its
 own event loop; `stop()` shuts it down the way SIGTERM does and re-raises anything it raised.
 """
 
@@ -12,10 +12,8 @@ import threading
 import time
 from typing import Any
 
+from bot.telegram import TelegramFrontEnd, TelegramSettings, build_application, serve
 from support.botapi_standin import BotAPIStandin
-
-from bot.telegram.handlers import TelegramFrontEnd, build_application, serve
-from bot.telegram.config import TelegramSettings
 
 
 class RunningBot:
