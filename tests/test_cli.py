@@ -98,7 +98,7 @@ def test_stats(data_dir: Path) -> None:
     (("ask", "   "), 1, "the question is empty"),
     (("ask", "x" * 700), 1, "too long"),
     (("ask", "anything", "--since", "yesterday"), 2, "not a date"),
-    (("ask", "anything", "--since", "2023-09-02", "--until", "2023-09-01"), 1, "is after"),
+    (("ask", "anything", "--since", "2023-09-02", "--until", "2023-09-01"), 1, "after it ends"),
     (("ask", "--batch", "/nonexistent/file.jsonl"), 2, "cannot read"),
     (("eval", "/nonexistent/file.jsonl"), 2, "cannot read"),
 ])
