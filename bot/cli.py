@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -23,6 +24,10 @@ from index.config import Settings
 from index.errors import BriefbotError
 
 from . import terminal
+
+if TYPE_CHECKING:
+    from index.engine import Briefbot
+    from index.types import IngestReport, Problem
 
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
@@ -122,7 +127,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise CliError(f"bad configuration: {problems}") from None
 
 
-def _engine(args: argparse.Namespace):
+def _engine(args: argparse.Namespace) -> Briefbot:
     from index.engine import Briefbot
 
     return Briefbot(_settings(args))
@@ -144,14 +149,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         size = shutil.get_terminal_size((100, 20))
         bar = tqdm(desc="ingest", unit=" docs", file=sys.stderr, ncols=size.columns or 100, nrows=size.lines or 20)
 
-    def progress(report) -> None:
+    def progress(report: IngestReport) -> None:
         if bar is not None:
             bar.n = report.seen
             bar.set_postfix(new=report.added, changed=report.updated, unchanged=report.unchanged,
                             skipped=len(report.problems))
             bar.refresh()
 
-    def problem(p) -> None:
+    def problem(p: Problem) -> None:
         message = f"skipped {terminal.safe(str(p))}"
         if bar is not None:
             bar.write(message, file=sys.stderr)
@@ -170,7 +175,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.seen or not report.problems else 1
 
 
-def _batch_lines(path: Path) -> Iterator[dict]:
+def _batch_lines(path: Path) -> Iterator[dict[str, Any]]:
     """Questions of a batch file: plain lines, or JSON objects with id/question/since/until."""
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -195,7 +200,7 @@ def _batch_lines(path: Path) -> Iterator[dict]:
             yield {"id": str(number), "question": line}
 
 
-def _answer_item(engine, item: dict) -> dict:
+def _answer_item(engine: Briefbot, item: dict[str, Any]) -> dict[str, Any]:
     if "error" in item:
         return {"id": item["id"], "error": item["error"]}
     try:
@@ -249,7 +254,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read {args.file}: {exc}") from None
     engine = _engine(args)
     engine.warm_up()
-    answers: dict[str, dict] = {}
+    answers: dict[str, dict[str, Any]] = {}
     out = open(args.answers, "w", encoding="utf-8") if args.answers else None
     elapsed: list[float] = []
     for q in questions:

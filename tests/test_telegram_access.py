@@ -1,5 +1,6 @@
-"""Unit tests of the Telegram front end's small parts: access, addressing, limits, proofs,
-settings and log redaction. No network, no engine: real PTB objects built from Bot API JSON.
+"""Unit tests of the Telegram front end's small parts: access, addressing, limits, delivery,
+proofs, settings and log redaction. No engine: real PTB objects built from Bot API JSON, and
+for delivery a real PTB bot talking to the Bot API stand-in on loopback.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from support.botapi_standin import auto_entities, group_chat, private_chat, user
+from support.botapi_standin import BotAPIStandin, auto_entities, group_chat, private_chat, user
 from telegram import Message
 from telegram.error import RetryAfter
+from telegram.ext import ExtBot
 
 from bot.telegram.access import AccessGate, command_target, is_addressed, refusal_text, strip_mention
 from bot.telegram.config import TelegramSettings
+from bot.telegram.delivery import ChatRefusedError, Deliverer
 from bot.telegram.limits import ChatFloodGuard, SendRateLimiter
 from bot.telegram.logging import REDACTED, RedactingFilter
 from bot.telegram.proofs import ProofStore, callback_data, parse_callback_data
@@ -124,6 +127,38 @@ def test_send_limiter_spaces_one_chat_and_retries_429() -> None:
     assert calls == 7  # six sends, one of them retried after the 429
     assert stamps[1] - stamps[0] >= 1.0  # retry_after waited out
     assert stamps[-1] >= 1.0 + 0.2  # after the burst of 3, 10/s spacing applies
+
+
+# --- delivery ------------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_photos_pass_the_same_gate_blocked_memory_and_429_retries_as_text(api: BotAPIStandin) -> None:
+    allowed, blocker, stranger = 101, 102, 999
+    delivery = Deliverer(AccessGate({allowed, blocker}))
+
+    async def scenario() -> None:
+        limiter = SendRateLimiter(max_retries=2)
+        async with ExtBot(api.token, base_url=f"{api.base_url}/bot", rate_limiter=limiter) as bot:
+            with pytest.raises(ChatRefusedError):
+                await delivery.send_photo(bot, stranger, PNG, caption="chart")
+            api.inject_429(retry_after=1, method="sendPhoto", chat_id=allowed)
+            sent = await delivery.send_photo(bot, allowed, PNG, caption="Items per day")
+            assert len(sent.sent) == 1 and not (sent.blocked or sent.failed)
+            api.block(blocker)
+            first = await delivery.send_photo(bot, blocker, PNG, caption="chart")
+            assert first.blocked and blocker in delivery.blocked_chats
+            again = await delivery.send_photo(bot, blocker, PNG, caption="chart")  # remembered: not even tried
+            text = await delivery.send(bot, blocker, ["text too"])
+            assert again.blocked and text.blocked
+
+    asyncio.run(scenario())
+    assert not api.calls(chat_id=stranger)
+    limited, delivered = api.calls("sendPhoto", allowed)
+    assert (limited.status, delivered.status) == (429, 200) and delivered.at - limited.at >= 1.0
+    assert delivered.params["caption"] == "Items per day"
+    assert [c.status for c in api.calls(chat_id=blocker)] == [403]
 
 
 # --- proofs --------------------------------------------------------------------------------------
