@@ -73,25 +73,28 @@ class Session:
         return f"! unknown command :{command} (try :help)"
 
     def window(self) -> str:
+        """The current date window, as the REPL shows it."""
         if not self.since and not self.until:
             return "window: all dates"
         return f"window: {self.since or '…'} to {self.until or '…'}"
 
     def show(self, arg: str) -> str:
+        """The full stored text of source N of the last answer (or of the closest documents)."""
         if self.last is None or (not self.last.citations and not self.last.retrieved):
             return "! ask a question first"
         if not arg.isdigit():
             return "! usage: :show N (a source number from the last answer)"
         n = int(arg)
-        sources = {c.n: c.url or c.title for c in self.last.citations} if self.last.citations else \
-            {i: h.url or h.title for i, h in enumerate(self.last.retrieved, start=1)}
-        ref = sources.get(n)
-        if ref is None:
+        # By document id: two sources may share a title, and a file has no URL.
+        sources = {c.n: c.doc_id for c in self.last.citations} if self.last.citations else \
+            {i: h.doc_id for i, h in enumerate(self.last.retrieved, start=1)}
+        doc_id = sources.get(n)
+        if doc_id is None:
             return f"! no source [{n}] in the last answer"
-        hit = next((h for h in self.last.retrieved if (h.url or h.title) == ref), None)
-        if hit is None:
+        hit = next((h for h in self.last.retrieved if h.doc_id == doc_id), None)
+        text = self.engine.document_text(doc_id) if hit else ""
+        if hit is None or not text:
             return f"! source [{n}] is no longer in the store"
-        text = self.engine.document_text(hit)
         header = render.source_line(n, hit.title, hit.source, hit.date)
         return f"{header}\n{render.safe(hit.url)}\n\n{render.safe(text)}"
 
