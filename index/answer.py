@@ -211,7 +211,12 @@ def _sentences(hit: Hit) -> list[str]:
     for passage in hit.passages:
         out.extend(one_line(s) for s in split_sentences(passage) if len(s) >= MIN_SENTENCE_CHARS)
     seen: set[str] = set()
-    return [s for s in out if not (s in seen or seen.add(s))]
+    unique: list[str] = []
+    for sentence in out:  # first occurrence of each, in order
+        if sentence not in seen:
+            seen.add(sentence)
+            unique.append(sentence)
+    return unique
 
 
 def compose(question: str, chosen: list[_Candidate], hits: list[Hit], wants: str = "") -> Answer:

@@ -23,12 +23,15 @@ MIN_BODY_TOKENS = 64
 
 @dataclass(frozen=True)
 class Chunk:
+    """One piece of a document's body, the unit that is embedded and stored."""
+
     doc: Document
     index: int
     text: str  # the chunk of the document body (verbatim, stored in Chroma)
 
     @property
     def id(self) -> str:
+        """The chunk's record id in the store: `<doc_id>-<index>`."""
         return f"{self.doc.id}-{self.index}"
 
     @property

@@ -92,6 +92,7 @@ class DigestItem:
     text: str  # the opening of the document (first chunk)
 
     def citation(self) -> dict[str, str]:
+        """The item as a story's citation in the JSON contract."""
         return {"title": self.title, "url": self.url, "date": self.date, "source": self.source}
 
 
@@ -116,9 +117,11 @@ class Story:
 
     @property
     def latest_ts(self) -> int:
+        """Publication time of the newest item, in seconds since the epoch."""
         return max(i.ts for i in self.items)
 
     def to_json(self) -> dict[str, Any]:
+        """The story's fields of the JSON contract: headline, summary, one citation per item."""
         return {"headline": self.headline, "summary": self.summary, "citations": [i.citation() for i in self.items]}
 
 
@@ -134,9 +137,11 @@ class Digest:
 
     @property
     def empty(self) -> bool:
+        """Whether the window has no story."""
         return not self.stories
 
     def to_json(self) -> dict[str, Any]:
+        """The digest's JSON contract: the window's dates and its stories."""
         return {"date_from": self.window.date_from.isoformat(), "date_to": self.window.date_to.isoformat(),
                 "stories": [s.to_json() for s in self.stories]}
 
@@ -271,6 +276,10 @@ class TitleVectors:
         self._lock = threading.Lock()
 
     def get(self, engine: Briefbot, titles: Sequence[str]) -> np.ndarray:
+        """One float32 vector per title, in order; only titles not seen before are encoded.
+
+        The cache is emptied whenever it would grow past its limit.
+        """
         with self._lock:
             missing = list(dict.fromkeys(t for t in titles if t not in self._vectors))
         if missing:

@@ -82,6 +82,7 @@ class Embedder:
 
     @property
     def max_tokens(self) -> int:
+        """Word pieces the model reads per text, special tokens included (the default until the model is loaded)."""
         if self._model is not None:
             return int(self._model.max_seq_length)
         return DEFAULT_MAX_TOKENS
@@ -92,6 +93,7 @@ class Embedder:
 
     @property
     def dimension(self) -> int:
+        """Length of the model's vectors (loads the model)."""
         return int(self.model.get_sentence_embedding_dimension())
 
     def encode(self, texts: list[str]) -> np.ndarray:

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from .search import HybridSearcher, Window
 from .sources import load_paths
 from .store import ChunkStore, WriterLock
 from .types import Answer, CorpusStats, Document, Hit, IngestReport, Problem
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 INGEST_BATCH = 512  # documents per embed + write round: big enough for the model, small enough to resume
 
@@ -58,6 +62,7 @@ class Briefbot:
 
     @property
     def window_languages(self) -> tuple[str, ...]:
+        """Languages searches draw on, from the settings (empty: every language)."""
         return tuple(self.settings.language_list)
 
     # --- ingest -------------------------------------------------------------
@@ -246,7 +251,7 @@ class _BackgroundWriter:
 
         self.store = store
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
-        self._pending = None
+        self._pending: Future[None] | None = None
 
     def _write(self, chunks, vectors, previous) -> None:
         self.store.write(chunks, vectors, previous)

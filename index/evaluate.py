@@ -17,11 +17,13 @@ from pathlib import Path
 
 
 def norm(text: str | None) -> str:
+    """Text as compared: NFKC, lower case, typographic apostrophes made plain, stripped (None -> "")."""
     text = unicodedata.normalize("NFKC", text or "").lower()
     return re.sub(r"[‘’`´]", "'", text).strip()
 
 
 def same_doc(found: dict, gold: dict) -> bool:
+    """Whether a retrieved or cited document is the gold one: same URL or same title."""
     if gold.get("url") and norm(found.get("url")) == norm(gold["url"]):
         return True
     return bool(gold.get("title")) and norm(found.get("title")) == norm(gold["title"])

@@ -67,13 +67,16 @@ class PollReport:
 
     @property
     def added(self) -> int:
+        """Documents the poll stored for the first time."""
         return self.ingest.added if self.ingest else 0
 
     @property
     def updated(self) -> int:
+        """Stored documents the poll replaced with a changed version."""
         return self.ingest.updated if self.ingest else 0
 
     def summary(self) -> str:
+        """One line of counts: feeds fetched, unchanged and failed; documents new, changed, already stored."""
         ingest = self.ingest or IngestReport()
         return (f"{len(self.fetched)} fetched, {len(self.not_modified)} unchanged, {len(self.failed)} failed; "
                 f"{ingest.added} new, {ingest.updated} changed, {ingest.unchanged} already stored")
@@ -106,6 +109,7 @@ class FeedPoller:
         self._lock = threading.Lock()
 
     def due(self) -> list[FeedState]:
+        """The feeds whose next poll time has come."""
         now = self._clock()
         return [state for state in self.feeds.values() if state.next_due <= now]
 

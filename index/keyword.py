@@ -26,6 +26,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,7 @@ def cache_key() -> dict[str, object]:
 class KeywordIndex:
     """A bm25s index over chunks plus the per-chunk columns needed to filter and group."""
 
-    bm25: object  # bm25s.BM25
+    bm25: Any  # a bm25s.BM25 (bm25s has no type hints)
     chunk_ids: list[str]
     doc_ids: list[str]
     days: np.ndarray  # int32 YYYYMMDD per chunk
@@ -61,6 +62,7 @@ class KeywordIndex:
 
     @property
     def size(self) -> int:
+        """Number of chunks in the index."""
         return len(self.chunk_ids)
 
     def document_frequency(self, term: str) -> int:
@@ -189,6 +191,12 @@ class KeywordIndexCache:
             self._must_rebuild = True
 
     def get(self) -> KeywordIndex:
+        """The index to search now; the store's change marker is read at most every `check_every` seconds.
+
+        After this process's own write (`invalidate`), or before the first index, it is brought up
+        to date before returning; a change made elsewhere is picked up on a background thread
+        while the current index keeps answering.
+        """
         with self._lock:
             now = time.monotonic()
             if self._index is not None and now - self._checked < self.check_every:

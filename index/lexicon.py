@@ -210,10 +210,10 @@ def places() -> Places:
         names = [name] + [a for a in alt if _is_latin(a) and not a.isupper()]
         # An initialism of one of its names ("USA", "UK", "UAE", "DRC") is how news writes it; a
         # two-letter ISO code ("BF", "FR") is not, unless English shortens the name so (SHORT_FORMS).
-        inits = {a for a in alt if a.isupper() and a.isalpha() and len(a) >= 2 and a != alpha2
+        found = {a for a in alt if a.isupper() and a.isalpha() and len(a) >= 2 and a != alpha2
                  and any(len(_name_words(n)) > 1 and _initials(n) == a for n in names)}
-        inits |= {short for short, full in SHORT_FORMS if full in inits}
-        inits = sorted(inits, key=len)
+        found |= {short for short, full in SHORT_FORMS if full in found}
+        inits = sorted(found, key=len)
         parts = _name_words(name)
         distinctive = [w for w in parts if w not in _GENERIC_NAME_WORDS and len(w) > 2]
         if inits:
@@ -242,14 +242,14 @@ def places() -> Places:
             cap = _name_words(re.sub(r"(\s+[A-Z.]+)+$", "", str(city)))  # "Washington D.C." -> washington
             if len(cap) == 1:
                 capitals.setdefault(cap[0], term)
-    for seat, country in GOVERNMENT_SEATS:
-        cparts = _name_words(country)
-        term = words.get(cparts[0]) if len(cparts) == 1 else phrases.get(cparts)
+    for seat, seat_country in GOVERNMENT_SEATS:
+        cparts = _name_words(seat_country)
+        seat_term = words.get(cparts[0]) if len(cparts) == 1 else phrases.get(cparts)
         sparts = _name_words(seat)
-        if term and len(sparts) == 1:
-            words.setdefault(sparts[0], term)
-        elif term:
-            phrases.setdefault(sparts, term)
+        if seat_term and len(sparts) == 1:
+            words.setdefault(sparts[0], seat_term)
+        elif seat_term:
+            phrases.setdefault(sparts, seat_term)
     region_words: set[str] = set()
     for region in regions:
         for word in _name_words(region):

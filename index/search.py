@@ -65,6 +65,7 @@ class Window:
 
 
 def wants_recent(question: str) -> bool:
+    """Whether a question asks for recent news ("latest", "now", "this week", ...)."""
     return bool(_RECENCY.search(question))
 
 

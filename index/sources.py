@@ -220,6 +220,7 @@ class _HTMLMeta(HTMLParser):
 
 
 def load_html(path: Path, max_bytes: int, language: str = "en") -> Iterator[LoadResult]:
+    """An HTML page: title (else its <h1>), body text, canonical URL and date from its markup or file name."""
     parser = _HTMLMeta()
     parser.feed(read_text_file(path, max_bytes))
     parser.close()
@@ -318,7 +319,8 @@ def parse_feed_text(text: str, *, where: str, feed: str) -> Iterator[LoadResult]
     feed_language = language_code(parsed.feed.get("language"))
     for number, entry in enumerate(parsed.entries, start=1):
         published = entry.get("published_parsed") or entry.get("updated_parsed")
-        when = datetime(*published[:6], tzinfo=UTC).isoformat() if published else entry.get("published")
+        # feedparser's struct_time is in UTC.
+        when = datetime(*published[:6]).replace(tzinfo=UTC).isoformat() if published else entry.get("published")
         content = entry.get("content")
         text_value = content[0].get("value", "") if content else entry.get("summary", "")
         doc = make_document(title=entry.get("title", ""), text=text_value, url=entry.get("link", ""),

@@ -29,11 +29,15 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .chunking import Chunk, content_hash
 from .config import Settings
 from .errors import ModelMismatchError, StoreLockedError, StoreUnavailableError
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +46,15 @@ OVERFETCH = 4  # unfiltered neighbours fetched per wanted one before falling bac
 
 @dataclass(frozen=True)
 class StoredChunk:
+    """One chunk as read back from the store: record id, text and metadata."""
+
     id: str
     text: str
     meta: dict[str, Any]
 
 
 def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
+    """The metadata stored with a chunk: its document's fields, its position among `n_chunks`, the content hash."""
     doc = chunk.doc
     return {
         "doc_id": doc.id, "chunk": chunk.index, "chunks": n_chunks, "hash": digest,
@@ -63,9 +70,14 @@ class WriterLock:
 
     def __init__(self, data_dir: Path) -> None:
         self.path = data_dir / "write.lock"
-        self._fh = None
+        self._fh: TextIO | None = None
 
     def acquire(self) -> None:
+        """Take the lock without waiting and write this process's pid into the lock file.
+
+        Raises:
+            StoreLockedError: another process holds the lock (the message names it).
+        """
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fh = open(self.path, "a+")
         try:
@@ -84,6 +96,7 @@ class WriterLock:
         self._fh = fh
 
     def release(self) -> None:
+        """Give the lock up; nothing happens when it is not held."""
         if self._fh is not None:
             fcntl.flock(self._fh, fcntl.LOCK_UN)
             self._fh.close()
@@ -108,14 +121,15 @@ class ChunkStore:
     def __init__(self, settings: Settings, model_name: str) -> None:
         self.settings = settings
         self.model_name = model_name
-        self._client = None
-        self._collection = None
+        self._client: ClientAPI | None = None
+        self._collection: Collection | None = None
         self._count: tuple[float, int] | None = None  # (monotonic time, count): spares a round trip per query
 
     # --- connection ---------------------------------------------------------
 
     @property
     def location(self) -> str:
+        """Where the store is, for messages: the server URL or the embedded store's folder."""
         return self.settings.chroma_url or str(self.settings.data_dir / "chroma")
 
     def _connect(self):
@@ -140,6 +154,12 @@ class ChunkStore:
 
     @property
     def collection(self):
+        """The Chroma collection, opened (created when missing) on first use.
+
+        Raises:
+            StoreUnavailableError: the store could not be opened.
+            ModelMismatchError: the collection was built with another model.
+        """
         if self._collection is None:
             self._client = self._client or self._connect()
             try:
@@ -236,6 +256,7 @@ class ChunkStore:
             offset += page
 
     def get_chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """The stored chunks with these ids, in the store's order (ids not stored are left out)."""
         if not ids:
             return []
         got = self._call("get", lambda col: col.get(ids=list(ids), include=["documents", "metadatas"]))
@@ -285,8 +306,8 @@ class ChunkStore:
                 if "finding id" not in str(exc).lower():
                     raise
                 log.info("a chunk of the window is gone (another writer); searching by metadata instead")
-        if where is not None and _matcher(where) is not None:
-            matches = _matcher(where)
+        matches = _matcher(where) if where is not None else None
+        if matches is not None:
             wide = self._query(vector, n * OVERFETCH, None)
             kept = [hit for hit in wide if matches(hit[0].meta)]
             if len(kept) >= n or len(wide) < n * OVERFETCH:  # enough, or the whole store was searched
@@ -382,11 +403,16 @@ class ChunkStore:
 
     def _fresh_metadata(self, col) -> dict[str, Any]:
         """The collection's metadata as stored now (the collection object caches what it read at open)."""
-        return dict(self._client.get_collection(self.settings.collection).metadata or {})
+        client = self._client
+        assert client is not None  # only called through `_call`, whose `self.collection` connected it
+        return dict(client.get_collection(self.settings.collection).metadata or {})
 
     def _max_batch(self) -> int:
+        client = self._client
+        if client is None:  # not connected yet, or dropped after a connection error: the fallback below
+            return 1000
         try:
-            return max(1, min(5000, int(self._client.get_max_batch_size())))
+            return max(1, min(5000, int(client.get_max_batch_size())))
         except Exception:
             return 1000
 

@@ -30,6 +30,7 @@ class Document:
 
     @property
     def date_str(self) -> str:
+        """The date as YYYY-MM-DD, or "" when unknown."""
         return self.date.isoformat() if self.date else ""
 
     @property
@@ -63,6 +64,7 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
+        """Whether any document was added or updated."""
         return bool(self.added or self.updated)
 
 
@@ -81,6 +83,7 @@ class Hit:
     similarity: float = 0.0  # cosine of the question and the document's closest chunk
 
     def to_json(self) -> dict:
+        """The hit's fields of the JSON contract (score rounded to 4 places)."""
         return {"title": self.title, "url": self.url, "date": self.date, "score": round(self.score, 4)}
 
 
@@ -116,6 +119,7 @@ class Answer:
     until: str = ""
 
     def to_json(self, id: str | None = None) -> dict:
+        """The answer's JSON contract, led by `id` when given; at most 10 retrieved hits."""
         out: dict = {}
         if id is not None:
             out["id"] = id
