@@ -71,7 +71,12 @@ def dev_days() -> list[tuple[str, list[str]]]:
     return [(r["date"], r["main_story_any"]) for r in rows if r.get("type") == "digest"]
 
 
-@pytest.mark.parametrize(("day", "words"), dev_days())
+# Days no threshold was tuned on (tuning used the development days and 2023-08-02/07), with the
+# event every outlet led with that day, read from the feed by hand.
+HELD_OUT_DAYS = [("2023-08-26", ["ambassador"]), ("2023-10-05", ["pull", "withdraw"]), ("2023-08-10", ["standby"])]
+
+
+@pytest.mark.parametrize(("day", "words"), dev_days() + HELD_OUT_DAYS)
 def test_development_days_lead_with_the_main_event(niger_engine, day: str, words: list[str]) -> None:
     pattern = re.compile("|".join(rf"\b{re.escape(w)}" for w in words), re.I)
     window = DigestWindow.for_day(date.fromisoformat(day))
