@@ -72,6 +72,7 @@ def _key(title: str) -> str:
 def check_day(engine, day: date, pattern: str, top: int) -> dict:
     from bot.digest_render import render_digest_telegram
     from bot.telegram_render import check_telegram_html
+
     from index.digest import DigestWindow, build_digest, window_items
 
     regex = re.compile(pattern, re.I)

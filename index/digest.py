@@ -48,8 +48,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .dates import DigestWindow
-from .terms import idf as idf_of
-from .terms import matched, terms
+from .terms import cosine_idf, matched, terms
 from .text import one_line, split_sentences, title_key
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ WORDING_FLOOR = 0.5  # a group whose reports share no event words still counts f
 BURST_STRENGTH = 1.0  # extra term weight per doubling of a term's share over the week before
 BURST_CAP = 4.0  # ... up to this multiple of its usual weight
 BURST_DAYS = 7  # the week before the window is what "rare before" means
-HEADLINE_TERM_IDF = 1.9  # "rare" for step 4: in at most ~15 % of the store's chunks ("coup", "junta" are not)
+HEADLINE_TERM_IDF = 2.0  # "rare" for step 4: in at most ~15 % of the store's chunks ("coup", "junta" are not)
 HEADLINE_SHARE = 0.5  # ... named in at least this share of the bigger story's headlines
 HEADLINE_MIN_SIM = 0.3  # ... and the two stories not unrelated on average
 MAX_WINDOW_ITEMS = 3000  # beyond this a "day" is not a day of one crisis; keep the newest
@@ -209,7 +208,7 @@ class _IdfTable:
     def __call__(self, term: str) -> float:
         value = self._cache.get(term)
         if value is None:
-            value = idf_of(self._index.document_frequency(term), self._n)
+            value = cosine_idf(self._index.document_frequency(term), self._n)
             self._cache[term] = value
         return value
 

@@ -205,6 +205,17 @@ def places() -> Places:
     phrases: dict[tuple[str, ...], str] = {}
     acronyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
+    # World regions and their adjectives: "African" is about Africa, as "Nigerien" is about Niger.
+    region_words: set[str] = set()
+    region_of: dict[str, str] = {}
+    for region in regions:
+        for word in _name_words(region):
+            if word not in _GENERIC_NAME_WORDS:
+                stem = word.removesuffix("s")
+                adjective = stem + ("n" if stem.endswith("a") else "an" if stem.endswith("e") else "")
+                region_words |= {word, adjective}
+                if adjective != word:
+                    region_of[adjective] = word
     # The most populous country claims a shared word first ("American": the USA, not its territories).
     for _, name, alt, demonym, capital, alpha2 in sorted(rows):
         names = [name] + [a for a in alt if _is_latin(a) and not a.isupper()]
@@ -215,7 +226,7 @@ def places() -> Places:
         found |= {short for short, full in SHORT_FORMS if full in found}
         inits = sorted(found, key=len)
         parts = _name_words(name)
-        distinctive = [w for w in parts if w not in _GENERIC_NAME_WORDS and len(w) > 2]
+        distinctive = [w for w in parts if w not in _GENERIC_NAME_WORDS and w not in region_words and len(w) > 2]
         if inits:
             term = inits[-1].lower()
         elif distinctive:
@@ -232,7 +243,7 @@ def places() -> Places:
             elif inits and 1 < len(vparts) <= 6:
                 phrases.setdefault(vparts, term)  # "United States" -> usa, like "US"
                 rest = [w for w in vparts if w not in _GENERIC_NAME_WORDS]
-                if len(rest) == 1 and inits:
+                if len(rest) == 1 and rest[0] not in region_words:
                     words.setdefault(rest[0], term)  # "Great Britain" -> Britain, "... of America" -> America
         dparts = _name_words(demonym)
         if len(dparts) == 1:
@@ -242,6 +253,8 @@ def places() -> Places:
             cap = _name_words(re.sub(r"(\s+[A-Z.]+)+$", "", str(city)))  # "Washington D.C." -> washington
             if len(cap) == 1:
                 capitals.setdefault(cap[0], term)
+    for adjective, region in sorted(region_of.items()):
+        words.setdefault(adjective, region)  # after the countries: "American" is the USA's first
     for seat, seat_country in GOVERNMENT_SEATS:
         cparts = _name_words(seat_country)
         seat_term = words.get(cparts[0]) if len(cparts) == 1 else phrases.get(cparts)
@@ -250,12 +263,6 @@ def places() -> Places:
             words.setdefault(sparts[0], seat_term)
         elif seat_term:
             phrases.setdefault(sparts, seat_term)
-    region_words: set[str] = set()
-    for region in regions:
-        for word in _name_words(region):
-            if word not in _GENERIC_NAME_WORDS:
-                stem = word.removesuffix("s")
-                region_words |= {word, stem + ("n" if stem.endswith("a") else "an" if stem.endswith("e") else "")}
     return Places(words, phrases, acronyms, capitals, frozenset(region_words))
 
 

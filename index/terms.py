@@ -19,7 +19,6 @@ _WORD = re.compile(WORD_PATTERN)
 _INITIALISM = re.compile(INITIALISM_PATTERN)
 _PHRASES = tuple((re.compile(r"\b" + r"\s+".join(map(re.escape, phrase.split())) + r"\b", re.I), f" {term} ")
                  for phrase, term in PHRASES)
-_MAX_PHRASE = 6
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +57,8 @@ def raw_words(text: str) -> list[str]:
             out.append(world.acronyms[word])
             i += 1
             continue
-        for size in range(min(_MAX_PHRASE, len(words) - i), 1, -1):
+        longest = _phrase_starts().get(word.lower(), 0)  # most words start no country's name
+        for size in range(min(longest, len(words) - i), 1, -1):
             term = world.phrases.get(tuple(w.lower() for w in words[i:i + size]))
             if term:
                 out.append(term)
@@ -68,6 +68,15 @@ def raw_words(text: str) -> list[str]:
             out.append(word)
             i += 1
     return out
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> dict[str, int]:
+    """First word of each multi-word country name -> the longest such name's length."""
+    starts: dict[str, int] = {}
+    for phrase in places().phrases:
+        starts[phrase[0]] = max(starts.get(phrase[0], 0), len(phrase))
+    return starts
 
 
 def normalise(word: str) -> str:
@@ -110,9 +119,22 @@ def matched(term: str, present: set[str]) -> bool:
 
 
 def idf(document_frequency: int, documents: int) -> float:
-    """Inverse document frequency, BM25's form: log(1 + (N - df + 0.5) / (df + 0.5)); never negative."""
+    """Inverse document frequency, BM25's form: log(1 + (N - df + 0.5) / (df + 0.5)); never negative.
+
+    What questions are weighted by: the same rarity the keyword search ranks with.
+    """
     n = max(documents, 1)
     return math.log(1 + (n - document_frequency + 0.5) / (document_frequency + 0.5))
+
+
+def cosine_idf(document_frequency: int, documents: int) -> float:
+    """Smoothed idf for tf-idf vectors compared by cosine: log((N + 1) / (df + 1)) + 0.1.
+
+    What digest clustering weights report terms by. It differs from `idf` on purpose: the
+    floor of 0.1 keeps a word every report shares from vanishing from the vectors, and the
+    clustering thresholds were measured with it.
+    """
+    return math.log((max(documents, 1) + 1) / (document_frequency + 1)) + 0.1
 
 
 @lru_cache(maxsize=1)

@@ -18,9 +18,8 @@ from typing import Any
 
 import pytest
 
-from index.config import Settings
-from index.engine import Briefbot
 from index.config import Settings, split_urls
+from index.engine import Briefbot
 from index.feeds import FeedPoller
 
 pytestmark = pytest.mark.slow
