@@ -17,7 +17,7 @@ input is streamed twice (once to count, once to write), never loaded whole.
 The Maui wildfire corpus of bench/blind-maui.jsonl was built with (from /work/main):
 
   python3 bench/crisis_slice.py \\
-    --match 'lahaina|(?<!\\.net )\\bmaui\\b|\\bhawaii\\w*\\b.*\\b(wildfires?|fires?|blazes?|burn\\w*)\\b|\\b(wildfires?|fires?|blazes?|burn\\w*)\\b.*\\bhawaii' \\  # noqa: E501 (the exact command)
+    --match 'lahaina|(?<!\\.net )\\bmaui\\b|\\bhawaii\\w*\\b.*\\b(wildfires?|fires?|blazes?|burn\\w*)\\b|\\b(wildfires?|fires?|blazes?|burn\\w*)\\b.*\\bhawaii' \\
     --distractors 3000 --out bench/corpus-maui.jsonl.gz
 """
 import argparse

@@ -14,10 +14,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 from conftest import DEV_SET
-
-from bot.cli import main
 from support.telegram_html import check_telegram_html
 
+from bot.cli import main
 from bot.telegram.render import render_digest_telegram, visible_text
 from bot.terminal import render_digest_text
 from index.dates import DigestWindow
