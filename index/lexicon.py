@@ -224,7 +224,7 @@ def places() -> Places:
         found = {a for a in alt if a.isupper() and a.isalpha() and len(a) >= 2 and a != alpha2
                  and any(len(_name_words(n)) > 1 and _initials(n) == a for n in names)}
         found |= {short for short, full in SHORT_FORMS if full in found}
-        inits = sorted(found, key=len)
+        inits = sorted(found, key=lambda a: (len(a), a))
         parts = _name_words(name)
         distinctive = [w for w in parts if w not in _GENERIC_NAME_WORDS and w not in region_words and len(w) > 2]
         if inits:
