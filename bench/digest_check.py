@@ -65,15 +65,13 @@ DAYS: list[tuple[str, str]] = [
 ]
 
 
-def _key(title: str) -> str:
-    return re.sub(r"\W+", " ", title.lower()).strip()
-
-
 def check_day(engine, day: date, pattern: str, top: int) -> dict:
-    from bot.digest_render import render_digest_telegram
-    from bot.telegram_render import check_telegram_html
-
-    from index.digest import DigestWindow, build_digest, window_items
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from bot.telegram.render import render_digest_telegram
+    from index.dates import DigestWindow
+    from index.digest import build_digest, window_items
+    from index.text import title_key
+    from support.telegram_html import check_telegram_html
 
     regex = re.compile(pattern, re.I)
 
@@ -88,8 +86,8 @@ def check_day(engine, day: date, pattern: str, top: int) -> dict:
     digest = build_digest(engine, window)
     elapsed = time.perf_counter() - started
     items = window_items(engine, window)
-    about = {_key(i.title) for i in items if broad(i)}
-    about_t = {_key(i.title) for i in items if narrow(i)}
+    about = {title_key(i.title) for i in items if broad(i)}
+    about_t = {title_key(i.title) for i in items if narrow(i)}
 
     print(f"\n=== {day}  /{pattern}/  {len(items)} items, {len(digest.stories)} stories, "
           f"{len(about)} reports of the event  ({elapsed:.1f} s)")
@@ -101,14 +99,14 @@ def check_day(engine, day: date, pattern: str, top: int) -> dict:
 
     best = None
     for rank, story in enumerate(digest.stories[:3], 1):
-        reports = {_key(i.title) for i in story.items} & about
+        reports = {title_key(i.title) for i in story.items} & about
         if reports and (best is None or len(reports) > best[1]):
             best = (rank, len(reports), story)
     row = {"day": str(day), "items": len(items), "event_reports": len(about), "rank": None, "size": 0,
            "recall": 0.0, "purity": 0.0, "recall_t": 0.0, "purity_t": 0.0, "split": 0}
     if best is not None:
         rank, found, story = best
-        keys = {_key(i.title) for i in story.items}
+        keys = {title_key(i.title) for i in story.items}
         row.update(rank=rank, size=len(story.items), recall=found / len(about),
                    purity=sum(map(broad, story.items)) / len(story.items),
                    recall_t=len(keys & about_t) / len(about_t) if about_t else 1.0,

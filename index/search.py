@@ -19,6 +19,7 @@ from .embedder import Embedder
 from .keyword import KeywordIndexCache
 from .questions import query_terms
 from .store import ChunkStore, StoredChunk
+from .terms import capital_country
 from .text import title_key
 from .types import Hit
 
@@ -89,7 +90,9 @@ class HybridSearcher:
 
     def search(self, question: str, window: Window = Window(), k: int = 10) -> list[Hit]:
         """Up to k documents, best first, each once."""
-        qterms = query_terms(question)
+        # A capital in a question stands for its government ("Washington's top diplomat"): search
+        # for the country, as reports name it, not for every mention of the city.
+        qterms = [capital_country(t) or t for t in query_terms(question)]
         vector = self.embedder.encode_query(question)
         index = self.keywords.get()
         mask = window.mask(index.days, index.langs)

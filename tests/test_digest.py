@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 from conftest import DEV_SET
-from support.telegram_html import check_telegram_html
 
 from bot.cli import main
 from bot.telegram.render import render_digest_telegram, visible_text
@@ -22,6 +21,7 @@ from bot.terminal import render_digest_text
 from index.dates import DigestWindow
 from index.digest import Digest, build_digest, window_items
 from index.errors import DateError, DigestError
+from support.telegram_html import check_telegram_html
 
 pytestmark = pytest.mark.slow
 

@@ -14,13 +14,13 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from support.botapi_standin import BotAPIStandin, private_chat
-from support.telegram_harness import RunningBot
-from support.telegram_html import check_telegram_html, visible_text
 
 from bot.telegram.subscriptions import SubscriptionStore
 from index.config import Settings
 from index.engine import Briefbot
+from support.botapi_standin import BotAPIStandin, private_chat
+from support.telegram_harness import RunningBot
+from support.telegram_html import check_telegram_html, visible_text
 
 pytestmark = pytest.mark.slow
 

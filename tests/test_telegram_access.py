@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from support.botapi_standin import BotAPIStandin, auto_entities, group_chat, private_chat, user
 from telegram import Message
 from telegram.error import RetryAfter
 from telegram.ext import ExtBot
@@ -26,6 +25,7 @@ from bot.telegram.limits import ChatFloodGuard, SendRateLimiter
 from bot.telegram.logging import REDACTED, RedactingFilter
 from bot.telegram.proofs import ProofStore, callback_data, parse_callback_data
 from index.types import Citation
+from support.botapi_standin import BotAPIStandin, auto_entities, group_chat, private_chat, user
 
 BOT_ID = 7000001
 USERNAME = "briefbot_test_bot"

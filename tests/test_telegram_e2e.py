@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.botapi_standin import BotAPIStandin, channel_chat, group_chat, parse_telegram_html, private_chat, user
-from support.telegram_harness import RunningBot
-from support.telegram_html import check_telegram_html, visible_text
 
 from bot.telegram.handlers import COMMAND_NAMES, EDITED, NON_TEXT
 from bot.telegram.logging import REDACTED, install_redaction
 from index.config import Settings
 from index.engine import Briefbot
 from index.types import Answer, Citation, Hit
+from support.botapi_standin import BotAPIStandin, channel_chat, group_chat, parse_telegram_html, private_chat, user
+from support.telegram_harness import RunningBot
+from support.telegram_html import check_telegram_html, visible_text
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.botapi_standin import EntityParseError, parse_telegram_html
-from support.telegram_html import TelegramHTMLError, check_telegram_html
 
 from bot.telegram.render import (
     TELEGRAM_MAX_CHARS,
@@ -31,6 +29,8 @@ from bot.telegram.render import (
     visible_text,
 )
 from index.types import Answer, Citation, Hit
+from support.botapi_standin import EntityParseError, parse_telegram_html
+from support.telegram_html import TelegramHTMLError, check_telegram_html
 
 # --- helpers -------------------------------------------------------------------------------------
 

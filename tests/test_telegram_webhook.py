@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.botapi_standin import BotAPIStandin, private_chat
-from support.telegram_harness import RunningBot
 
 from bot.cli import telegram_main
+from support.botapi_standin import BotAPIStandin, private_chat
+from support.telegram_harness import RunningBot
 
 SECRET = "s3cret_token-XYZ"
 CHAT = 101
