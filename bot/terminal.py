@@ -9,24 +9,21 @@ are plain text, shared with the Telegram renderer so both surfaces say the same 
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    # Types only: importing `index` at run time would load the whole engine (Chroma, torch).
-    from index.digest import Digest, DigestItem
-    from index.engine import CorpusStats
-    from index.types import Answer, Hit
+from index.text import strip_control
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+if TYPE_CHECKING:
+    from index.digest import Digest
+    from index.types import Answer, CorpusStats, DigestItem, Hit
 
 
 def safe(text: str) -> str:
-    """Text fit for a terminal: no escape sequences, no bidi overrides."""
-    return _CONTROL.sub("", text or "")
+    """Text fit for a terminal: no escape sequences, no bidi overrides (the engine's one control stripper)."""
+    return strip_control(text)
 
 
 def source_line(n: int, title: str, source: str, date: str) -> str:

@@ -89,6 +89,10 @@ ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Col", "Lt", "Sgt", "Ca
                  "St", "Jr", "Sr", "No", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct",
                  "Nov", "Dec", "vs", "etc", "Inc", "Ltd", "Co", "Corp", "approx", "est", "Fig")
 
+# Sentences no digest summary quotes: sign-up prompts, photo credits, syndication footers.
+BOILERPLATE_PATTERN = (r"sign up|newsletter|click here|subscribe|read more|continue reading|©|getty images"
+                       r"|photograph:|in today's|the post .{0,300} appeared first")
+
 # Feed boilerplate at the end of a description.
 READ_MORE = ("Continue reading", "Read more", "Read full article")
 
@@ -274,7 +278,7 @@ def lexicon_hash() -> str:
     """A short digest of every table above (the world tables as the package gave them)."""
     world = places()
     language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
-                NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, ANSWER_KINDS,
+                NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, BOILERPLATE_PATTERN, ANSWER_KINDS,
                 QUANTITY_KINDS, RELATIVE_DAYS, LIFE_OR_DEATH, _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [
         _plain(world.words), _plain({" ".join(k): v for k, v in world.phrases.items()}), _plain(world.acronyms),

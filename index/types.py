@@ -149,3 +149,21 @@ class CorpusStats:
     date_to: str = ""
     sources: list[tuple[str, int]] = field(default_factory=list)
     location: str = ""
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One stored document published in the window (its first chunk)."""
+
+    doc_id: str
+    chunk_id: str
+    title: str
+    url: str
+    date: str  # local YYYY-MM-DD in the window's time zone
+    source: str
+    ts: int
+    text: str  # the opening of the document (first chunk)
+
+    def citation(self) -> dict[str, str]:
+        """The item as a story's citation in the JSON contract."""
+        return {"title": self.title, "url": self.url, "date": self.date, "source": self.source}
