@@ -104,12 +104,8 @@ class Deliverer:
             thread_id: forum topic to post into, so replies stay in the user's topic.
             unlisted_ok: only for the refusal notice, which carries no document content.
         """
-        if not unlisted_ok:
-            self._check_allowed(chat_id)
-        outcome = Delivery()
-        if chat_id in self.blocked_chats:
-            log.info("not sending to chat %s: it has blocked the bot", chat_id)
-            outcome.blocked = True
+        outcome = self._open(chat_id, unlisted_ok)
+        if outcome.blocked:
             return outcome
         for i, html in enumerate(messages):
             reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if (i == 0 and reply_to) else None
@@ -127,23 +123,14 @@ class Deliverer:
         request that never left all apply. Any other failure is logged and reported as
         `failed`: a picture has no plain-text fallback.
         """
-        self._check_allowed(chat_id)
-        outcome = Delivery()
-        if chat_id in self.blocked_chats:
-            log.info("not sending to chat %s: it has blocked the bot", chat_id)
-            outcome.blocked = True
+        outcome = self._open(chat_id)
+        if outcome.blocked:
             return outcome
         try:
             msg = await self._until_sent(chat_id, lambda: bot.send_photo(
                 chat_id, photo=photo, caption=caption or None, message_thread_id=thread_id))
-        except Forbidden as exc:
-            self._mark_blocked(chat_id, exc)
-            outcome.blocked = True
-            return outcome
-        except RetryAfter as exc:
-            log.error("still rate limited after retries sending a photo to chat %s (retry after %s); not sent",
-                      chat_id, exc.retry_after)
-            outcome.failed = True
+        except (Forbidden, RetryAfter) as exc:
+            self._refused(chat_id, exc, outcome, "a photo")
             return outcome
         except TelegramError as exc:
             log.warning("could not send a photo to chat %s: %s: %s", chat_id, type(exc).__name__, exc)
@@ -166,18 +153,12 @@ class Deliverer:
             log.warning("Telegram rejected the markup for chat %s (%s); resending as plain text", chat_id, exc.message)
             outcome.plain_fallback = True
             return await self._send_plain(bot, chat_id, html, reply, markup, thread_id, outcome)
-        except Forbidden as exc:
-            self._mark_blocked(chat_id, exc)
-            outcome.blocked = True
+        except (Forbidden, RetryAfter) as exc:
+            self._refused(chat_id, exc, outcome, "a message")
             return False
         except ChatMigrated as exc:
             log.error("chat %s became supergroup %s; add the new id to BRIEFBOT_ALLOWED_CHATS",
                       chat_id, exc.new_chat_id)
-            outcome.failed = True
-            return False
-        except RetryAfter as exc:
-            log.error("still rate limited after retries sending to chat %s (retry after %s); message not sent",
-                      chat_id, exc.retry_after)
             outcome.failed = True
             return False
         except TelegramError as exc:
@@ -188,6 +169,29 @@ class Deliverer:
         if msg is not None:
             outcome.sent.append(msg)
         return True
+
+    def _open(self, chat_id: int, unlisted_ok: bool = False) -> Delivery:
+        """A fresh outcome for a send to `chat_id`, already `blocked` if the chat blocked the bot.
+
+        Raises ChatRefusedError for a chat the allow-list does not name (unless `unlisted_ok`).
+        """
+        if not unlisted_ok:
+            self._check_allowed(chat_id)
+        outcome = Delivery()
+        if chat_id in self.blocked_chats:
+            log.info("not sending to chat %s: it has blocked the bot", chat_id)
+            outcome.blocked = True
+        return outcome
+
+    def _refused(self, chat_id: int, exc: Forbidden | RetryAfter, outcome: Delivery, what: str) -> None:
+        """Record a send Telegram refused for good: the chat blocked the bot, or 429s outlasted the retries."""
+        if isinstance(exc, Forbidden):
+            self._mark_blocked(chat_id, exc)
+            outcome.blocked = True
+            return
+        log.error("still rate limited after retries sending %s to chat %s (retry after %s); not sent",
+                  what, chat_id, exc.retry_after)
+        outcome.failed = True
 
     async def _send_plain(self, bot: Bot, chat_id: int, html: str, reply: ReplyParameters | None,
                           markup: InlineKeyboardMarkup | None, thread_id: int | None, outcome: Delivery) -> bool:
