@@ -78,6 +78,24 @@ class Answerer(ABC):
         """An answer with `[n]` markers and quoted citations, or `abstain(...)`."""
 
 
+def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_support: float = 0.7) -> float | None:
+    """How fully a document covers the question (idf-weighted share of its terms), or None if it cannot support it.
+
+    It cannot when it never mentions a name or number the question hinges on (a capital counts
+    for its country), or when it is off topic: too few of the question's terms and not close
+    enough in meaning (the embedding); either signal alone may fail on a paraphrase.
+    """
+    doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
+    # A capital speaks for its country's government ("London and Washington are reducing staff").
+    doc_terms |= {c for c in map(capital_country, doc_terms) if c}
+    if any(not (t in doc_terms or capital_country(t) in doc_terms) for t in profile.key_terms):
+        return None
+    doc_cover = coverage(profile, doc_terms)
+    if doc_cover < min_coverage or doc_cover + hit.similarity < min_support:
+        return None
+    return doc_cover
+
+
 @dataclass(frozen=True)
 class _Candidate:
     hit_rank: int
@@ -126,16 +144,8 @@ class ExtractiveAnswerer(Answerer):
         profile = profile_question(question, self.index_provider())
         candidates: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self.read_docs]):
-            doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
-            # A capital speaks for its country's government ("London and Washington are reducing staff").
-            doc_terms |= {c for c in map(capital_country, doc_terms) if c}
-            # A document that misses a key term of the question cannot support the answer.
-            if any(not (t in doc_terms or capital_country(t) in doc_terms) for t in profile.key_terms):
-                continue
-            doc_cover = coverage(profile, doc_terms)
-            # On topic: enough of the question's terms, or close in meaning (the embedding),
-            # or both; either alone may fail on a paraphrase or on a common-word question.
-            if doc_cover < self.min_coverage or doc_cover + hit.similarity < self.min_support:
+            doc_cover = support(profile, hit, self.min_coverage, self.min_support)
+            if doc_cover is None:
                 continue
             prior = 1.0 / (1 + RANK_DECAY * rank)
             # A report from the time the question names is likelier to be about that moment.
@@ -280,8 +290,12 @@ def verify(answer: Answer, sources: Sequence[Hit]) -> list[str]:
         if source is None:
             problems.append(f"citation {citation.n} cites a document that was not retrieved")
             continue
-        haystack = one_line(source.title + "\n" + "\n".join(source.passages))
-        for part in citation.quote.split(QUOTE_JOINER):
-            if not one_line(part) or one_line(part) not in haystack:
-                problems.append(f"citation {citation.n}: quote not found in its source")
+        if not quote_found(citation.quote, source):
+            problems.append(f"citation {citation.n}: quote not found in its source")
     return problems
+
+
+def quote_found(quote: str, source: Hit) -> bool:
+    """Whether every part of a quote (parts joined by " … ") occurs verbatim, whitespace aside, in the source."""
+    haystack = one_line(source.title + "\n" + "\n".join(source.passages))
+    return all(one_line(part) and one_line(part) in haystack for part in quote.split(QUOTE_JOINER))

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
 
     # Questions
     max_question_chars: int = Field(default=500, ge=10)
+    conversation_minutes: float = Field(default=30.0, gt=0, le=7 * 24 * 60,
+                                        description="a chat's follow-up context expires after this quiet time")
 
     @field_validator("languages")
     @classmethod

@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .answer import Answerer, ExtractiveAnswerer, abstain
+from .briefing import Briefing, Kind, briefing_request, build_briefing
 from .chunking import Chunker, content_hash
 from .config import Settings
+from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, RuleRewriter, names_in, turn_for
 from .dates import check_window, iso_day
 from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
@@ -58,6 +60,7 @@ class Briefbot:
         self.keywords = KeywordIndexCache(self.store, self.settings.data_dir)
         self.searcher = HybridSearcher(self.store, self.keywords, self.embedder)
         self.answerer = answerer or ExtractiveAnswerer(self.keywords.get)
+        self.rewriter: Rewriter = RuleRewriter()
         self._write_lock = threading.Lock()
 
     @property
@@ -165,19 +168,54 @@ class Briefbot:
         text = self.check_question(question)
         return self.searcher.search(text, Window(since, until, self.window_languages), k)
 
-    def ask(self, question: str, since: date | None = None, until: date | None = None) -> Answer:
-        """Answer a question from the documents, with verified citations, or abstain."""
+    def ask(self, question: str, since: date | None = None, until: date | None = None,
+            conversation: Conversation | None = None) -> Answer:
+        """Answer a question from the documents, with verified citations, or abstain.
+
+        With a `conversation`, a follow-up ("when did he become leader?") is first resolved
+        against the earlier turns; `answer.resolved_question` is what was searched, and
+        `conversation.after(answer.turn)` is the conversation to pass with the next question.
+        A question that names no one and nothing, with no context to resolve it, abstains and
+        asks which person or event is meant.
+        """
         started = time.perf_counter()
         text = self.check_question(question)
         check_window(since, until)
+        resolution = self.rewriter.resolve(text, conversation or Conversation())
+        window_since, window_until = (since.isoformat() if since else ""), (until.isoformat() if until else "")
+        if resolution.needs_subject:
+            return Answer(question=text, answer=NEEDS_SUBJECT, abstained=True, citations=(), retrieved=(),
+                          elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=text,
+                          since=window_since, until=window_until)
         if self.keywords.get().size == 0:
             raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
-        hits = self.searcher.search(text, Window(since, until, self.window_languages), 10)
-        answer = self.answerer.answer(text, hits) if hits else abstain(text, hits)
+        searched = resolution.question
+        hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10)
+        answer = self.answerer.answer(searched, hits) if hits else abstain(searched, hits)
+        asked = set(names_in(searched))
+        answer_names = tuple(n for c in answer.citations for n in names_in(c.quote) if n not in asked)
+        turn = turn_for(resolution, text, answer_names, time.time())
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, retrieved=answer.retrieved,
-                      elapsed_ms=(time.perf_counter() - started) * 1000,
-                      since=since.isoformat() if since else "", until=until.isoformat() if until else "")
+                      elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=searched, turn=turn,
+                      since=window_since, until=window_until)
+
+    def brief(self, topic: str, since: date | None = None, until: date | None = None,
+              kind: Kind = "brief") -> Briefing:
+        """Dated, cited developments on a topic: newest first, or oldest first for kind="timeline"."""
+        if self.keywords.get().size == 0:
+            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
+        return build_briefing(self, topic, kind, since, until)
+
+    def respond(self, message: str, since: date | None = None, until: date | None = None,
+                conversation: Conversation | None = None) -> Answer | Briefing:
+        """What a chat replies: a briefing for "what's the latest on X" / "brief me on X", else an answer."""
+        text = self.check_question(message)
+        request = briefing_request(text)
+        if request is not None:
+            kind, topic = request
+            return self.brief(topic, since, until, kind)
+        return self.ask(text, since, until, conversation)
 
     # --- browsing -----------------------------------------------------------
 

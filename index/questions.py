@@ -75,8 +75,12 @@ def answer_kind(question: str) -> str:
     return next((kind for kind, pattern in _KINDS if pattern.search(lowered)), "")
 
 
-def profile_question(question: str, rarity: TermRarity) -> QuestionProfile:
-    """What the question is about (weighted terms, the key ones) and what kind of answer it wants."""
+def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> QuestionProfile:
+    """What the question is about (weighted terms, the key ones) and what kind of answer it wants.
+
+    `topic`: the text is a briefing topic ("Bazoum's detention"), whose first word may be a name;
+    a question's first word is capitalised anyway.
+    """
     words = raw_words(question)
     temporal = _temporal_terms(words)
     # "in the first week of August 2023" says when, not what: the date window and recency
@@ -94,7 +98,8 @@ def profile_question(question: str, rarity: TermRarity) -> QuestionProfile:
         # Names and numbers are what a question is about: evidence that never mentions
         # them cannot answer it. Rare common words only weigh more (a paraphrase may avoid them).
         # World regions ("West African", "European") describe; they do not name what is asked.
-        is_name = word[:1].isupper() and i > 0 and lowered not in NOT_NAMES and lowered not in places().regions
+        is_name = word[:1].isupper() and (i > 0 or topic) and lowered not in NOT_NAMES \
+            and lowered not in places().regions
         is_number = word[:1].isdigit()
         if is_number or is_name:
             key.add(term)

@@ -88,8 +88,9 @@ class HybridSearcher:
         self.keyword_weight = keyword_weight
         self.rrf_k = rrf_k
 
-    def search(self, question: str, window: Window = Window(), k: int = 10) -> list[Hit]:
-        """Up to k documents, best first, each once."""
+    def search(self, question: str, window: Window = Window(), k: int = 10,
+               candidates: int = CANDIDATES) -> list[Hit]:
+        """Up to k documents, best first, each once, from `candidates` chunks of each retriever."""
         # A capital in a question stands for its government ("Washington's top diplomat"): search
         # for the country, as reports name it, not for every mention of the city.
         qterms = [capital_country(t) or t for t in query_terms(question)]
@@ -100,8 +101,8 @@ class HybridSearcher:
         # restricted to their ids is far cheaper than Chroma's metadata filter (ChunkStore.query).
         within = [index.chunk_ids[row] for row in np.flatnonzero(mask)] \
             if mask is not None and (window.since or window.until) else None
-        dense = self.store.query(vector, CANDIDATES, window.where(), within=within)
-        keyword_rows = index.search(qterms, CANDIDATES, mask)
+        dense = self.store.query(vector, candidates, window.where(), within=within)
+        keyword_rows = index.search(qterms, candidates, mask)
         keyword_ids = [index.chunk_ids[row] for row, _ in keyword_rows]
         known = {c.id: c for c, _ in dense}
         fetched = {c.id: c for c in self.store.get_chunks([i for i in keyword_ids if i not in known])}

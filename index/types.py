@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .conversation import Turn
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,18 @@ class Answer:
     elapsed_ms: float = 0.0
     since: str = ""
     until: str = ""
+    resolved_question: str = ""  # the standalone question searched ("" = the question itself)
+    turn: Turn | None = None  # what a conversation remembers of this answer (`Conversation.after`)
+
+    @property
+    def searched(self) -> str:
+        """The question that was searched: the resolved one, or the question as asked."""
+        return self.resolved_question or self.question
+
+    @property
+    def used_context(self) -> bool:
+        """Whether the question was resolved against earlier turns of a conversation."""
+        return self.searched != self.question
 
     def to_json(self, id: str | None = None) -> dict:
         """The answer's JSON contract, led by `id` when given; at most 10 retrieved hits."""
@@ -125,6 +141,7 @@ class Answer:
             out["id"] = id
         out.update({
             "question": self.question,
+            "resolved_question": self.searched,
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [c.to_json() for c in self.citations],

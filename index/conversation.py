@@ -1,0 +1,336 @@
+"""Conversation context: follow-up questions resolved into standalone ones.
+
+A chat asks "who declared himself Niger's new leader?" and then "when did he become
+leader?". The second question names no one; searched alone it finds anything. A
+`Conversation` (a small immutable value: the last few turns) goes with each question, and a
+`Rewriter` turns a follow-up into the standalone question that is actually searched:
+"when did Abdourahamane Tchiani become leader?". Surfaces show that resolved question, so a
+reader can see what was answered.
+
+`RuleRewriter` is deterministic (no model): it carries the names and the topic of the last
+question and its answer into pronouns ("he", "they", "it", "there"), "what about X?" / "and
+X?", and bare "why?", "when?", "how many?". A question that brings its own subject replaces
+the old one instead of merging with it. An LLM rewriter can implement `Rewriter` later.
+
+A question that still has no subject after resolution (a first message "when did he become
+leader?") is not searched: the answer asks which person or event is meant.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .lexicon import NOT_NAMES, QUESTION_WORDS
+from .text import one_line
+
+MAX_TURNS = 4  # older turns are dropped: a chat's topic drifts
+
+PERSON_PRONOUNS = ("he", "she", "him", "her", "his", "hers", "himself", "herself")
+GROUP_PRONOUNS = ("they", "them", "their", "theirs", "themselves")
+THING_PRONOUNS = ("it", "its", "itself")
+PLACE_PRONOUNS = ("there",)
+_WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old)?)"
+_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?({_WH})\s*(?:then|exactly|so)?\s*[?.!]*\s*$", re.I)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[?.!]*\s*$", re.I)
+_AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
+_LEAD = re.compile(rf"^\s*({_WH})\s+(?:(did|does|do|is|are|was|were|has|have|had|will|would|could|can)\s+)?(.*)$",
+                   re.I)
+_SUBJECT_NP = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+([a-z][\w'-]*)", re.I)
+_NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
+_TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following|regarding|on|in)\s+\S", re.I)
+
+NEEDS_SUBJECT = ("I'm not sure who or what you mean. Ask again with a name or an event, for example "
+                 "\"When did General Tchiani take power?\"")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question of a conversation, as asked and as searched, and the names its answer gave.
+
+    Attributes:
+        question: the words the user typed.
+        resolved: the standalone question that was searched.
+        subject: the names (or topic) the resolved question is about.
+        answer_names: names the answer quoted that the question did not give (who it turned out to be).
+        topic: the question's trailing topic phrase ("after the coup"), carried into follow-ups.
+        at: when it was asked (seconds, the caller's clock).
+    """
+
+    question: str
+    resolved: str
+    subject: str = ""
+    answer_names: tuple[str, ...] = ()
+    topic: str = ""
+    at: float = 0.0
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """The recent turns of one chat (newest last); immutable: `after` returns the next state."""
+
+    turns: tuple[Turn, ...] = field(default_factory=tuple)
+
+    @property
+    def last(self) -> Turn | None:
+        """The newest turn, if any."""
+        return self.turns[-1] if self.turns else None
+
+    def after(self, turn: Turn) -> Conversation:
+        """The conversation with `turn` added (the oldest dropped past MAX_TURNS)."""
+        return Conversation((*self.turns, turn)[-MAX_TURNS:])
+
+    def expired(self, now: float, ttl: float) -> bool:
+        """Whether the chat has been quiet for longer than `ttl` seconds."""
+        last = self.last
+        return last is None or now - last.at > ttl
+
+    def fresh(self, now: float, ttl: float) -> Conversation:
+        """This conversation, or an empty one when it has expired."""
+        return Conversation() if self.turns and self.expired(now, ttl) else self
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a question becomes in its conversation.
+
+    Attributes:
+        question: the standalone question to search (the asked question when no context was used).
+        used_context: whether anything was carried over from earlier turns.
+        needs_subject: the question names no one and nothing, and the context does not either.
+        subject: the names or topic the resolved question is about.
+        topic: its trailing topic phrase, for the next follow-up.
+    """
+
+    question: str
+    used_context: bool = False
+    needs_subject: bool = False
+    subject: str = ""
+    topic: str = ""
+
+
+class Rewriter(ABC):
+    """Turns a question and its conversation into a standalone question."""
+
+    @abstractmethod
+    def resolve(self, question: str, conversation: Conversation) -> Resolution:
+        """The standalone form of `question` given the earlier turns."""
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names in a question or sentence ("Abdourahamane Tchiani", "ECOWAS"), in order.
+
+    A sentence's first word counts only when the next word is capitalised too (a two-word
+    name); question words, titles and institution words alone ("President", "Army") are not names.
+    """
+    out: list[str] = []
+    for match in _NAME.finditer(text):
+        name = match.group(1).rstrip(".")
+        words = name.split()
+        stripped = False
+        while words and (words[0].lower() in QUESTION_WORDS or words[0].lower() in _PRONOUN_WORDS
+                         or words[0].lower() in ("the", "and", "but", "so", "a", "an")):
+            words = words[1:]
+            stripped = True
+        if not words:
+            continue
+        if match.start() == 0 and not stripped and len(words) == 1 and not words[0].isupper():
+            continue  # a sentence's first word, capitalised anyway
+        if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
+            continue
+        out.append(" ".join(words).removesuffix("'s").removesuffix("’s"))
+    return list(dict.fromkeys(out))
+
+
+_PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
+
+
+def _has_word(text: str, words: Iterable[str]) -> re.Match[str] | None:
+    return re.search(r"\b(" + "|".join(words) + r")\b", text, re.I)
+
+
+def has_own_subject(question: str) -> bool:
+    """Whether a question names what it is about: a name, or "the X" before any pronoun."""
+    if names_in(question):
+        return True
+    pronoun = _has_word(question, (*PERSON_PRONOUNS, *GROUP_PRONOUNS, *PLACE_PRONOUNS))
+    head = question[: pronoun.start()] if pronoun else question
+    nouns = [m.group(1) for m in _SUBJECT_NP.finditer(head) if m.group(1).lower() not in _PRONOUN_WORDS]
+    if pronoun:
+        return bool(nouns)
+    # No personal pronoun: only "it"/"that" questions with nothing else to search are vague.
+    words = [w for w in re.findall(r"[a-z']+", question.lower())
+             if w not in QUESTION_WORDS and w not in _PRONOUN_WORDS and w not in _FILLER]
+    return bool(words)
+
+
+_FILLER = frozenset("""
+that this those these happen happened happening do does did say said tell about and so but then the a an to of
+for on in at by with why exactly mean again more it its is be been become became
+""".split())
+
+
+def is_vague(question: str) -> bool:
+    """A question that needs context to mean anything: a bare "why?", "what about it?", "when did he ...?"."""
+    if _BARE_WH.match(question) or re.match(r"^\s*(?:and|what about|how about)\b", question, re.I):
+        return not names_in(question)
+    return not has_own_subject(question)
+
+
+def _strip_end(text: str) -> str:
+    return re.sub(r"[\s?.!]+$", "", text)
+
+
+def _question_body(resolved: str) -> tuple[str, str, str]:
+    """("what", "did", "the junta order") from "What did the junta order?"; ("", "", text) if no wh-lead."""
+    match = _LEAD.match(_strip_end(resolved))
+    if not match:
+        return "", "", _strip_end(resolved)
+    return match.group(1), match.group(2) or "", match.group(3)
+
+
+def topic_of(question: str) -> str:
+    """The last prepositional phrase of a question ("after the coup", "in Niger"), "" when it has none."""
+    starts = [m.start() for m in _TOPIC_START.finditer(question)]
+    return _strip_end(question[starts[-1]:]) if starts else ""
+
+
+class RuleRewriter(Rewriter):
+    """Deterministic follow-up resolution from the last turn's names and topic."""
+
+    def resolve(self, question: str, conversation: Conversation) -> Resolution:
+        """See the module docstring for the rules; the asked question when no rule applies."""
+        question = one_line(question)
+        last = conversation.last
+        own = names_in(question)
+        if last is None:
+            if is_vague(question):
+                return Resolution(question, needs_subject=True)
+            return Resolution(question, subject=_main(own), topic=topic_of(question))
+        if own and not _WHAT_ABOUT.match(question) and not _AND_X.match(question) \
+                and not _has_word(question, _PRONOUN_WORDS):
+            # A new explicit subject: a fresh question, not merged with the old one.
+            return Resolution(question, subject=_main(own), topic=topic_of(question))
+        resolved = self._rewrite(question, last, own)
+        if resolved is None:
+            if is_vague(question):
+                return Resolution(question, needs_subject=True)
+            return Resolution(question, subject=_main(own), topic=topic_of(question))
+        subject = _main(own) or last.subject
+        return Resolution(resolved, used_context=resolved != question, subject=subject,
+                          topic=topic_of(resolved) or last.topic)
+
+    def _rewrite(self, question: str, last: Turn, own: list[str]) -> str | None:
+        bare = _BARE_WH.match(question)
+        if bare:  # "why?", "when?", "how many?": the last question, asked that way
+            _, aux, body = _question_body(last.resolved)
+            if not body:
+                return None
+            aux = aux or "did"
+            return f"{bare.group(1).lower()} {aux} {body}?"
+        about = _WHAT_ABOUT.match(question)
+        if about:  # "what about Russia?": the last question with the new subject in the old one's place
+            new = about.group(1)
+            return _replace_subject(last, new)
+        and_x = _AND_X.match(question)
+        if and_x:
+            rest = and_x.group(1)
+            if _LEAD.match(rest):  # "and what did Russia say?": its own question, on the last topic
+                return _with_topic(self._pronouns(rest, last) or rest, last)
+            return _replace_subject(last, rest)  # "and Russia?"
+        return self._pronouns(question, last)
+
+    def _pronouns(self, question: str, last: Turn) -> str | None:
+        """The question with its pronouns replaced by what they refer to, or None if it has none."""
+        person = (last.answer_names[0] if last.answer_names and not _names_person(last) else
+                  (last.subject.split(" ")[-1] if last.subject else ""))
+        if _asks_who(last.resolved) and last.answer_names:
+            person = last.answer_names[0]
+        group = last.subject or (last.answer_names[0] if last.answer_names else "")
+        place = _place_of(last)
+        thing = last.subject or _strip_topic_word(last.topic)
+        out, used = question, False
+        for words, referent, possessive in (
+            (PERSON_PRONOUNS, person, {"his", "hers", "her"}),
+            (GROUP_PRONOUNS, group, {"their", "theirs"}),
+            (THING_PRONOUNS, thing, {"its"}),
+            (PLACE_PRONOUNS, place, set()),
+        ):
+            if not referent or not _has_word(out, words):
+                continue
+
+            def swap(match: re.Match[str], referent: str = referent, possessive: set[str] = possessive) -> str:
+                word = match.group(1).lower()
+                if word in ("himself", "herself", "itself", "themselves"):
+                    return referent
+                if word == "there":
+                    return f"in {referent}"
+                return f"{referent}'s" if word in possessive and word != "her" else referent
+
+            out = re.sub(r"\b(" + "|".join(words) + r")\b", swap, out, flags=re.I)
+            used = True
+        if not used:
+            return None
+        return out if last.topic.lower() in out.lower() else _with_topic(out, last)
+
+
+def _asks_who(question: str) -> bool:
+    return bool(re.match(r"^\s*(who|whom|which (person|man|woman|leader|general|officer|official))\b", question, re.I))
+
+
+def _names_person(last: Turn) -> bool:
+    """Whether the last question itself named its subject (then "he" is that subject, not an answer name)."""
+    return bool(last.subject) and not _asks_who(last.resolved)
+
+
+def _main(names: list[str]) -> str:
+    """The name a question is mainly about: its first."""
+    return names[0] if names else ""
+
+
+def _place_of(last: Turn) -> str:
+    """Where "there" points: a place the last question asked for, or named, or its subject."""
+    from .terms import normalise, place_terms
+
+    if re.match(r"^\s*(where|which (\w+ )?(city|town|village|country|region|state|island|area|place))\b", last.resolved,
+                re.I) and last.answer_names:
+        return last.answer_names[0]
+    places = place_terms()
+    for name in (*names_in(last.resolved), *last.answer_names):
+        if any(normalise(w) in places for w in name.split()):
+            return name
+    return last.subject
+
+
+def _strip_topic_word(topic: str) -> str:
+    return re.sub(r"^\w+\s+", "", topic)  # "after the coup" -> "the coup"
+
+
+def _with_topic(question: str, last: Turn) -> str:
+    """A follow-up with the last turn's topic phrase added when it has none of its own."""
+    if not last.topic or topic_of(question):
+        return question
+    return f"{_strip_end(question)} {last.topic}?"
+
+
+def _replace_subject(last: Turn, new: str) -> str:
+    """The last question asked of `new` instead of its subject."""
+    new = _strip_end(new)
+    if last.subject and last.subject in last.resolved:
+        return last.resolved.replace(last.subject, new, 1)
+    for name in names_in(last.resolved):
+        return last.resolved.replace(name, new, 1)
+    wh, aux, body = _question_body(last.resolved)
+    return f"{wh or 'what'} {aux or 'about'} {new} {body}?".replace("  ", " ")
+
+
+def turn_for(resolution: Resolution, question: str, answer_names: tuple[str, ...], at: float) -> Turn:
+    """The turn to remember after answering `question` as resolved."""
+    return Turn(question=question, resolved=resolution.question, subject=resolution.subject,
+                answer_names=answer_names, topic=resolution.topic, at=at)
+
+
+__all__ = ["NEEDS_SUBJECT", "Conversation", "Resolution", "Rewriter", "RuleRewriter", "Turn", "is_vague",
+           "names_in", "turn_for"]
