@@ -26,6 +26,7 @@ from index.errors import BriefbotError
 from . import terminal
 
 if TYPE_CHECKING:
+    from index.conversation import Conversation
     from index.engine import Briefbot
     from index.types import IngestReport, Problem
 
@@ -35,6 +36,8 @@ EXAMPLES = """examples:
   briefbot ask "What did the EU suspend after the coup?"
   briefbot ask "latest on French troops" --since 2023-09-01 --json
   briefbot ask --batch questions.jsonl --json
+  briefbot brief "French troops in Niger" --since 2023-09-01
+  briefbot timeline "Bazoum's detention" --json
   briefbot repl
   briefbot eval ../shared/eval/dev.jsonl
 """
@@ -86,7 +89,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", type=parse_day, metavar="YYYY-MM-DD", help="only documents up to this day")
     p.add_argument("--json", action="store_true", help="print JSON (one object per line with --batch)")
     p.add_argument("--batch", type=Path, metavar="FILE",
-                   help="answer every question in FILE: one per line, or JSONL with id, question, since, until")
+                   help="answer every question in FILE: one per line, or JSONL with id, question, since, until "
+                        "and conversation (lines with the same conversation id are follow-ups, in file order)")
+
+    for name, order in (("brief", "newest first"), ("timeline", "oldest first")):
+        p = sub.add_parser(name, help=f"a topic's developments, {order}, each dated and cited",
+                           description=f"Search the documents broadly for TOPIC, group the reports into stories "
+                                       f"and give 3-8 developments {order}: each a date, one quoted sentence and "
+                                       f"its sources (each source cited once). Says so when nothing covers it.")
+        p.add_argument("topic", help="a person, place, organisation or event (quote it)")
+        p.add_argument("--since", type=parse_day, metavar="YYYY-MM-DD", help="only documents from this day on")
+        p.add_argument("--until", type=parse_day, metavar="YYYY-MM-DD", help="only documents up to this day")
+        p.add_argument("--json", action="store_true", help="print JSON: topic, kind, abstained, points, elapsed_ms")
 
     sub.add_parser("repl", help="ask questions interactively", description="An interactive session: type a "
                    "question, or :help for commands (date windows, showing a source's full text).")
@@ -195,20 +209,32 @@ def _batch_lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield {"id": str(number), "error": f"line {number}: not a JSON object"}
                 continue
             yield {"id": str(item.get("id", number)), "question": str(item.get("question", "")),
-                   "since": item.get("since"), "until": item.get("until")}
+                   "since": item.get("since"), "until": item.get("until"),
+                   "conversation": str(item.get("conversation") or "")}
         else:
             yield {"id": str(number), "question": line}
 
 
-def _answer_item(engine: Briefbot, item: dict[str, Any]) -> dict[str, Any]:
+def _answer_item(engine: Briefbot, item: dict[str, Any], conversations: dict[str, Conversation]) -> dict[str, Any]:
+    """One batch line answered; lines sharing a conversation id carry context, in file order."""
+    from index.briefing import Briefing
+    from index.conversation import Conversation
+
     if "error" in item:
         return {"id": item["id"], "error": item["error"]}
+    key = item.get("conversation") or ""
     try:
         since = parse_day(item["since"]) if item.get("since") else None
         until = parse_day(item["until"]) if item.get("until") else None
-        return engine.ask(item["question"], since, until).to_json(id=item["id"])
+        reply = engine.respond(item["question"], since, until, conversations.get(key) if key else None)
     except (argparse.ArgumentTypeError, BriefbotError) as exc:
         return {"id": item["id"], "question": item.get("question", ""), "error": str(exc)}
+    if isinstance(reply, Briefing):
+        return {"id": item["id"], "question": item["question"], "resolved_question": item["question"],
+                **reply.to_json()}
+    if key and reply.turn is not None:
+        conversations[key] = conversations.get(key, Conversation()).after(reply.turn)
+    return reply.to_json(id=item["id"])
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -222,25 +248,36 @@ def cmd_ask(args: argparse.Namespace) -> int:
         items = list(_batch_lines(args.batch))  # a missing file fails before the model loads
         engine.warm_up()  # elapsed_ms then measures each question, not the one-time model load
         failures = 0
+        conversations: dict[str, Conversation] = {}
         for item in items:
             if args.since and not item.get("since"):
                 item["since"] = args.since.isoformat()
             if args.until and not item.get("until"):
                 item["until"] = args.until.isoformat()
-            result = _answer_item(engine, item)
+            result = _answer_item(engine, item, conversations)
             failures += "error" in result
             if args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             elif "error" in result:
                 print(f"[{result['id']}] error: {result['error']}\n")
+            elif "points" in result:
+                print(f"[{result['id']}] {terminal.safe(result['question'])}\n"
+                      + "\n".join(f"{p['date']} {terminal.safe(p['text'])}" for p in result["points"]) + "\n")
             else:
-                print(f"[{result['id']}] {terminal.safe(result['question'])}\n{result['answer']}\n")
+                print(f"[{result['id']}] {terminal.safe(result['question'])}\n{terminal.safe(result['answer'])}\n")
         return 0
-    answer = engine.ask(args.question, args.since, args.until)
+    reply = engine.respond(args.question, args.since, args.until)
     if args.json:
-        print(json.dumps(answer.to_json(), ensure_ascii=False))
+        print(json.dumps(reply.to_json(), ensure_ascii=False))
     else:
-        print(terminal.render_answer(answer))
+        print(terminal.render_reply(reply))
+    return 0
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    """`briefbot brief` / `briefbot timeline`: a topic's dated, cited developments."""
+    briefing = _engine(args).brief(args.topic, args.since, args.until, kind=args.command)
+    print(json.dumps(briefing.to_json(), ensure_ascii=False) if args.json else terminal.render_briefing(briefing))
     return 0
 
 
@@ -260,8 +297,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for q in questions:
         if q.get("type") == "digest" or "question" not in q:
             continue
-        result = _answer_item(engine, {"id": q["id"], "question": q["question"],
-                                       "since": q.get("since"), "until": q.get("until")})
+        try:  # eval measures answers: every question is asked, none routed to a briefing
+            since, until = (parse_day(q[k]) if q.get(k) else None for k in ("since", "until"))
+            result = engine.ask(q["question"], since, until).to_json(id=q["id"])
+        except (argparse.ArgumentTypeError, BriefbotError) as exc:
+            result = {"id": q["id"], "question": q["question"], "error": str(exc)}
         answers[q["id"]] = result
         elapsed.append(result.get("elapsed_ms", 0.0))
         if out:
@@ -418,8 +458,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         _quiet_libraries()
-    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "repl": cmd_repl, "eval": cmd_eval, "stats": cmd_stats,
-                "digest": cmd_digest}
+    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "brief": cmd_brief, "timeline": cmd_brief, "repl": cmd_repl,
+                "eval": cmd_eval, "stats": cmd_stats, "digest": cmd_digest}
     if args.command not in handlers:
         parser.print_help()
         return 2

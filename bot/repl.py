@@ -10,17 +10,23 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from index.briefing import Kind
+from index.conversation import Conversation
 from index.engine import Briefbot
 from index.errors import BriefbotError
 from index.types import Answer
 
 from . import terminal as render
 
-HELP = """Type a question and press Enter. Commands:
+HELP = """Type a question and press Enter; follow-ups ("when did he ...?", "what about X?") use the
+conversation so far. Commands:
   :since YYYY-MM-DD   only documents from this day on      (:since   alone clears it)
   :until YYYY-MM-DD   only documents up to this day        (:until   alone clears it)
   :window             show the current date window
   :show N             full text of source N of the last answer
+  :brief TOPIC        the topic's developments, newest first, each dated and cited
+  :timeline TOPIC     the same, oldest first
+  :new                forget the conversation (follow-ups start afresh)
   :latest [N]         the N newest documents (default 10)
   :stats              what the store holds
   :help               this text
@@ -28,13 +34,14 @@ HELP = """Type a question and press Enter. Commands:
 
 
 class Session:
-    """REPL state: the date window and the last answer (for :show). Returns text to print."""
+    """REPL state: the date window, the conversation and the last answer (for :show). Returns text to print."""
 
     def __init__(self, engine: Briefbot) -> None:
         self.engine = engine
         self.since: date | None = None
         self.until: date | None = None
         self.last: Answer | None = None
+        self.conversation = Conversation()
 
     def handle(self, line: str) -> str | None:
         """Output for one input line; None means quit."""
@@ -43,10 +50,14 @@ class Session:
             return ""
         if not line.startswith(":"):
             try:
-                self.last = self.engine.ask(line, self.since, self.until)
+                reply = self.engine.respond(line, self.since, self.until, self.conversation)
             except BriefbotError as exc:
                 return f"! {exc}"
-            return render.render_answer(self.last)
+            if isinstance(reply, Answer):
+                self.last = reply
+                if reply.turn is not None:
+                    self.conversation = self.conversation.after(reply.turn)
+            return render.render_reply(reply)
         command, _, arg = line[1:].partition(" ")
         arg = arg.strip()
         command = command.lower()
@@ -70,6 +81,17 @@ class Session:
             return render.render_hits(self.engine.latest(max(1, min(limit, 100)), self.since, self.until))
         if command == "stats":
             return render.render_stats(self.engine.stats())
+        if command == "new":
+            self.conversation = Conversation()
+            return "(new conversation: follow-ups start afresh)"
+        if command in ("brief", "timeline"):
+            if not arg:
+                return f"! usage: :{command} TOPIC"
+            try:
+                kind: Kind = "brief" if command == "brief" else "timeline"
+                return render.render_briefing(self.engine.brief(arg, self.since, self.until, kind=kind))
+            except BriefbotError as exc:
+                return f"! {exc}"
         return f"! unknown command :{command} (try :help)"
 
     def window(self) -> str:

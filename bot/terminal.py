@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from index.text import strip_control
 
 if TYPE_CHECKING:
+    from index.briefing import Briefing
     from index.digest import Digest
     from index.types import Answer, CorpusStats, DigestItem, Hit
 
@@ -33,8 +34,12 @@ def source_line(n: int, title: str, source: str, date: str) -> str:
 
 
 def render_answer(answer: Answer, width: int = 100) -> str:
-    """An answer, then its numbered sources with their quotes (or the closest documents)."""
-    lines = [textwrap.fill(safe(answer.answer), width)]
+    """An answer, then its numbered sources with their quotes (or the closest documents).
+
+    A follow-up resolved against earlier turns first says what was asked: "(about: ...)".
+    """
+    lines = [f"(about: {safe(answer.searched)})"] if answer.used_context else []
+    lines.append(textwrap.fill(safe(answer.answer), width))
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
@@ -49,6 +54,31 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         for i, hit in enumerate(answer.retrieved[:3], start=1):
             lines.append("  " + source_line(i, hit.title, hit.source, hit.date))
     return "\n".join(lines)
+
+
+def render_briefing(briefing: Briefing, width: int = 100) -> str:
+    """A briefing or timeline: dated points with [n] markers, then the numbered sources."""
+    heading = ("Briefing" if briefing.kind == "brief" else "Timeline") + f": {safe(briefing.topic)}"
+    if briefing.abstained:
+        return f"{heading}\n{briefing.message}"
+    lines = [heading, ""]
+    for point in briefing.points:
+        marks = " ".join(f"[{c.n}]" for c in point.citations)
+        lines.append(textwrap.fill(f"{point.date}  {safe(point.text)} {marks}", width, subsequent_indent=" " * 12))
+    lines += ["", "Sources:"]
+    for point in briefing.points:
+        for c in point.citations:
+            lines.append(source_line(c.n, c.title, c.source, c.date))
+            if c.url:
+                lines.append(f"    {safe(c.url)}")
+    return "\n".join(lines)
+
+
+def render_reply(reply: Answer | Briefing, width: int = 100) -> str:
+    """An answer or a briefing, whichever a chat message got."""
+    from index.briefing import Briefing
+
+    return render_briefing(reply, width) if isinstance(reply, Briefing) else render_answer(reply, width)
 
 
 def render_hits(hits: list[Hit]) -> str:

@@ -25,11 +25,13 @@ from .questions import (
     coverage,
     gives_date,
     gives_quantity,
+    names_what_was_asked,
     new_names,
     profile_question,
+    wants_name,
     wants_quantity,
 )
-from .terms import capital_country, raw_words, terms
+from .terms import capital_country, terms
 from .text import CITATION_MARKER, one_line, split_sentences
 from .types import Answer, Citation, Hit
 
@@ -113,10 +115,8 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
         return DATE_GIVEN_BONUS if gives_date(sentence) else 0.0
     if wants == "name":
         return NAME_BONUS if new_names(sentence, question) else NAME_MISSING
-    if wants == "entity":
-        q_words = {w.lower() for w in raw_words(question)}
-        names = [w for w in raw_words(sentence)[1:] if w[:1].isupper() and w.lower() not in q_words]
-        return ENTITY_BONUS if names else 0.0
+    if wants_name(wants):
+        return ENTITY_BONUS if names_what_was_asked(sentence, question, wants) else 0.0
     return 0.0
 
 
@@ -173,6 +173,13 @@ class ExtractiveAnswerer(Answerer):
             # sentence is quoted after its headline, so the headline's names count for it).
             candidates = [c for c in candidates
                           if new_names(c.sentence, question) or new_names(one_line(c.hit.title), question)]
+        elif wants_name(profile.wants):
+            # "Who declared himself leader?": a quote that names no one the question does not
+            # only restates it. The headline, quoted first, may carry the name.
+            naming = [c for c in candidates if names_what_was_asked(c.sentence, question, profile.wants)]
+            # A headline is followed by its report's best (naming) body sentence: it may lead.
+            named_docs = {c.hit.doc_id for c in naming if not c.is_title}
+            candidates = [c for c in candidates if c in naming or (c.is_title and c.hit.doc_id in named_docs)]
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)

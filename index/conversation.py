@@ -244,10 +244,7 @@ class RuleRewriter(Rewriter):
 
     def _pronouns(self, question: str, last: Turn) -> str | None:
         """The question with its pronouns replaced by what they refer to, or None if it has none."""
-        person = (last.answer_names[0] if last.answer_names and not _names_person(last) else
-                  (last.subject.split(" ")[-1] if last.subject else ""))
-        if _asks_who(last.resolved) and last.answer_names:
-            person = last.answer_names[0]
+        person = _person_of(last)
         group = last.subject or (last.answer_names[0] if last.answer_names else "")
         place = _place_of(last)
         thing = last.subject or _strip_topic_word(last.topic)
@@ -280,9 +277,22 @@ def _asks_who(question: str) -> bool:
     return bool(re.match(r"^\s*(who|whom|which (person|man|woman|leader|general|officer|official))\b", question, re.I))
 
 
-def _names_person(last: Turn) -> bool:
-    """Whether the last question itself named its subject (then "he" is that subject, not an answer name)."""
-    return bool(last.subject) and not _asks_who(last.resolved)
+def _is_place(name: str) -> bool:
+    from .terms import normalise, place_terms
+
+    return any(normalise(w) in place_terms() for w in name.split())
+
+
+def _person_of(last: Turn) -> str:
+    """Who "he"/"she" is: the person a who-question's answer named, else the last subject, else
+    the first person the answer named (never a country: "Niger" is not "he")."""
+    people = [n for n in last.answer_names if not _is_place(n)]
+    if _asks_who(last.resolved) and people:
+        return people[0]
+    subject = [n for n in names_in(last.resolved) if not _is_place(n)]
+    if subject:
+        return subject[0]
+    return people[0] if people else ""
 
 
 def _main(names: list[str]) -> str:

@@ -106,8 +106,13 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("number", r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"),
     ("date", r"\b(when|by when|what date|what day|until when)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"),
-    ("entity", r"\b(who|which|whom|whose|name)\b"),
+    ("who", r"\b(who|whom|whose)\b"),
+    ("which", r"\b(which|name)\b"),
+    ("where", r"\bwhere\b"),
 )
+# Answer kinds whose quote must name something the question does not: a person or body
+# (who), or any name, places included (which, where).
+NAMING_KINDS = ("who", "which", "where")
 # Answer kinds whose quote must contain a quantity of their kind.
 QUANTITY_KINDS = ("number", "percent", "age", "duration", "sentence")
 
@@ -279,7 +284,7 @@ def lexicon_hash() -> str:
     world = places()
     language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
                 NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, BOILERPLATE_PATTERN, ANSWER_KINDS,
-                QUANTITY_KINDS, RELATIVE_DAYS, LIFE_OR_DEATH, _GENERIC_NAME_WORDS]
+                QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, LIFE_OR_DEATH, _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [
         _plain(world.words), _plain({" ".join(k): v for k, v in world.phrases.items()}), _plain(world.acronyms),
         _plain(world.capitals), _plain(world.regions)], sort_keys=True, ensure_ascii=False)

@@ -20,11 +20,13 @@ from .lexicon import (
     DURATION_UNITS,
     LIFE_OR_DEATH,
     MONTHS,
+    NAMING_KINDS,
     NOT_NAMES,
     NUMBER_WORDS,
     QUANTITY_KINDS,
     QUESTION_WORDS,
     RELATIVE_DAYS,
+    STOPWORDS,
     TIME_WORDS,
     WEEKDAY_STEMS,
     places,
@@ -48,7 +50,7 @@ class QuestionProfile:
         terms: topic terms (question words and time words out).
         weights: idf of each topic term in the store.
         key_terms: names and numbers the evidence must mention.
-        wants: "number", "percent", "age", "duration", "sentence", "date", "name", "entity" or "".
+        wants: "number", "percent", "age", "duration", "sentence", "date", "name", "who", "which", "where" or "".
         period: the days the question's time phrase points at, if any.
     """
 
@@ -177,17 +179,34 @@ def gives_date(sentence: str) -> bool:
     return bool(DATE_WORDS.search(sentence))
 
 
+def wants_name(wants: str) -> bool:
+    """Whether an answer kind must name someone or something the question does not (who, which, where)."""
+    return wants in NAMING_KINDS
+
+
 def wants_quantity(wants: str) -> bool:
     """Whether an answer kind must carry a quantity of its kind in the quote."""
     return wants in QUANTITY_KINDS
 
 
-def new_names(sentence: str, question: str) -> list[str]:
+def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
+    """Whether a sentence names what a who/which/where question asks for, beyond what it already says.
+
+    "Who declared himself leader?" is not answered by "The general declared himself leader":
+    a who-answer names a person or body, a which- or where-answer any name (places count).
+    """
+    return bool(new_names(sentence, question, places_count=wants in ("which", "where")))
+
+
+TITLE_CASE_LOWER_SHARE = 0.15  # a Title Case headline has at most this share of lower-case long words
+
+
+def new_names(sentence: str, question: str, places_count: bool = False) -> list[str]:
     """Capitalised words of a sentence that could be a name the question lacks.
 
     Not a clause's first word, not a title or institution word, not a country, capital,
-    region or demonym, and not part of a name the question gives ("Mohamed" of "Mohamed
-    Bazoum" when it asks about Bazoum).
+    region or demonym (unless `places_count`: "which country?"), and not part of a name the
+    question gives ("Mohamed" of "Mohamed Bazoum" when it asks about Bazoum).
     """
     asked = {normalise(w) for w in raw_words(question)}
     out = []
@@ -199,7 +218,9 @@ def new_names(sentence: str, question: str) -> list[str]:
         long_words = [w for w in words if len(w) > 3]
         # A headline in Title Case capitalises every word ("President Ousted in Coup, Remains
         # Imprisoned"): there only acronyms stand out; the report's body names names in sentence case.
-        title_case = len(long_words) >= 3 and sum(w[:1].isupper() for w in long_words) > 0.6 * len(long_words)
+        # A sentence dense with names still writes its verbs and nouns in lower case.
+        lower = sum(not w[:1].isupper() for w in long_words)
+        title_case = len(long_words) >= 3 and lower <= max(1, TITLE_CASE_LOWER_SHARE * len(long_words))
 
         def asked_name(j: int, words: list[str] = words) -> bool:
             """words[j] is a name the question gives (a title like "PM" or "President" is not)."""
@@ -209,12 +230,21 @@ def new_names(sentence: str, question: str) -> list[str]:
             return word[:1].isupper() and not word.isupper() and word.lower() not in NOT_NAMES \
                 and normalise(word) in asked
 
-        for i, word in enumerate(words[1:], 1):
+        # A clause's first word is a name only when it plainly is one: a known place (for
+        # which/where questions) or the first of two capitalised words ("Darryl Oliveira will").
+        first = words[0] if words else ""
+        lead = 1
+        if first[:1].isupper() and first.lower() not in NOT_NAMES and first.lower() not in QUESTION_WORDS \
+                and first.lower() not in STOPWORDS and len(words) > 1 \
+                and ((places_count and normalise(first) in place) or (words[1][:1].isupper() and len(first) > 2)):
+            lead = 0
+        for i, word in enumerate(words[lead:], lead):
             term = normalise(word)
             lowered = word.lower()
             if not word[:1].isupper() or (title_case and not word.isupper()) or lowered in NOT_NAMES \
-                    or lowered in MONTHS or lowered in demonyms \
-                    or term in asked or term in place or asked_name(i - 1) or asked_name(i + 1):
+                    or (lowered in MONTHS and not places_count) \
+                    or (not places_count and (lowered in demonyms or term in place)) \
+                    or term in asked or asked_name(i - 1) or asked_name(i + 1):
                 continue
             out.append(word)
     return out

@@ -1,0 +1,131 @@
+"""Follow-up conversations, vague first messages and briefings, scored on the blind sets.
+
+    BRIEFBOT_DATA_DIR=... .venv/bin/python bench/followup_eval.py --niger-data /tmp/niger --maui-data /tmp/maui
+
+The stores must already hold the corpora: seeds/ + ../shared/data/niger-2023-rss.jsonl for
+Niger, bench/corpus-maui.jsonl.gz for Maui (`briefbot ingest`). Prints, per crisis:
+
+- follow-up turns (every turn after the first of a conversation): answered correctly (every
+  answer group matched, not abstained), resolved correctly (the resolved question names the
+  carried subject and, for "what about X", none of the old subject's words), and both;
+- vague first messages (bench/vague.jsonl): the share that abstain and ask back;
+- who/which/where/when/how-many answers of the blind question sets: the share of answers that
+  do not abstain and name the asked-for thing (answer groups matched);
+- briefing latency, and the added latency of resolving a follow-up (resolve only).
+
+The set files were written by a helper who had not seen the code (bench/followups.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def matched(answer: str, groups: list[list[str]]) -> bool:
+    text = answer.lower()
+    return all(any(s.lower() in text for s in group) for group in groups)
+
+
+def p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))] if values else 0.0
+
+
+def run(crisis: str, data_dir: Path, rows: bool) -> dict:
+    from index import Briefbot, Settings
+    from index.conversation import NEEDS_SUBJECT, Conversation
+    from index.questions import answer_kind
+
+    engine = Briefbot(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
+    engine.warm_up()
+    conversations = [json.loads(line) for line in (ROOT / "bench/followups.jsonl").read_text().splitlines()
+                     if line.strip()]
+    out: dict = {"crisis": crisis, "turns": 0, "answered": 0, "resolved": 0, "both": 0}
+    resolve_ms: list[float] = []
+    for conv in conversations:
+        if conv["crisis"] != crisis:
+            continue
+        state = Conversation()
+        for i, turn in enumerate(conv["turns"]):
+            started = time.perf_counter()
+            resolution = engine.rewriter.resolve(turn["question"], state)
+            resolve_ms.append((time.perf_counter() - started) * 1000)
+            answer = engine.ask(turn["question"], conversation=state)
+            if answer.turn is not None:
+                state = state.after(answer.turn)
+            if i == 0:
+                continue
+            resolved = answer.searched.lower()
+            ok_answer = not answer.abstained and matched(answer.answer, turn["answer_all_of_any"])
+            must = [w.lower() for w in turn.get("resolved_must_contain_any", [])]
+            ok_resolved = answer.used_context and (not must or any(w in resolved for w in must)) \
+                and not any(w.lower() in resolved for w in turn.get("not_contain", []))
+            out["turns"] += 1
+            out["answered"] += ok_answer
+            out["resolved"] += ok_resolved
+            out["both"] += ok_answer and ok_resolved
+            if rows:
+                mark = ("A" if ok_answer else "-") + ("R" if ok_resolved else "-")
+                print(f"{mark} {conv['id']}.{i} {turn['question']!r} -> {resolution.question!r}\n"
+                      f"      {answer.answer[:160]}")
+    vague = [json.loads(line) for line in (ROOT / "bench/vague.jsonl").read_text().splitlines() if line.strip()]
+    asked_back = sum(engine.ask(v["question"]).answer == NEEDS_SUBJECT for v in vague)
+    out["vague"] = f"{asked_back}/{len(vague)}"
+    out["resolve_p95_ms"] = round(p95(resolve_ms), 2)
+
+    blind = ROOT / ("bench/extra-questions.jsonl" if crisis == "niger" else "bench/blind-maui.jsonl")
+    named = total = abstained = 0
+    for line in blind.read_text().splitlines():
+        q = json.loads(line)
+        if q.get("type") != "answerable" or answer_kind(q["question"]) not in ("who", "which", "where", "date",
+                                                                             "number"):
+            continue
+        answer = engine.ask(q["question"])
+        if answer.abstained:
+            abstained += 1
+            continue
+        total += 1
+        named += matched(answer.answer, q["answer_all_of_any"])
+    out["naming"] = f"{named}/{total} named ({abstained} abstained)"
+
+    topics = [json.loads(line) for line in (ROOT / "bench/brief-topics.jsonl").read_text().splitlines()
+              if line.strip()]
+    brief_ms: list[float] = []
+    for t in topics:
+        if t["crisis"] != crisis:
+            continue
+        for kind in ("brief", "timeline"):
+            brief_ms.append(engine.brief(t["topic"], kind=kind).elapsed_ms)
+    out["brief_p95_ms"] = round(p95(brief_ms), 1)
+    out["brief_p50_ms"] = round(statistics.median(brief_ms), 1) if brief_ms else 0.0
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--niger-data", type=Path, required=True)
+    parser.add_argument("--maui-data", type=Path, required=True)
+    parser.add_argument("--rows", action="store_true", help="print every follow-up turn")
+    args = parser.parse_args()
+    results = [run("niger", args.niger_data, args.rows), run("maui", args.maui_data, args.rows)]
+    print("\n| crisis | follow-up turns | answered | resolved | both | vague asked back | who/which/when/how-many "
+          "named | resolve p95 ms | brief p50 / p95 ms |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        n = max(r["turns"], 1)
+        print(f"| {r['crisis']} | {r['turns']} | {r['answered'] / n:.2f} | {r['resolved'] / n:.2f} | "
+              f"{r['both'] / n:.2f} | {r['vague']} | {r['naming']} | {r['resolve_p95_ms']} | "
+              f"{r['brief_p50_ms']} / {r['brief_p95_ms']} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
