@@ -36,7 +36,7 @@ def matched(answer: str, groups: list[list[str]]) -> bool:
 
 def p95(values: list[float]) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))] if values else 0.0
+    return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))] if values else 0.0
 
 
 def run(crisis: str, data_dir: Path, rows: bool) -> dict:
