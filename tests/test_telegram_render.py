@@ -18,6 +18,7 @@ from bot.telegram.render import (
     escape_attr,
     html_to_plain,
     render_answer,
+    render_briefing,
     render_hits,
     render_proof,
     render_stats,
@@ -28,6 +29,7 @@ from bot.telegram.render import (
     utf16_len,
     visible_text,
 )
+from index.briefing import Briefing, Point
 from index.types import Answer, Citation, Hit
 from support.botapi_standin import EntityParseError, parse_telegram_html
 from support.telegram_html import TelegramHTMLError, check_telegram_html
@@ -63,6 +65,43 @@ def cite(n: int, title: str = "Title", url: str = "https://news.example.org/a", 
 
 
 # --- escaping and links --------------------------------------------------------------------------
+
+
+def test_follow_up_says_what_it_was_about_escaped() -> None:
+    resolved = 'when did <b>Tchiani</b> & "co" become leader?'
+    answer = Answer(question="when did he become leader?", answer="In July [1].", abstained=False,
+                    citations=(cite(1),), retrieved=(), resolved_question=resolved)
+    assert answer.used_context
+    (html,) = render_answer(answer)
+    assert html.startswith('<i>(about: when did &lt;b&gt;Tchiani&lt;/b&gt; &amp; "co" become leader?)</i>\nIn July ')
+    assert_valid([html])
+    plain = Answer(question="q", answer="A [1].", abstained=False, citations=(cite(1),), retrieved=(),
+                   resolved_question="q")
+    assert "about:" not in render_answer(plain)[0]
+
+
+def briefing(points: list[Point], kind: str = "brief", topic: str = "ECOWAS") -> Briefing:
+    return Briefing(topic=topic, kind=kind, points=tuple(points))  # type: ignore[arg-type]
+
+
+def test_briefing_points_are_dated_quoted_and_linked() -> None:
+    points = [Point("2023-08-10", "ECOWAS ordered a <standby> force.", (cite(1), cite(2, url="javascript:x"))),
+              Point("2023-07-30", "ECOWAS gave the junta seven days.", (cite(3, title="Ultimatum & more"),))]
+    (html,) = render_briefing(briefing(points, topic="ECOWAS & <Niger>"))
+    shown = assert_valid([html])
+    assert html.startswith("<b>Briefing: ECOWAS &amp; &lt;Niger&gt;</b>\n\n")
+    assert ('<b>2023-08-10</b> — “ECOWAS ordered a &lt;standby&gt; force.” '
+            '<a href="https://news.example.org/a"><b>[1]</b></a> <b>[2]</b>') in html  # an unsafe URL: no link
+    assert "<b>Sources</b>\n[1] " in html and "[3] " in shown and "Ultimatum &amp; more" in html
+    (timeline,) = render_briefing(briefing(points, kind="timeline"))
+    assert timeline.startswith("<b>Timeline: ECOWAS</b>")
+
+
+def test_abstained_briefing_sends_its_message() -> None:
+    empty = Briefing(topic="qqq", kind="brief", points=(), abstained=True,
+                     message="I couldn't find reports on this topic in the documents.")
+    (html,) = render_briefing(empty)
+    assert visible_text(html) == "Briefing: qqq\n\nI couldn't find reports on this topic in the documents."
 
 
 def test_document_text_is_escaped_everywhere() -> None:
@@ -279,3 +318,27 @@ def test_property_split_plain_keeps_every_character(text: str, limit: int) -> No
     assert all(0 < utf16_len(p) <= limit for p in pieces)
     if squash(text):
         assert "".join(squash(p) for p in pieces) == squash(text)
+
+
+@st.composite
+def briefings(draw: st.DrawFn) -> Briefing:
+    points, n = [], 0
+    for _ in range(draw(st.integers(0, 10))):
+        citations = []
+        for _ in range(draw(st.integers(1, 3))):
+            n += 1
+            citations.append(Citation(n=n, title=draw(doc_text(10)), url=draw(_URLS), date="2023-08-01",
+                                      source=draw(doc_text(5)), quote=""))
+        points.append(Point(draw(st.sampled_from(["2023-08-01", ""])), draw(doc_text(20)), tuple(citations)))
+    return briefing(points, kind=draw(st.sampled_from(["brief", "timeline"])), topic=draw(doc_text(8)))
+
+
+@_PROPERTY
+@given(briefings(), st.sampled_from([TELEGRAM_MAX_CHARS, 4000, 700]))
+def test_property_briefings_render_to_valid_messages(b: Briefing, limit: int) -> None:
+    messages = render_briefing(b, limit=limit)
+    seen = squash(assert_valid(messages, limit))
+    for point in b.points:
+        assert squash(point.text) in seen
+        for c in point.citations:
+            assert f"[{c.n}]" in seen and (squash(c.title) or "Untitled") in seen

@@ -7,8 +7,9 @@ or, with logging, the engine from `BRIEFBOT_*` and friendly errors: `run_bot(set
 
 The modules, each one concern: `config` (settings), `access` (allow list, addressed or not),
 `limits` (floods in, rate limits out), `delivery` (sends and their failures), `render`
-(Telegram HTML), `proofs` (quote buttons), `common` (what handlers and digests share),
-`handlers`, `digests` and `subscriptions`, `webhook` (the receiver), `logging` (redaction).
+(Telegram HTML), `proofs` (quote buttons), `conversations` (follow-up context per chat and
+forum topic), `common` (what handlers and digests share), `handlers`, `digests` and
+`subscriptions`, `webhook` (the receiver), `logging` (redaction).
 """
 
 from __future__ import annotations

@@ -1,11 +1,17 @@
 """The command handlers of the Telegram bot, and the gate in front of them.
 
 An access gate runs before every handler (channels, other bots, unaddressed group chatter and
-unknown chats stop there; floods are limited); then the commands (/start /help /ask /latest
-/sources, and /digest /subscribe /unsubscribe from `DigestService`), plain-text questions in
-private chats, buttons that show the evidence behind each numbered source, and an error
-handler that logs and apologises. Engine work runs on `ChatServices`' thread pool, so one slow
-question never stalls other chats; every send goes through its `Deliverer`.
+unknown chats stop there; floods are limited); then the commands (/start /help /ask /brief
+/timeline /new /latest /sources, and /digest /subscribe /unsubscribe from `DigestService`),
+plain-text questions in private chats, buttons that show the evidence behind each numbered
+source, and an error handler that logs and apologises. Engine work runs on `ChatServices`'
+thread pool, so one slow question never stalls other chats; every send goes through its
+`Deliverer`.
+
+Questions are conversations: each chat (each forum topic of a group) has its own context in
+a `ConversationStore`, so "when did he become leader?" after a question about Tchiani is
+answered about Tchiani, and the reply says so ("(about: ...)"). "What's the latest on X?"
+gets a briefing, as /brief does.
 """
 
 from __future__ import annotations
@@ -37,16 +43,29 @@ from bot.telegram.access import (
 )
 from bot.telegram.common import STORE_DOWN, ChatServices, Context, topic_of
 from bot.telegram.config import TelegramSettings
+from bot.telegram.conversations import ChatKey, ConversationStore, chat_key
 from bot.telegram.delivery import show_typing
 from bot.telegram.digests import DigestService
 from bot.telegram.limits import ChatFloodGuard, flood_notice
 from bot.telegram.proofs import ProofStore, callback_data, parse_callback_data
-from bot.telegram.render import render_answer, render_hits, render_proof, render_stats, render_text, sanitize_text
+from bot.telegram.render import (
+    render_answer,
+    render_briefing,
+    render_hits,
+    render_proof,
+    render_stats,
+    render_text,
+    sanitize_text,
+)
+from index.briefing import Briefing
 from index.errors import BriefbotError, QuestionError, StoreUnavailableError
 
 if TYPE_CHECKING:
+    from telegram import Message
+
+    from index.briefing import Kind
     from index.engine import Briefbot
-    from index.types import Answer
+    from index.types import Citation
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -56,6 +75,9 @@ log = logging.getLogger(__name__)
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("ask", "Ask a question about the documents"),
+    ("brief", "Briefing on a topic: /brief TOPIC"),
+    ("timeline", "Timeline of a topic: /timeline TOPIC"),
+    ("new", "Start a new conversation (forget earlier questions)"),
     ("latest", "Newest documents"),
     ("sources", "What I know: documents, dates, feeds"),
     ("digest", "Digest of a day: /digest [YYYY-MM-DD]"),
@@ -74,11 +96,17 @@ START_TEXT = (
     "Hello! I answer questions about the Niger crisis (the July 2023 coup and what followed) "
     "from a curated set of news documents. Every answer quotes its sources with numbered links; "
     "tap a source's button to see the exact quote.\n\n"
-    "Just type a question, for example: What did ECOWAS decide?\n\n"
+    "Just type a question, for example: What did ECOWAS decide? Follow-up questions work too "
+    "(\"what about France?\", \"when did he become leader?\"); /new starts over.\n\n"
     "/help lists everything I can do."
 )
 HELP_TEXT = (
-    "/ask <question> — ask about the documents (in a private chat, plain text works too)\n"
+    "/ask <question> — ask about the documents (in a private chat, plain text works too); "
+    "follow-ups like \"when did he become leader?\" refer to the questions before them\n"
+    "/brief <topic> — dated, cited developments on a topic, newest first "
+    "(or ask \"what's the latest on <topic>?\")\n"
+    "/timeline <topic> — the same, oldest first\n"
+    "/new — start a new conversation: follow-ups no longer refer to earlier questions\n"
     "/latest — the newest documents\n"
     "/sources — what I know: document count, date range, feeds\n"
     "/digest [YYYY-MM-DD] — a digest of one day (default: the last 24 hours)\n"
@@ -86,12 +114,15 @@ HELP_TEXT = (
     "/unsubscribe — stop the daily digest\n"
     "/help — this message\n\n"
     "In a group, mention me (@{username} your question), reply to one of my messages, or use /ask.\n"
-    "Answers come only from the documents; if they don't cover something, I say so."
+    "Answers come only from the documents; if they don't cover something, I say so. "
+    "I forget a conversation after {minutes} quiet minutes."
 )
 APOLOGY = "Sorry, something went wrong on my side while answering. Please try again in a moment."
 NON_TEXT = "I can only answer text questions. Please type your question."
 EDITED = "I only answer new messages. Please send your corrected question as a new message."
 EMPTY_QUESTION = "What would you like to know? For example: /ask What did ECOWAS decide?"
+NEW_CONVERSATION = "New conversation: follow-up questions will no longer refer to earlier ones."
+BRIEF_USAGE = "Usage: /{command} TOPIC, for example /{command} ECOWAS"
 DIGEST_UNAVAILABLE = "Digests are not available yet. Ask me a question, or use /latest for the newest documents."
 
 
@@ -114,6 +145,8 @@ class TelegramFrontEnd:
         self.flood = ChatFloodGuard(settings.chat_rate_limit, settings.chat_rate_window)
         self.proofs = ProofStore()
         self.max_question_chars = engine.settings.max_question_chars
+        self.conversation_minutes = float(getattr(engine.settings, "conversation_minutes", 30.0))
+        self.conversations = ConversationStore(self.conversation_minutes * 60)
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -123,7 +156,8 @@ class TelegramFrontEnd:
         app.add_handler(TypeHandler(Update, self.gate_update), group=-1)
         digests = self.digests
         commands: list[tuple[str, Handler]] = [
-            ("start", self.on_start), ("help", self.on_help), ("ask", self.on_ask), ("latest", self.on_latest),
+            ("start", self.on_start), ("help", self.on_help), ("ask", self.on_ask), ("brief", self.on_brief),
+            ("timeline", self.on_timeline), ("new", self.on_new), ("latest", self.on_latest),
             ("sources", self.on_sources), ("digest", digests.on_digest if digests else self.on_digest)]
         if digests is not None:
             commands += [("subscribe", digests.on_subscribe), ("unsubscribe", digests.on_unsubscribe)]
@@ -207,17 +241,31 @@ class TelegramFrontEnd:
 
     async def on_help(self, update: Update, context: Context) -> None:
         """/help: the commands."""
-        await self.services.say(update, context, HELP_TEXT.format(username=context.bot.username))
+        minutes = f"{self.conversation_minutes:g}"
+        await self.services.say(update, context, HELP_TEXT.format(username=context.bot.username, minutes=minutes))
 
     async def on_ask(self, update: Update, context: Context) -> None:
         """/ask <question>."""
         message = update.effective_message
         assert message is not None
-        text = message.text or ""
-        target = command_target(message)
-        # Everything after the command word (with any @botname), newlines included.
-        command_len = len(f"/{target[0]}@{target[1]}" if target and target[1] else f"/{target[0]}") if target else 0
-        await self._answer(update, context, text[command_len:])
+        await self._answer(update, context, _command_args(message))
+
+    async def on_brief(self, update: Update, context: Context) -> None:
+        """/brief TOPIC: dated, cited developments on a topic, newest first."""
+        await self._brief(update, context, "brief")
+
+    async def on_timeline(self, update: Update, context: Context) -> None:
+        """/timeline TOPIC: the same points, oldest first."""
+        await self._brief(update, context, "timeline")
+
+    async def on_new(self, update: Update, context: Context) -> None:
+        """/new: forget this chat's (this topic's) conversation, so follow-ups start over."""
+        chat = update.effective_chat
+        assert chat is not None
+        # In the chat's queue: a question asked before /new still finishes (and is then forgotten).
+        async with self.services.chat_lock(chat.id):
+            self.conversations.clear(self._chat_key(update))
+            await self.services.say(update, context, NEW_CONVERSATION)
 
     async def on_text(self, update: Update, context: Context) -> None:
         """Plain text: a question (in groups the gate has already checked we were addressed)."""
@@ -265,7 +313,15 @@ class TelegramFrontEnd:
 
     # --- questions ---------------------------------------------------------------------------
 
+    @staticmethod
+    def _chat_key(update: Update) -> ChatKey:
+        """Whose conversation an update belongs to: its chat, and its forum topic if any."""
+        chat = update.effective_chat
+        assert chat is not None
+        return chat_key(chat.id, topic_of(update.effective_message))
+
     async def _answer(self, update: Update, context: Context, raw_question: str) -> None:
+        """A question (or "what's the latest on X?") in the chat's conversation."""
         chat = update.effective_chat
         message = update.effective_message
         assert chat is not None and message is not None
@@ -278,14 +334,50 @@ class TelegramFrontEnd:
                                     f"Your question is {len(question)} characters long; I can take at most "
                                     f"{self.max_question_chars}. Please shorten it and ask again.")
             return
+        key = self._chat_key(update)
+        # The lock orders a chat's questions, so a follow-up sees the turn of the one before it.
+        async with self.services.chat_lock(chat.id):
+            conversation = self.conversations.get(key)
+            async with show_typing(context.bot, chat.id, topic_of(message)):
+                reply = await self._engine_call(update, context, self.engine.respond, question,
+                                                conversation=conversation)
+            if reply is None:
+                return
+            if isinstance(reply, Briefing):
+                await self._send_briefing(update, context, reply)
+                return
+            if reply.turn is not None:
+                self.conversations.remember(key, reply.turn)
+            log.info("chat %s: answered in %.0f ms (%d citations%s%s)", chat.id, reply.elapsed_ms,
+                     len(reply.citations), ", abstained" if reply.abstained else "",
+                     ", follow-up" if reply.used_context else "")
+            await self.services.reply(update, context, render_answer(reply),
+                                      self._proof_buttons(chat.id, reply.citations))
+
+    async def _brief(self, update: Update, context: Context, kind: Kind) -> None:
+        """/brief or /timeline: the topic after the command, briefed on the engine's threads."""
+        chat = update.effective_chat
+        message = update.effective_message
+        assert chat is not None and message is not None
+        topic = " ".join(sanitize_text(_command_args(message)).split())
+        if not topic:
+            await self.services.say(update, context, BRIEF_USAGE.format(command=kind))
+            return
         async with self.services.chat_lock(chat.id):
             async with show_typing(context.bot, chat.id, topic_of(message)):
-                answer = await self._engine_call(update, context, self.engine.ask, question)
-            if answer is None:
-                return
-            log.info("chat %s: answered in %.0f ms (%d citations%s)", chat.id, answer.elapsed_ms,
-                     len(answer.citations), ", abstained" if answer.abstained else "")
-            await self.services.reply(update, context, render_answer(answer), self._proof_buttons(chat.id, answer))
+                # The engine checks the topic (empty, too long) and says why in one line.
+                briefing = await self._engine_call(update, context, self.engine.brief, topic, kind=kind)
+            if briefing is not None:
+                await self._send_briefing(update, context, briefing)
+
+    async def _send_briefing(self, update: Update, context: Context, briefing: Briefing) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        log.info("chat %s: %s in %.0f ms (%d points%s)", chat.id, briefing.kind, briefing.elapsed_ms,
+                 len(briefing.points), ", abstained" if briefing.abstained else "")
+        citations = tuple(c for point in briefing.points for c in point.citations)
+        await self.services.reply(update, context, render_briefing(briefing),
+                                  self._proof_buttons(chat.id, citations))
 
     async def _engine_call(self, update: Update, context: Context, fn: Callable[P, T], *args: P.args,
                            **kwargs: P.kwargs) -> T | None:
@@ -302,13 +394,13 @@ class TelegramFrontEnd:
             await self.services.say(update, context, f"Sorry, I could not do that: {exc}")
         return None
 
-    def _proof_buttons(self, chat_id: int, answer: Answer) -> InlineKeyboardMarkup | None:
+    def _proof_buttons(self, chat_id: int, citations: tuple[Citation, ...]) -> InlineKeyboardMarkup | None:
         """One button per citation; pressing it shows the quoted evidence."""
-        if not answer.citations:
+        if not citations:
             return None
-        key = self.proofs.remember(chat_id, answer.citations)
+        key = self.proofs.remember(chat_id, citations)
         buttons = [InlineKeyboardButton(f"Quote [{c.n}]", callback_data=callback_data(key, c.n))
-                   for c in answer.citations]
+                   for c in citations]
         rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
         return InlineKeyboardMarkup(rows)
 
@@ -355,3 +447,13 @@ class TelegramFrontEnd:
                                               thread_id=topic_of(message))
         except Exception:
             log.exception("could not send the apology to chat %s", chat.id)
+
+
+def _command_args(message: Message) -> str:
+    """Everything after the command word (with any @botname), newlines included."""
+    text = message.text or ""
+    target = command_target(message)
+    if target is None:
+        return text
+    name, mention = target
+    return text[len(f"/{name}@{mention}" if mention else f"/{name}"):]

@@ -26,6 +26,7 @@ from bot.terminal import counts_line, digest_heading, nothing_new, outlet_labels
 
 if TYPE_CHECKING:
     # Types only: importing `index` at run time would load the whole engine (Chroma, torch).
+    from index.briefing import Briefing
     from index.digest import Digest, Story
     from index.types import Answer, Citation, Hit
 
@@ -300,12 +301,19 @@ def _lines(lines: Sequence[list[Span]], heading: str = "") -> list[Paragraph]:
 
 
 def answer_paragraphs(answer: Answer) -> list[Paragraph]:
-    """The paragraphs of an answer message: text with linked markers, then the sources."""
+    """The paragraphs of an answer message: text with linked markers, then the sources.
+
+    A follow-up resolved against earlier turns first says what was answered, on a line of
+    its own: "(about: when did Abdourahamane Tchiani become leader?)".
+    """
     links = {c.n: safe_url(c.url) for c in answer.citations}
     marker_links = {n: url for n, url in links.items() if url}
     pars = [Paragraph(tuple(_answer_spans(p, marker_links))) for p in _text_paragraphs(answer.answer)]
     if not pars:
         pars = [Paragraph((Span("I could not find an answer in the documents.", "i"),))]
+    if answer.used_context:
+        about = Paragraph((Span(f"(about: {_clean(answer.searched)})", "i"),))
+        pars = [about, Paragraph(pars[0].spans, pars[0].quote, tight=True), *pars[1:]]
     if answer.citations:
         lines = [_source_line(f"[{c.n}]", c.title, c.url, c.source, c.date) for c in answer.citations]
         pars.extend(_lines(lines, "Sources"))
@@ -318,6 +326,48 @@ def answer_paragraphs(answer: Answer) -> list[Paragraph]:
 def render_answer(answer: Answer, limit: int = SAFE_MESSAGE_CHARS) -> list[str]:
     """An answer as Telegram HTML messages, each at most `limit` visible units."""
     return paginate(answer_paragraphs(answer), limit)
+
+
+def _markers(citations: Sequence[Citation]) -> list[Span]:
+    """The `[n]` markers of a point, each bold and linked to its source when the URL is safe."""
+    spans: list[Span] = []
+    for c in citations:
+        spans.append(Span(" "))
+        spans.append(Span(f"[{c.n}]", "b", safe_url(c.url)))
+    return spans
+
+
+def briefing_heading(briefing: Briefing) -> str:
+    """The heading, "Briefing: TOPIC" or "Timeline: TOPIC" (the topic is the user's, tidied)."""
+    label = "Timeline" if briefing.kind == "timeline" else "Briefing"
+    return f"{label}: {_clean(briefing.topic)}"
+
+
+def briefing_paragraphs(briefing: Briefing) -> list[Paragraph]:
+    """A briefing or timeline: its heading, one paragraph per dated point, then the sources.
+
+    Each point is one paragraph (so a split never separates a date from its sentence): the
+    date in bold, the quoted sentence, and `[n]` markers linked to the sources. An
+    abstained briefing is its heading and its message.
+    """
+    pars = [Paragraph((Span(briefing_heading(briefing), "b"),))]
+    if briefing.abstained or not briefing.points:
+        message = briefing.message or "I couldn't find reports on this topic in the documents."
+        pars.extend(Paragraph((Span(p),)) for p in _text_paragraphs(message))
+        return pars
+    for point in briefing.points:
+        spans = [Span(point.date or "undated", "b"), Span(f" — “{_clean(point.text)}”"),
+                 *_markers(point.citations)]
+        pars.append(Paragraph(tuple(spans)))
+    citations = [c for point in briefing.points for c in point.citations]
+    lines = [_source_line(f"[{c.n}]", c.title, c.url, c.source, c.date) for c in citations]
+    pars.extend(_lines(lines, "Sources"))
+    return pars
+
+
+def render_briefing(briefing: Briefing, limit: int = SAFE_MESSAGE_CHARS) -> list[str]:
+    """A briefing or timeline as Telegram HTML messages, each at most `limit` visible units."""
+    return paginate(briefing_paragraphs(briefing), limit)
 
 
 def render_proof(citation: Citation, limit: int = SAFE_MESSAGE_CHARS) -> list[str]:

@@ -225,9 +225,15 @@ class BotAPIStandin:
 
     def send_text(self, chat: dict[str, Any], text: str, *, sender: dict[str, Any] | None = None,
                   reply_to: dict[str, Any] | None = None, edited: bool = False,
-                  entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-        """A user writes `text` in `chat` (entities for commands and @mentions are added)."""
+                  entities: list[dict[str, Any]] | None = None, topic: int | None = None) -> dict[str, Any]:
+        """A user writes `text` in `chat` (entities for commands and @mentions are added).
+
+        `topic`: the forum topic (message_thread_id) it is written in, in a forum supergroup.
+        """
         message = self._message(chat, sender, text=text)
+        if topic is not None:
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
         message["entities"] = entities if entities is not None else auto_entities(text)
         if not message["entities"]:
             del message["entities"]
@@ -456,7 +462,9 @@ class BotAPIStandin:
         chat_id = self._check_chat(params)
         visible = self._check_text(params.get("text"), params.get("parse_mode"))
         self._check_markup(params.get("reply_markup"))
-        return self._bot_message(chat_id, text=visible)
+        topic = params.get("message_thread_id")
+        extra = {"message_thread_id": topic, "is_topic_message": True} if isinstance(topic, int) else {}
+        return self._bot_message(chat_id, text=visible, **extra)
 
     def _api_editmessagetext(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._check_chat(params)
@@ -628,8 +636,12 @@ def private_chat(user_id: int, first_name: str = "Ada") -> dict[str, Any]:
     return {"id": user_id, "type": "private", "first_name": first_name}
 
 
-def group_chat(chat_id: int, title: str = "Team") -> dict[str, Any]:
-    return {"id": chat_id, "type": "supergroup", "title": title}
+def group_chat(chat_id: int, title: str = "Team", *, forum: bool = False) -> dict[str, Any]:
+    """A supergroup; `forum=True` for one with topics (messages then carry message_thread_id)."""
+    chat: dict[str, Any] = {"id": chat_id, "type": "supergroup", "title": title}
+    if forum:
+        chat["is_forum"] = True
+    return chat
 
 
 def channel_chat(chat_id: int, title: str = "News") -> dict[str, Any]:
