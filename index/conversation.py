@@ -23,17 +23,26 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .lexicon import NOT_NAMES, QUESTION_WORDS
+from .lexicon import (
+    GROUP_PRONOUNS,
+    INSTITUTION_WORDS,
+    MONTHS,
+    NOT_NAMES,
+    PERSON_PRONOUNS,
+    PLACE_PRONOUNS,
+    QUESTION_WORDS,
+    ROLE_WORDS,
+    THING_PRONOUNS,
+    VAGUE_FILLER,
+    WEEKDAY_STEMS,
+)
 from .text import one_line
 
 MAX_TURNS = 4  # older turns are dropped: a chat's topic drifts
 
-PERSON_PRONOUNS = ("he", "she", "him", "her", "his", "hers", "himself", "herself")
-GROUP_PRONOUNS = ("they", "them", "their", "theirs", "themselves")
-THING_PRONOUNS = ("it", "its", "itself")
-PLACE_PRONOUNS = ("there",)
 _WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old)?)"
-_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?({_WH})\s*(?:then|exactly|so)?\s*[?.!]*\s*$", re.I)
+_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:since\s+|for\s+|until\s+|from\s+)?{_WH})\s*"
+                      r"(?:then|exactly|so|now)?\s*[?.!]*\s*$", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[?.!]*\s*$", re.I)
 _AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
 _LEAD = re.compile(rf"^\s*({_WH})\s+(?:(did|does|do|is|are|was|were|has|have|had|will|would|could|can)\s+)?(.*)$",
@@ -140,10 +149,17 @@ def names_in(text: str) -> list[str]:
             continue  # a sentence's first word, capitalised anyway
         if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
             continue
+        if any(w.lower() in MONTHS or w.lower() in _WEEKDAYS for w in words):
+            continue  # "September", "Monday": when, not who
+        if any(re.search(r"-[a-z]", w) for w in words):
+            continue  # "Coup-instigating": a compound adjective at a clause's start
         out.append(" ".join(words).removesuffix("'s").removesuffix("’s"))
     return list(dict.fromkeys(out))
 
 
+# "the Maui mayor", "Hawaii's governor", "Niger's ousted president": a person named by role.
+_ROLE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'’]*\s+)*(?:" + "|".join(ROLE_WORDS) + r")\b", re.I)
+_WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)
 _PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
 
 
@@ -162,14 +178,10 @@ def has_own_subject(question: str) -> bool:
         return bool(nouns)
     # No personal pronoun: only "it"/"that" questions with nothing else to search are vague.
     words = [w for w in re.findall(r"[a-z']+", question.lower())
-             if w not in QUESTION_WORDS and w not in _PRONOUN_WORDS and w not in _FILLER]
+             if w not in QUESTION_WORDS and w not in _PRONOUN_WORDS and w not in VAGUE_FILLER]
     return bool(words)
 
 
-_FILLER = frozenset("""
-that this those these happen happened happening do does did say said tell about and so but then the a an to of
-for on in at by with why exactly mean again more it its is be been become became
-""".split())
 
 
 def is_vague(question: str) -> bool:
@@ -194,7 +206,11 @@ def _question_body(resolved: str) -> tuple[str, str, str]:
 def topic_of(question: str) -> str:
     """The last prepositional phrase of a question ("after the coup", "in Niger"), "" when it has none."""
     starts = [m.start() for m in _TOPIC_START.finditer(question)]
-    return _strip_end(question[starts[-1]:]) if starts else ""
+    topic = _strip_end(question[starts[-1]:]) if starts else ""
+    # A time phrase ("in late August 2023", "on 7 August") is when, not what: not carried over.
+    if re.search(r"\d", topic) or any(w in MONTHS for w in re.findall(r"[a-z]+", topic.lower())):
+        return ""
+    return topic
 
 
 class RuleRewriter(Rewriter):
@@ -214,6 +230,10 @@ class RuleRewriter(Rewriter):
             # A new explicit subject: a fresh question, not merged with the old one.
             return Resolution(question, subject=_main(own), topic=topic_of(question))
         resolved = self._rewrite(question, last, own)
+        if resolved is None and not own and is_vague(question):
+            # "how many died?", "what did the government declare afterwards?": nothing to
+            # replace, so the question is asked about what the last one was about.
+            resolved = _about_last(question, last)
         if resolved is None:
             if is_vague(question):
                 return Resolution(question, needs_subject=True)
@@ -283,16 +303,45 @@ def _is_place(name: str) -> bool:
     return any(normalise(w) in place_terms() for w in name.split())
 
 
+def _is_person(name: str) -> bool:
+    """Could be a person: not a place, no institution word ("State Department"), not an acronym."""
+    words = name.split()
+    return not _is_place(name) and not name.isupper() \
+        and not any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS for w in words[1:] or words)
+
+
+
+
 def _person_of(last: Turn) -> str:
-    """Who "he"/"she" is: the person a who-question's answer named, else the last subject, else
-    the first person the answer named (never a country: "Niger" is not "he")."""
-    people = [n for n in last.answer_names if not _is_place(n)]
+    """Who "he"/"she" is, never a country ("Niger" is not "he").
+
+    The person a who-question's answer named; else a person the last question named; else,
+    when the last question named a role ("the Maui mayor", "Niger's president"), the person
+    its answer named, or the role itself.
+    """
+    people = [p for p in map(_personal_name, last.answer_names) if p]
     if _asks_who(last.resolved) and people:
         return people[0]
-    subject = [n for n in names_in(last.resolved) if not _is_place(n)]
-    if subject:
-        return subject[0]
+    named = [p for p in map(_personal_name, names_in(last.resolved)) if p]
+    if named:
+        return named[0]
+    role = _ROLE.search(last.resolved)
+    if role:
+        return people[0] if people else role.group(0)
     return people[0] if people else ""
+
+
+def _personal_name(name: str) -> str:
+    """The personal name in a name ("Hawaii Governor Josh Green" -> "Josh Green"), "" if it is none."""
+    words = name.split()
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].lower() in NOT_NAMES or words[i].lower() in INSTITUTION_WORDS:
+            words = words[i + 1:]
+            break
+    candidate = " ".join(words)
+    if not words or not _is_person(candidate) or (len(words) == 1 and len(name.split()) > 1):
+        return ""
+    return candidate
 
 
 def _main(names: list[str]) -> str:
@@ -312,6 +361,15 @@ def _place_of(last: Turn) -> str:
         if any(normalise(w) in places for w in name.split()):
             return name
     return last.subject
+
+
+def _about_last(question: str, last: Turn) -> str | None:
+    """A subject-less question asked about the last question's subject and topic."""
+    context = " ".join(p for p in (last.subject, _strip_topic_word(last.topic)) if p)
+    if not context:
+        _, _, body = _question_body(last.resolved)
+        context = body
+    return f"{_strip_end(question)}: {context}?" if context else None
 
 
 def _strip_topic_word(topic: str) -> str:

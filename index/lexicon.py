@@ -96,6 +96,29 @@ BOILERPLATE_PATTERN = (r"sign up|newsletter|click here|subscribe|read more|conti
 # Feed boilerplate at the end of a description.
 READ_MORE = ("Continue reading", "Read more", "Read full article")
 
+# Conversations: pronouns a follow-up points back with, the words of a question that says
+# nothing by itself ("why did that happen?"), and words that make a name an institution.
+PERSON_PRONOUNS = ("he", "she", "him", "her", "his", "hers", "himself", "herself")
+GROUP_PRONOUNS = ("they", "them", "their", "theirs", "themselves")
+THING_PRONOUNS = ("it", "its", "itself")
+PLACE_PRONOUNS = ("there",)
+# Words that name a person by role ("the mayor", "the governor"): "he" may point back at them.
+ROLE_WORDS = ("mayor", "governor", "president", "prime minister", "minister", "chief", "leader", "general",
+              "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "official", "commander", "ceo",
+              "chief executive", "director", "administrator", "secretary", "senator", "lawmaker", "judge",
+              "king", "queen", "pope", "emir", "colonel", "head")
+# Words of a question that carry no subject of their own.
+VAGUE_FILLER = frozenset("""
+that this those these happen happened happening do does did say said tell about and so but then the a an to of
+for on in at by with why exactly mean again more it its is be been become became
+""".split())
+# A name with one of these is a body, not a person ("State Department", "Hawaiian Electric").
+INSTITUTION_WORDS = frozenset("""
+department agency ministry office company corporation bank group union council commission committee court
+party front movement alliance bloc force forces guard army navy police service services fund foundation
+university institute association organisation organization electric airlines news times post
+""".split())
+
 # What kind of answer a question wants, first match wins (a "how long" question is not a
 # "how many" one; "what is the name of" is stricter than "who").
 ANSWER_KINDS: tuple[tuple[str, str], ...] = (
@@ -284,7 +307,9 @@ def lexicon_hash() -> str:
     world = places()
     language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
                 NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, BOILERPLATE_PATTERN, ANSWER_KINDS,
-                QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, LIFE_OR_DEATH, _GENERIC_NAME_WORDS]
+                QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, PERSON_PRONOUNS, GROUP_PRONOUNS,
+                THING_PRONOUNS, PLACE_PRONOUNS, VAGUE_FILLER, INSTITUTION_WORDS, ROLE_WORDS, LIFE_OR_DEATH,
+                _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [
         _plain(world.words), _plain({" ".join(k): v for k, v in world.phrases.items()}), _plain(world.acronyms),
         _plain(world.capitals), _plain(world.regions)], sort_keys=True, ensure_ascii=False)

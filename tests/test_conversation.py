@@ -1,0 +1,132 @@
+"""Follow-up questions: the rule rewriter on its own, then conversations through the real engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Briefbot
+from index.conversation import NEEDS_SUBJECT, Conversation, RuleRewriter, Turn, is_vague, names_in, turn_for
+
+REWRITER = RuleRewriter()
+
+
+def converse(turns: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """Resolve each question after the ones before it (with the names each answer gave)."""
+    conversation = Conversation()
+    out = []
+    for question, answer_names in turns:
+        resolution = REWRITER.resolve(question, conversation)
+        out.append(resolution.question)
+        conversation = conversation.after(turn_for(resolution, question, answer_names, 0.0))
+    return out
+
+
+def test_he_is_the_person_a_who_answer_named() -> None:
+    _, follow = converse([("Who declared himself Niger's new leader after the coup?", ("Abdourahamane Tchiani",)),
+                          ("when did he become leader?", ())])
+    assert "Abdourahamane Tchiani" in follow and " he " not in f" {follow} "
+
+
+def test_a_country_is_never_he() -> None:
+    _, follow = converse([("Who declared himself Niger's new leader?", ()), ("when did he take power?", ())])
+    assert "Niger take" not in follow
+
+
+def test_what_about_x_replaces_the_subject_and_keeps_the_question() -> None:
+    _, follow = converse([("What did ECOWAS threaten after the coup?", ()), ("what about Russia?", ())])
+    assert follow == "What did Russia threaten after the coup?"
+
+
+def test_and_a_new_question_keeps_the_topic_but_not_the_old_subject() -> None:
+    _, follow = converse([("What did ECOWAS threaten after the coup?", ()), ("and what did Russia say?", ())])
+    assert "Russia" in follow and "after the coup" in follow and "ECOWAS" not in follow
+
+
+def test_bare_wh_asks_the_last_question_that_way() -> None:
+    _, why, when = converse([("What did the junta do with Niger's airspace?", ()), ("why?", ()), ("since when?", ())])
+    assert why.lower().startswith("why did the junta do with niger's airspace")
+    assert when.lower().startswith("since when did the junta")
+
+
+def test_a_new_explicit_subject_replaces_the_old_one() -> None:
+    _, follow = converse([("What did ECOWAS threaten?", ()), ("What did Algeria propose for Niger?", ())])
+    assert follow == "What did Algeria propose for Niger?"
+
+
+def test_time_phrases_are_not_carried_and_months_are_not_names() -> None:
+    _, follow = converse([("What did France say in late August 2023?", ()), ("why did they say it?", ())])
+    assert "August" not in follow and "France" in follow
+    assert names_in("What happened in September to Mohamed Bazoum?") == ["Mohamed Bazoum"]
+
+
+@pytest.mark.parametrize("question", ["when did he become leader?", "why?", "what did they say?",
+                                      "how many died there?", "and what about it?", "What happened?"])
+def test_a_first_message_without_a_subject_is_vague(question: str) -> None:
+    assert is_vague(question)
+    assert REWRITER.resolve(question, Conversation()).needs_subject
+
+
+@pytest.mark.parametrize("question", ["What did the junta say it would do?", "What is the death toll?",
+                                      "What did Pope Francis call for regarding Niger?", "Who leads ECOWAS?"])
+def test_questions_with_a_subject_are_not_vague(question: str) -> None:
+    assert not REWRITER.resolve(question, Conversation()).needs_subject
+
+
+def test_a_conversation_expires_after_its_quiet_time_and_keeps_few_turns() -> None:
+    conversation = Conversation()
+    for i in range(10):
+        conversation = conversation.after(Turn(question=f"q{i}", resolved=f"q{i}", at=100.0 + i))
+    assert len(conversation.turns) == 4 and conversation.last is not None and conversation.last.question == "q9"
+    assert conversation.fresh(now=109.0 + 60, ttl=1800).turns == conversation.turns
+    assert conversation.fresh(now=109.0 + 1801, ttl=1800).turns == ()
+
+
+@pytest.mark.slow
+def test_follow_ups_through_the_engine(engine: Briefbot) -> None:
+    first = engine.ask("Who did General Tchiani appoint as prime minister?", conversation=Conversation())
+    assert not first.abstained and "Zeine" in first.answer and not first.used_context
+    assert first.turn is not None and any("Zeine" in n for n in first.turn.answer_names)
+    follow = engine.ask("what about the uranium exports?", conversation=Conversation().after(first.turn))
+    assert follow.used_context and follow.searched != follow.question
+    data = follow.to_json()
+    assert data["resolved_question"] == follow.searched and data["question"] == "what about the uranium exports?"
+
+
+@pytest.mark.slow
+def test_a_vague_first_question_asks_back_without_searching(engine: Briefbot) -> None:
+    answer = engine.ask("when did he become leader?")
+    assert answer.abstained and answer.answer == NEEDS_SUBJECT and not answer.retrieved and not answer.citations
+    assert answer.to_json()["resolved_question"] == "when did he become leader?"
+
+
+@pytest.mark.slow
+def test_two_conversations_do_not_mix(engine: Briefbot) -> None:
+    a = engine.ask("What did ECOWAS order after the summit in Abuja?")
+    b = engine.ask("What did Algeria propose for Niger?")
+    assert a.turn is not None and b.turn is not None
+    conv_a, conv_b = Conversation().after(a.turn), Conversation().after(b.turn)
+    follow_a = engine.ask("why?", conversation=conv_a)
+    follow_b = engine.ask("why?", conversation=conv_b)
+    assert "ECOWAS" in follow_a.searched and "Algeria" not in follow_a.searched
+    assert "Algeria" in follow_b.searched and "ECOWAS" not in follow_b.searched
+
+
+@pytest.mark.slow
+def test_batch_lines_of_one_conversation_share_context(engine: Briefbot, tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    from bot.cli import main
+
+    batch = tmp_path / "chat.jsonl"
+    batch.write_text("\n".join(json.dumps(line) for line in [
+        {"id": "a1", "question": "What did ECOWAS order after the summit in Abuja?", "conversation": "a"},
+        {"id": "b1", "question": "What did Algeria propose for Niger?", "conversation": "b"},
+        {"id": "a2", "question": "why?", "conversation": "a"},
+        {"id": "solo", "question": "why?"},
+    ]) + "\n")
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(engine.settings.data_dir))
+    assert main(["ask", "--batch", str(batch), "--json"]) == 0
+    rows = {r["id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows["a1"]["resolved_question"] == rows["a1"]["question"]
+    assert "ECOWAS" in rows["a2"]["resolved_question"] and "Algeria" not in rows["a2"]["resolved_question"]
+    assert rows["solo"]["abstained"] and rows["solo"]["resolved_question"] == "why?"
