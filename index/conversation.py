@@ -39,6 +39,7 @@ from .lexicon import (
 from .text import one_line
 
 MAX_TURNS = 4  # older turns are dropped: a chat's topic drifts
+MAX_NAME_WORDS = 4  # "Ali Mahaman Lamine Zeine"; a longer capitalised run is a headline
 
 _WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old)?)"
 _BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:since\s+|for\s+|until\s+|from\s+)?{_WH})\s*"
@@ -149,6 +150,8 @@ def names_in(text: str) -> list[str]:
             continue  # a sentence's first word, capitalised anyway
         if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
             continue
+        if len(words) > MAX_NAME_WORDS:
+            continue  # a Title Case headline, not a name
         if any(w.lower() in MONTHS or w.lower() in _WEEKDAYS for w in words):
             continue  # "September", "Monday": when, not who
         if any(re.search(r"-[a-z]", w) for w in words):
@@ -264,10 +267,13 @@ class RuleRewriter(Rewriter):
 
     def _pronouns(self, question: str, last: Turn) -> str | None:
         """The question with its pronouns replaced by what they refer to, or None if it has none."""
+        # "Which power company ...?" then "its shares": the answer's name is what "it" is.
+        entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names else ""
         person = _person_of(last)
-        group = last.subject or (last.answer_names[0] if last.answer_names else "")
         place = _place_of(last)
-        thing = last.subject or _strip_topic_word(last.topic)
+        subject = "" if _is_place(last.subject) else last.subject
+        thing = entity or _last_noun_phrase(last.resolved) or subject or last.subject
+        group = entity or last.subject or _last_noun_phrase(last.resolved)
         out, used = question, False
         for words, referent, possessive in (
             (PERSON_PRONOUNS, person, {"his", "hers", "her"}),
@@ -294,7 +300,21 @@ class RuleRewriter(Rewriter):
 
 
 def _asks_who(question: str) -> bool:
-    return bool(re.match(r"^\s*(who|whom|which (person|man|woman|leader|general|officer|official))\b", question, re.I))
+    return bool(re.match(r"^\s*(who|whom|which (\w+ )?(person|man|woman|leader|general|officer|official|president"
+                         r"|minister|governor|mayor))\b", question, re.I))
+
+
+def _asks_for_entity(question: str) -> bool:
+    """Whether the question asks for a name: who, or which company, hurricane, country..."""
+    return bool(re.match(r"^\s*(who|whom|whose|which|what (company|organi[sz]ation|group|agency|country|city|town"
+                         r"|storm|hurricane|party|bank|firm))\b", question, re.I))
+
+
+def _last_noun_phrase(question: str) -> str:
+    """The question's last "the ..." phrase before a preposition ("the famous banyan tree")."""
+    phrases = re.findall(r"\bthe\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:in|on|at|of|for|to|from|by|with|after"
+                         r"|before|during|over|about|was|is|were|are|had|has)\b|\s*[?.!]*\s*$)", question, re.I)
+    return f"the {phrases[-1]}" if phrases else ""
 
 
 def _is_place(name: str) -> bool:
@@ -323,11 +343,15 @@ def _person_of(last: Turn) -> str:
     if _asks_who(last.resolved) and people:
         return people[0]
     named = [p for p in map(_personal_name, names_in(last.resolved)) if p]
+    asked = re.match(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", last.resolved, re.I)
+    if asked and not named:
+        named = [asked.group(1)]
     if named:
         return named[0]
     role = _ROLE.search(last.resolved)
     if role:
-        return people[0] if people else role.group(0)
+        phrase = re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I)
+        return people[0] if people else phrase
     return people[0] if people else ""
 
 
@@ -339,7 +363,9 @@ def _personal_name(name: str) -> str:
             words = words[i + 1:]
             break
     candidate = " ".join(words)
-    if not words or not _is_person(candidate) or (len(words) == 1 and len(name.split()) > 1):
+    # One word is a person's name only when a question gave it so ("who is Tchiani?"); alone in
+    # text it is as likely a place ("Hawaii", "Lahaina") as a surname.
+    if not words or not _is_person(candidate) or len(words) == 1:
         return ""
     return candidate
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .answer import Answerer, ExtractiveAnswerer, abstain
+from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
 from .chunking import Chunker, content_hash
 from .config import Settings
@@ -31,6 +31,7 @@ from .dates import check_window, iso_day
 from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
+from .questions import is_title_case
 from .search import HybridSearcher, Window
 from .sources import load_paths
 from .store import ChunkStore, WriterLock
@@ -193,7 +194,9 @@ class Briefbot:
         hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10)
         answer = self.answerer.answer(searched, hits) if hits else abstain(searched, hits)
         asked = set(names_in(searched))
-        answer_names = tuple(n for c in answer.citations for n in names_in(c.quote) if n not in asked)
+        # Names of the quoted sentences (not of Title Case headlines, where every word is capitalised).
+        answer_names = tuple(dict.fromkeys(n for c in answer.citations for part in c.quote.split(QUOTE_JOINER)
+                                           if not is_title_case(part) for n in names_in(part) if n not in asked))
         turn = turn_for(resolution, text, answer_names, time.time())
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, retrieved=answer.retrieved,

@@ -103,7 +103,8 @@ GROUP_PRONOUNS = ("they", "them", "their", "theirs", "themselves")
 THING_PRONOUNS = ("it", "its", "itself")
 PLACE_PRONOUNS = ("there",)
 # Words that name a person by role ("the mayor", "the governor"): "he" may point back at them.
-ROLE_WORDS = ("mayor", "governor", "president", "prime minister", "minister", "chief", "leader", "general",
+ROLE_WORDS = ("attorney general", "mayor", "governor", "president", "prime minister", "minister", "chief", "leader",
+              "general",
               "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "official", "commander", "ceo",
               "chief executive", "director", "administrator", "secretary", "senator", "lawmaker", "judge",
               "king", "queen", "pope", "emir", "colonel", "head")

@@ -201,6 +201,19 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
 TITLE_CASE_LOWER_SHARE = 0.15  # a Title Case headline has at most this share of lower-case long words
 
 
+def _title_case(words: list[str]) -> bool:
+    """Whether words read as a Title Case headline: (almost) no long word in lower case."""
+    # A sentence dense with names still writes its verbs and nouns in lower case.
+    long_words = [w for w in words if len(w) > 3]
+    lower = sum(not w[:1].isupper() for w in long_words)
+    return len(long_words) >= 3 and lower <= max(1, TITLE_CASE_LOWER_SHARE * len(long_words))
+
+
+def is_title_case(text: str) -> bool:
+    """Whether a text is a Title Case headline ("President Ousted in Coup, Remains Imprisoned")."""
+    return _title_case(raw_words(text))
+
+
 def new_names(sentence: str, question: str, places_count: bool = False) -> list[str]:
     """Capitalised words of a sentence that could be a name the question lacks.
 
@@ -215,12 +228,9 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
     # Each clause's first word is capitalised anyway ("Soldiers hold president: Security sources").
     for clause in re.split(r"[:;]\s+|\s[—–-]\s", sentence):
         words = raw_words(clause)
-        long_words = [w for w in words if len(w) > 3]
         # A headline in Title Case capitalises every word ("President Ousted in Coup, Remains
         # Imprisoned"): there only acronyms stand out; the report's body names names in sentence case.
-        # A sentence dense with names still writes its verbs and nouns in lower case.
-        lower = sum(not w[:1].isupper() for w in long_words)
-        title_case = len(long_words) >= 3 and lower <= max(1, TITLE_CASE_LOWER_SHARE * len(long_words))
+        title_case = _title_case(words)
 
         def asked_name(j: int, words: list[str] = words) -> bool:
             """words[j] is a name the question gives (a title like "PM" or "President" is not)."""
