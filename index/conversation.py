@@ -161,7 +161,7 @@ def names_in(text: str) -> list[str]:
 
 
 # "the Maui mayor", "Hawaii's governor", "Niger's ousted president": a person named by role.
-_ROLE = re.compile(r"\b(?:the\s+)?(?:[A-Z][\w'’]*\s+)*(?:" + "|".join(ROLE_WORDS) + r")\b", re.I)
+_ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*(?i:" + "|".join(ROLE_WORDS) + r")\b")
 _WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)
 _PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
 
@@ -413,7 +413,9 @@ def _replace_subject(last: Turn, new: str) -> str:
     """The last question asked of `new` instead of its subject."""
     new = _strip_end(new)
     if last.subject and last.subject in last.resolved:
-        return last.resolved.replace(last.subject, new, 1)
+        # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.
+        joined = re.compile(re.escape(last.subject) + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
+        return joined.sub(lambda _: new, last.resolved, count=1)
     for name in names_in(last.resolved):
         return last.resolved.replace(name, new, 1)
     wh, aux, body = _question_body(last.resolved)

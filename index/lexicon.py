@@ -112,12 +112,14 @@ ROLE_WORDS = ("attorney general", "mayor", "governor", "president", "prime minis
 VAGUE_FILLER = frozenset("""
 that this those these happen happened happening do does did say said tell about and so but then the a an to of
 for on in at by with why exactly mean again more it its is be been become became
+start started begin began end ended still going go goes continue continues over now
 """.split())
 # A name with one of these is a body, not a person ("State Department", "Hawaiian Electric").
 INSTITUTION_WORDS = frozenset("""
 department agency ministry office company corporation bank group union council commission committee court
 party front movement alliance bloc force forces guard army navy police service services fund foundation
 university institute association organisation organization electric airlines news times post
+county city state province district island islands region town village
 """.split())
 
 # What kind of answer a question wants, first match wins (a "how long" question is not a
