@@ -184,8 +184,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.close()
     elapsed = time.perf_counter() - started
     print(f"ingested {report.seen} documents in {elapsed:.1f}s: {report.added} new, {report.updated} changed, "
-          f"{report.unchanged} unchanged, {report.duplicates} duplicates; {report.chunks_embedded} chunks embedded; "
-          f"{len(report.problems)} skipped")
+          f"{report.unchanged} unchanged, {report.duplicates} duplicates; {report.chunks_embedded} chunks embedded"
+          + (f" ({report.chunks_reused} of them repeats, encoded once)" if report.chunks_reused else "")
+          + f"; {len(report.problems)} skipped")
     return 0 if report.seen or not report.problems else 1
 
 

@@ -51,7 +51,7 @@ from .text import one_line, split_sentences
 from .types import Citation, DigestItem, Hit
 
 if TYPE_CHECKING:
-    from .engine import Briefbot
+    from .parts import EngineParts
 
 Kind = Literal["brief", "timeline"]
 MAX_POINTS = 8
@@ -132,7 +132,7 @@ def check_topic(topic: str) -> str:
     return text
 
 
-def build_briefing(engine: Briefbot, topic: str, kind: Kind = "brief", since: date | None = None,
+def build_briefing(engine: EngineParts, topic: str, kind: Kind = "brief", since: date | None = None,
                    until: date | None = None, max_points: int = MAX_POINTS) -> Briefing:
     """A briefing (newest first) or timeline (oldest first) on `topic` within the date window."""
     started = time.perf_counter()
@@ -160,7 +160,7 @@ def _day_ts(day: str) -> int:
     return int(datetime.combine(date.fromisoformat(day), time_of_day(12)).timestamp())
 
 
-def _points(engine: Briefbot, profile: QuestionProfile, hits: list[Hit], doc_cover: dict[str, float | None],
+def _points(engine: EngineParts, profile: QuestionProfile, hits: list[Hit], doc_cover: dict[str, float | None],
             kind: Kind, max_points: int) -> list[Point]:
     # The topic's most specific name (the rarest) must be in a point's sentence: "French troops
     # in Niger" is about France's troops, not any troops in Niger.

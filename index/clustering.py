@@ -20,7 +20,7 @@ from .text import title_key
 from .types import DigestItem
 
 if TYPE_CHECKING:
-    from .engine import Briefbot
+    from .parts import EngineParts
 
 TITLE_WEIGHT = 0.4  # blend of the three similarities (they sum to 1)
 BODY_WEIGHT = 0.3
@@ -70,7 +70,7 @@ def _unit_rows(matrix: np.ndarray) -> np.ndarray:
 class IdfTable:
     """Inverse document frequency over the whole store (the keyword index's counts)."""
 
-    def __init__(self, engine: Briefbot) -> None:
+    def __init__(self, engine: EngineParts) -> None:
         self._index = engine.keywords.get()
         self._n = max(int(self._index.size), 1)
         self._cache: dict[str, float] = {}
@@ -146,7 +146,7 @@ class TitleVectors:
         self._limit = limit
         self._lock = threading.Lock()
 
-    def get(self, engine: Briefbot, titles: Sequence[str]) -> np.ndarray:
+    def get(self, engine: EngineParts, titles: Sequence[str]) -> np.ndarray:
         """One float32 vector per title, in order; only titles not seen before are encoded.
 
         The cache is emptied whenever it would grow past its limit.
@@ -166,7 +166,7 @@ class TitleVectors:
 _TITLES = TitleVectors()
 
 
-def similarity_matrix(engine: Briefbot, reports: Sequence[Report], idf: IdfTable, titles: bool = True,
+def similarity_matrix(engine: EngineParts, reports: Sequence[Report], idf: IdfTable, titles: bool = True,
                       burst: dict[str, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairwise similarity of reports in [0, 1] (titles, bodies and shared rare terms blended), and the terms' part.
 

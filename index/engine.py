@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
@@ -55,7 +55,8 @@ class Briefbot:
 
     def __init__(self, settings: Settings | None = None, answerer: Answerer | None = None) -> None:
         self.settings = settings or Settings()
-        self.embedder = Embedder(self.settings.embed_model, self.settings.device, self.settings.batch_size)
+        self.embedder = Embedder(self.settings.embed_model, self.settings.device, self.settings.batch_size,
+                                 self.settings.precision)
         self.store = ChunkStore(self.settings, self.embedder.name)
         # The keyword-index cache is keyed by collection id, so it serves a server's collection too.
         self.keywords = KeywordIndexCache(self.store, self.settings.data_dir)
@@ -96,6 +97,7 @@ class Briefbot:
             if lock:
                 lock.acquire()
             writer = _BackgroundWriter(self.store)
+            vectors = SeenVectors()
             try:
                 seen: set[str] = set()
                 batch: list[Document] = []
@@ -112,16 +114,17 @@ class Briefbot:
                     seen.add(item.id)
                     batch.append(item)
                     if len(batch) >= INGEST_BATCH:
-                        self._ingest_batch(batch, report, writer)
+                        self._ingest_batch(batch, report, writer, vectors)
                         batch = []
                         if on_progress:
                             on_progress(report)
                 if batch:
-                    self._ingest_batch(batch, report, writer)
+                    self._ingest_batch(batch, report, writer, vectors)
                 writer.finish()
                 if report.changed:
                     self.store.bump_generation()
                     self.keywords.invalidate()
+                report.chunks_reused = vectors.reused
                 if on_progress:
                     on_progress(report)
             finally:
@@ -130,14 +133,15 @@ class Briefbot:
                     lock.release()
         return report
 
-    def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter) -> None:
+    def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter,
+                      seen: SeenVectors) -> None:
         stored = self.store.stored_hashes([d.id for d in docs])
         changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)]
         report.unchanged += len(docs) - len(changed)
         if not changed:
             return
         chunks = Chunker(self.embedder).chunk(changed)
-        vectors = self.embedder.encode([c.embed_text for c in chunks])
+        vectors = seen.encode(self.embedder, [c.embed_text for c in chunks])
         # The store write of this batch runs while the next batch is read and embedded.
         writer.submit(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
         report.updated += sum(1 for d in changed if d.id in stored)
@@ -278,6 +282,34 @@ class Briefbot:
         if days.size:
             stats.date_from, stats.date_to = (iso_day(int(d)) for d in (days.min(), days.max()))
         return stats
+
+
+class SeenVectors:
+    """Vectors of the texts one ingest has encoded, so a text met again is not encoded twice.
+
+    Feeds syndicate the same description under several links; each copy is a document of its
+    own, but its text needs encoding once. Bounded (the newest `limit` texts are kept): a
+    repeat is nearly always close to the first copy in the input.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self.reused = 0
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def encode(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
+        """One vector per text; only texts not seen before (in this ingest or this call) are encoded."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            for text, vector in zip(missing, embedder.encode(missing), strict=True):
+                self._vectors[text] = vector
+                if len(self._vectors) > self.limit:
+                    self._vectors.popitem(last=False)
+        self.reused += len(texts) - len(missing)
+        found = [self._vectors.get(t) for t in texts]
+        if any(v is None for v in found):  # evicted within this very call (a batch larger than the limit)
+            return embedder.encode(texts)
+        return np.stack([v for v in found if v is not None]) if found else np.zeros((0, 0), dtype=np.float32)
 
 
 class _BackgroundWriter:

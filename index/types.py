@@ -64,6 +64,7 @@ class IngestReport:
     unchanged: int = 0
     duplicates: int = 0
     chunks_embedded: int = 0
+    chunks_reused: int = 0  # chunks whose text was already encoded in this ingest (syndicated copies)
     problems: list[Problem] = field(default_factory=list)
 
     @property
