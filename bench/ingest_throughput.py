@@ -1,10 +1,11 @@
 """Ingest throughput against a bare sentence-transformers encode of the same texts.
 
-Takes the first N items of a JSONL(.gz) feed export, then times three whole processes
-(model load and imports included, as a user would see them):
+Takes the first N items of a JSONL(.gz) feed export, then times whole processes (model load
+and imports included, as a user would see them):
 
-1. `bench/bare_encode.py`: encode "title. description" with the bundled model, nothing else;
-2. `briefbot ingest` of the same items into an empty data dir;
+1. `bench/bare_encode.py`: encode "title. description" with the bundled model in fp32, nothing else;
+2. `briefbot ingest` of the same items into an empty data dir, once per precision
+   (`--precisions fp32,auto`: BRIEFBOT_PRECISION, side by side);
 3. `briefbot ingest` again (unchanged input: must embed nothing).
 
 Prints one table and writes the numbers as JSON (bench/results/ingest_throughput.json).
@@ -62,6 +63,7 @@ def main() -> None:
         default=32,
         help="batch size of the bare encode (32 is sentence-transformers' default)",
     )
+    parser.add_argument("--precisions", default="fp32,auto", help="BRIEFBOT_PRECISION values to ingest with")
     args = parser.parse_args()
     if not args.file.exists():
         raise SystemExit(f"no such file: {args.file}")
@@ -86,20 +88,25 @@ def main() -> None:
                 ],
                 env,
             )
-            ingest_s, summary = timed([*briefbot, "--data-dir", str(data_dir), "ingest", "-q", str(items)], env)
-            again_s, again_summary = timed([*briefbot, "--data-dir", str(data_dir), "ingest", "-q", str(items)], env)
-            rows.append(
-                {
-                    "run": run + 1,
-                    "bare_s": round(bare_s, 1),
-                    "ingest_s": round(ingest_s, 1),
-                    "ratio": round(ingest_s / bare_s, 3),
-                    "reingest_s": round(again_s, 1),
-                    "reingest_share": round(again_s / ingest_s, 3),
-                    "ingest_summary": summary,
-                    "reingest_summary": again_summary,
-                }
-            )
+            for precision in args.precisions.split(","):
+                data_dir = work / f"data{run}-{precision}"
+                penv = {**env, "BRIEFBOT_PRECISION": precision}
+                ingest_s, summary = timed([*briefbot, "--data-dir", str(data_dir), "ingest", "-q", str(items)], penv)
+                again_s, again_summary = timed([*briefbot, "--data-dir", str(data_dir), "ingest", "-q", str(items)],
+                                               penv)
+                rows.append(
+                    {
+                        "run": run + 1,
+                        "precision": precision,
+                        "bare_s": round(bare_s, 1),
+                        "ingest_s": round(ingest_s, 1),
+                        "ratio": round(ingest_s / bare_s, 3),
+                        "reingest_s": round(again_s, 1),
+                        "reingest_share": round(again_s / ingest_s, 3),
+                        "ingest_summary": summary,
+                        "reingest_summary": again_summary,
+                    }
+                )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(
@@ -107,12 +114,12 @@ def main() -> None:
         f"bare encode at batch {args.bare_batch_size})"
     )
     print(
-        f"{'run':>3}  {'bare encode s':>13}  {'ingest s':>8}  {'ratio':>6}  {'items/s':>7}  {'re-ingest s':>11}  "
-        f"{'re/first':>8}"
+        f"{'run':>3}  {'precision':>9}  {'bare fp32 encode s':>18}  {'ingest s':>8}  {'ratio':>6}  {'items/s':>7}  "
+        f"{'re-ingest s':>11}  {'re/first':>8}"
     )
     for r in rows:
         print(
-            f"{r['run']:>3}  {r['bare_s']:>13}  {r['ingest_s']:>8}  {r['ratio']:>6}  "
+            f"{r['run']:>3}  {r['precision']:>9}  {r['bare_s']:>18}  {r['ingest_s']:>8}  {r['ratio']:>6}  "
             f"{n / r['ingest_s']:>7.1f}  {r['reingest_s']:>11}  {r['reingest_share']:>8}"
         )
     out = ROOT / "bench" / "results"
