@@ -8,8 +8,11 @@ own event loop; `stop()` shuts it down the way SIGTERM does and re-raises anythi
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from bot.telegram import TelegramFrontEnd, TelegramSettings, build_application, serve
@@ -70,3 +73,12 @@ class RunningBot:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def guarded_bot(api: BotAPIStandin, engine: Any, **options: Any) -> Iterator[RunningBot]:
+    """A RunningBot that, whatever the test did, checks on exit that the token never reached a chat."""
+    with RunningBot(api, engine, **options) as running:
+        yield running
+    for call in api.calls():
+        assert api.token not in json.dumps(call.params)
