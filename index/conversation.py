@@ -174,6 +174,11 @@ def has_own_subject(question: str) -> bool:
     """Whether a question names what it is about: a name, or "the X" before any pronoun."""
     if names_in(question):
         return True
+    # "What did the president there say?": a place pointed at and never named needs context
+    # ("is there", "are there" only say that something exists).
+    if re.search(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were|been)\b)",
+                 question, re.I):
+        return False
     pronoun = _has_word(question, (*PERSON_PRONOUNS, *GROUP_PRONOUNS, *PLACE_PRONOUNS))
     head = question[: pronoun.start()] if pronoun else question
     nouns = [m.group(1) for m in _SUBJECT_NP.finditer(head) if m.group(1).lower() not in _PRONOUN_WORDS]
