@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 
 Kind = Literal["brief", "timeline"]
 MAX_POINTS = 8
-MIN_POINTS = 3  # fewer relevant stories than this: a short briefing, never padding
 CANDIDATE_DOCS = 60  # documents retrieved for a topic (one per title)
 CANDIDATE_CHUNKS = 200  # chunks each retriever offers before fusion
 STORY_DAYS = 2  # reports of one development are at most this many days apart
