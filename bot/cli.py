@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
             kwargs["parents"] = [*kwargs.get("parents", []), desk_option]
         return original_add_parser(name, **kwargs)
 
-    sub.add_parser = add_parser  # type: ignore[method-assign]
+    sub.add_parser = add_parser  # type: ignore[method-assign,assignment]
 
     p = sub.add_parser("ingest", help="add files, folders and feed exports to the store",
                        description="Load .txt/.md/.html files, .jsonl/.json feed exports (also .jsonl.gz) and "

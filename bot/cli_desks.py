@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from typing import Any
 
 from index.config import Settings
@@ -67,7 +68,7 @@ def cmd_desks(args: argparse.Namespace, settings: Settings) -> int:
     if args.chats is not None:
         changes["chats"] = parse_chats([args.chats])
     if action == "add":
-        desk = desks.create(Desk(args.name, **{k: v or ("" if k != "chats" else ()) for k, v in changes.items()}))
+        desk = desks.create(replace(Desk(args.name), **{k: v for k, v in changes.items() if v is not None}))
         print(f"desk {desk.name} added; fill it with: briefbot --desk {desk.name} ingest FILES")
     else:
         desk = desks.update(args.name, changes)
