@@ -80,6 +80,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("brief", "Briefing on a topic: /brief TOPIC"),
     ("timeline", "Timeline of a topic: /timeline TOPIC"),
     ("new", "Start a new conversation (forget earlier questions)"),
+    ("desk", "This chat's desk (crisis), or /desk NAME to switch"),
     ("latest", "Newest documents"),
     ("sources", "What I know: documents, dates, feeds"),
     ("digest", "Digest of a day: /digest [YYYY-MM-DD]"),
