@@ -67,11 +67,11 @@ PROBLEMS_SHOWN = 5
 # What each kind of file is called in replies, in the order replies list them.
 _KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("PDF", frozenset({".pdf"})),
-    ("Word (.docx)", frozenset({".docx"})),
-    ("text (.txt, .md)", frozenset({".txt", ".md", ".markdown"})),
+    ("DOCX", frozenset({".docx"})),
+    ("TXT/MD", frozenset({".txt", ".md", ".markdown"})),
     ("HTML", frozenset({".html", ".htm"})),
     ("JSON/JSONL feed exports", frozenset({".json", ".jsonl", ".ndjson"})),
-    ("RSS/Atom", frozenset({".xml", ".rss", ".atom"})),
+    ("RSS/Atom feeds", frozenset({".xml", ".rss", ".atom"})),
 )
 # A file sent without a name gets its suffix from its MIME type (only types we might read).
 _MIME_SUFFIXES = {
@@ -97,7 +97,7 @@ def readable_suffixes() -> frozenset[str]:
 
 
 def kinds_text(suffixes: frozenset[str] | None = None) -> str:
-    """The readable kinds of file as a reader says them: "PDF, Word (.docx), text (.txt, .md), ..."."""
+    """The readable kinds of file as replies name them: "PDF, DOCX, TXT/MD, HTML, ..."."""
     suffixes = readable_suffixes() if suffixes is None else suffixes
     return ", ".join(label for label, kind in _KINDS if kind & suffixes)
 
@@ -220,10 +220,15 @@ class UploadService:
         sender = update.effective_user
         return sender is not None and sender.id in self.editors
 
+    @property
+    def takes_links(self) -> bool:
+        """True if the engine can fetch links (`Briefbot.ingest_urls`)."""
+        return hasattr(self.engine, "ingest_urls")
+
     def help_text(self) -> str:
         """The /help paragraph about adding documents."""
-        return (f"Editors can add documents: send me a file ({kinds_text()}; up to {megabytes(self.max_bytes)}) "
-                "or a message that is only a link.")
+        links = " or a message that is only a link" if self.takes_links else ""
+        return f"Editors can add documents: send me a file ({kinds_text()}; up to {megabytes(self.max_bytes)}){links}."
 
     async def on_document(self, update: Update, context: Context) -> None:
         """A file: checked (editor, type, declared size), then downloaded, ingested and reported."""
