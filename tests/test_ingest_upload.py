@@ -2,19 +2,23 @@
 
 A received file sits in a different temporary folder each time it is sent; `ingest_upload`
 must still know it by its name (sent again: unchanged, or updated; never a second copy) and
-report problems under that name, never the temporary path. Real engine, real Chroma, real
-files in temp folders.
+report problems under that name, never the temporary path. And the next question sees what
+an ingest stored, even when the keyword index was refreshing while the ingest ran. Real
+engine, real Chroma, real files in temp folders.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from index.config import Settings
 from index.engine import Briefbot
+from index.keyword import KeywordIndex, KeywordIndexCache
 
 pytestmark = pytest.mark.slow
 
@@ -84,3 +88,37 @@ def test_a_plain_ingest_reports_per_document_too(engine: Briefbot, tmp_path: Pat
     assert [(d.title, d.status) for d in first.stored] == [("Tillia crossing reopens", "added")]
     assert [(d.title, d.status) for d in second.stored] == [("Tillia crossing reopens", "unchanged")]
     assert first.stored[0].doc_id == second.stored[0].doc_id
+
+
+class SlowRefreshCache(KeywordIndexCache):
+    """The real keyword cache, whose background refresh waits, after reading the store, for the test."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_read = threading.Event()
+        self.go_on = threading.Event()
+
+    def _load_or_build(self, marker: tuple) -> KeywordIndex:
+        built = super()._load_or_build(marker)
+        if threading.current_thread().name == "keyword-refresh":
+            self.has_read.set()
+            assert self.go_on.wait(30), "the test never let the refresh finish"
+        return built
+
+
+def test_a_refresh_begun_during_an_ingest_never_undoes_the_index_built_after_it(engine: Briefbot,
+                                                                                tmp_path: Path) -> None:
+    cache = SlowRefreshCache(engine.store, None, check_every=0)
+    cache.get()
+    engine.store.bump_generation()  # a batch of an ingest lands: the store moved under the cache
+    cache.get()  # a question meanwhile: answered from the index it has, a refresh starts behind it
+    assert cache.has_read.wait(30)  # ... and has read the store as it was then
+    report = engine.ingest_upload(received(tmp_path / "k", "kaura.md", NOTE.replace("Galmi", "Kaura")), "kaura.md")
+    (doc,) = report.stored
+    cache.invalidate()  # what the engine does after its own write: the next question must see it
+    fresh = cache.get()
+    assert doc.doc_id in fresh.doc_ids
+    cache.go_on.set()
+    cache.wait_refreshed(30)
+    # The refresh from before the write finished last; it must not put the older index back.
+    assert cache.get() is fresh

@@ -520,5 +520,12 @@ def test_summary_of_a_big_export_counts_and_lists_the_first() -> None:
     assert lines[0] == "From feed.jsonl: added 15 documents (30 passages, 2023-08-01 to 2023-08-15); 1 unchanged."
     assert lines[1] == "Added “Item 1” (2023-08-01, 2 passages)." and "… and 5 more." in lines
     assert "Skipped 7:" in text and "• feed.jsonl:20: malformed JSON" in text and "… and 2 more." in text
+    same = [StoredDocument(f"d{n}", f"Item {n}", "2023-08-01", 1, "unchanged") for n in range(12)]
+    assert upload_summary(IngestReport(stored=same), "f.jsonl") == \
+        "From f.jsonl: all 12 documents were here already, unchanged."
+    one_new = [*same[1:], StoredDocument("n", "New", "", 1, "updated")]
+    assert upload_summary(IngestReport(stored=one_new), "f.jsonl").startswith(
+        "From f.jsonl: updated 1 document (1 passage); 11 unchanged.\nUpdated “New” (1 passage).")
+    assert upload_summary(IngestReport(), "empty.json") == "I found no documents in empty.json."
     paged = StoredDocument("p", "Report", "2023-08-02", 12, "added", pages=5)
     assert upload_summary(IngestReport(stored=[paged]), "r.pdf") == "Added “Report” (2023-08-02, 5 pages, 12 passages)."

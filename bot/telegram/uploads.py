@@ -146,6 +146,10 @@ def megabytes(size: float) -> str:
     return f"{size / 1_000_000:.3g} MB"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _title(doc: StoredDocument) -> str:
     return f"“{one_line(doc.title)[:200] or 'Untitled'}”"
 
@@ -153,8 +157,8 @@ def _title(doc: StoredDocument) -> str:
 def _details(doc: StoredDocument) -> str:
     parts = [doc.date] if doc.date else []
     if doc.pages:
-        parts.append(f"{doc.pages} page{'s' if doc.pages != 1 else ''}")
-    parts.append(f"{doc.chunks} passage{'s' if doc.chunks != 1 else ''}")
+        parts.append(_plural(doc.pages, "page"))
+    parts.append(_plural(doc.chunks, "passage"))
     return ", ".join(parts)
 
 
@@ -164,25 +168,32 @@ def _document_line(doc: StoredDocument) -> str:
     return f"{'Added' if doc.status == 'added' else 'Updated'} {_title(doc)} ({_details(doc)})."
 
 
+def _many_documents(stored: Sequence[StoredDocument], name: str) -> list[str]:
+    """Counts, the date range and the first `LISTED` new documents, for a file with many."""
+    new = [d for d in stored if d.status != "unchanged"]
+    unchanged = len(stored) - len(new)
+    if not new:
+        return [f"From {name}: all {len(stored)} documents were here already, unchanged."]
+    counts = [f"{verb} {sum(d.status == verb for d in new)}" for verb in ("added", "updated")
+              if any(d.status == verb for d in new)]
+    dates = sorted(d.date for d in new if d.date)
+    span = f", {dates[0]} to {dates[-1]}" if dates else ""
+    head = (f"From {name}: {' and '.join(counts)} {'document' if len(new) == 1 else 'documents'} "
+            f"({_plural(sum(d.chunks for d in new), 'passage')}{span})")
+    lines = [head + (f"; {unchanged} unchanged." if unchanged else ".")]
+    lines += [_document_line(doc) for doc in new[:LISTED]]
+    if len(new) > LISTED:
+        lines.append(f"… and {len(new) - LISTED} more.")
+    return lines
+
+
 def upload_summary(report: IngestReport, name: str) -> str:
     """What a reply to an upload says: each document added, updated or unchanged, then what was skipped.
 
     A file with many documents (a feed export) gets counts and the first `LISTED` titles.
     """
     stored = report.stored
-    lines: list[str] = []
-    if len(stored) <= LISTED:
-        lines = [_document_line(doc) for doc in stored]
-    else:
-        new = [d for d in stored if d.status != "unchanged"]
-        dates = sorted(d.date for d in new if d.date)
-        span = f", {dates[0]} to {dates[-1]}" if dates else ""
-        counts = [f"added {report.added}", f"updated {report.updated}"] if report.updated else [f"added {report.added}"]
-        lines.append(f"From {name}: {' and '.join(counts)} documents ({sum(d.chunks for d in new)} passages{span})"
-                     + (f"; {report.unchanged} unchanged." if report.unchanged else "."))
-        lines += [_document_line(doc) for doc in new[:LISTED]]
-        if len(new) > LISTED:
-            lines.append(f"… and {len(new) - LISTED} more.")
+    lines = [_document_line(doc) for doc in stored] if len(stored) <= LISTED else _many_documents(stored, name)
     paragraphs = ["\n".join(lines)] if lines else []
     problems = report.problems
     if problems:
