@@ -24,6 +24,7 @@ from index.config import Settings
 from index.errors import BriefbotError
 
 from . import terminal
+from .cli_desks import add_desks_parser, cmd_desks
 
 if TYPE_CHECKING:
     from index.conversation import Conversation
@@ -40,6 +41,8 @@ EXAMPLES = """examples:
   briefbot timeline "Bazoum's detention" --json
   briefbot repl
   briefbot eval ../shared/eval/dev.jsonl
+  briefbot desks add libya-floods --title "Libya floods, 2023"
+  briefbot --desk libya-floods ingest reports/
 """
 
 
@@ -71,8 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
                     "Works offline; configuration comes from BRIEFBOT_* environment variables or .env.",
         epilog=EXAMPLES)
     parser.add_argument("--data-dir", type=Path, help="where the store lives (default: $BRIEFBOT_DATA_DIR or ./data)")
+    parser.add_argument("--desk", metavar="NAME", help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or "
+                                                       "the default desk; `briefbot desks` lists them)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log what the engine does")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+    # `--desk` also after the command (`briefbot ask --desk niger ...`); SUPPRESS keeps a value given before it.
+    desk_option = OneLineParser(add_help=False)
+    desk_option.add_argument("--desk", metavar="NAME", default=argparse.SUPPRESS,
+                             help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or the default desk)")
+    original_add_parser = sub.add_parser
+
+    def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if name != "telegram":
+            kwargs["parents"] = [*kwargs.get("parents", []), desk_option]
+        return original_add_parser(name, **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign,assignment]
 
     p = sub.add_parser("ingest", help="add files, folders and feed exports to the store",
                        description="Load .txt/.md/.html files, .jsonl/.json feed exports (also .jsonl.gz) and "
@@ -127,24 +144,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", type=Path, metavar="FILE",
                    help="also write a PNG of items per day over the last 14 days, top story annotated")
 
+    add_desks_parser(sub)
     sub.add_parser("telegram", help="run the Telegram bot (see briefbot telegram --help)", add_help=False)
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
+    if getattr(args, "desk", None):
+        overrides["desk"] = args.desk
     try:
         return Settings(**overrides)
     except ValidationError as exc:  # name the variable and the problem, not a traceback
-        problems = "; ".join(f"BRIEFBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-                             for e in exc.errors())
+        problems = "; ".join(f"BRIEFBOT_{'_'.join(str(p) for p in e['loc']).upper()}: "
+                             f"{str(e.get('ctx', {}).get('error', '')) or e['msg']}" for e in exc.errors())
         raise CliError(f"bad configuration: {problems}") from None
 
 
 def _engine(args: argparse.Namespace) -> Briefbot:
-    from index.engine import Briefbot
+    """The engine over the desk the command works on, with the desk's own settings."""
+    from index.desks import Desks
 
-    return Briefbot(_settings(args))
+    return Desks(_settings(args)).open()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -337,7 +358,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     if args.date and (args.since or args.until):
         raise CliError("give either --date or --since/--until, not both")
-    settings = _settings(args)
+    engine = _engine(args)
+    settings = engine.settings  # the desk's time zone
     today = datetime.now(zone(settings.timezone)).date()
     first = args.date or args.since or args.until or today
     last = args.date or args.until or (today if args.since else first)
@@ -347,9 +369,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
     window.check_not_future()  # before the model loads
     if args.chart and args.chart.is_dir():
         raise CliError(f"--chart {args.chart} is a folder; give a file name such as coverage.png")
-    from index.engine import Briefbot
-
-    engine = Briefbot(settings)
     if engine.store.count() == 0:
         raise EmptyStoreError(f"no documents in {engine.store.location} yet: run `briefbot ingest` first")
     digest = build_digest(engine, window, chart_days=14 if args.chart else 0)
@@ -459,7 +478,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         _quiet_libraries()
-    handlers = {"ingest": cmd_ingest, "ask": cmd_ask, "brief": cmd_brief, "timeline": cmd_brief, "repl": cmd_repl,
+    handlers = {"desks": lambda a: cmd_desks(a, _settings(a)),
+                "ingest": cmd_ingest, "ask": cmd_ask, "brief": cmd_brief, "timeline": cmd_brief, "repl": cmd_repl,
                 "eval": cmd_eval, "stats": cmd_stats, "digest": cmd_digest}
     if args.command not in handlers:
         parser.print_help()

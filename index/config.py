@@ -7,6 +7,7 @@ The Telegram front end's own settings (`TELEGRAM_*`, the allow-list) live in `bo
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -14,6 +15,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .dates import parse_time, zone
+from .errors import DeskError
 
 # Nothing may be fetched at run time: the model ships in a package, and Chroma's
 # telemetry would try to phone home. Set before chromadb / huggingface are imported.
@@ -27,6 +29,9 @@ class Settings(BaseSettings):
     """Engine settings; see `.env.example` for the documented list."""
 
     model_config = SettingsConfigDict(env_prefix="BRIEFBOT_", env_file=".env", extra="ignore")
+
+    # Desks: one installation serves several crises, each its own collection (index.desks).
+    desk: str = Field(default="", description="the desk commands work on; empty = the default desk")
 
     # Storage
     data_dir: Path = Field(default=Path("./data"), description="where the embedded store, lock and caches live")
@@ -65,6 +70,12 @@ class Settings(BaseSettings):
     def _normalise_languages(cls, value: str) -> str:
         return ",".join(part.strip().lower() for part in value.split(",") if part.strip()) or "en"
 
+    @field_validator("desk")
+    @classmethod
+    def _check_desk(cls, value: str) -> str:
+        value = value.strip().lower()
+        return check_desk_name(value) if value else ""
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
@@ -94,6 +105,31 @@ class Settings(BaseSettings):
     def language_list(self) -> list[str]:
         """Language codes answers may draw on; empty list means every language."""
         return [] if self.languages == "*" else self.languages.split(",")
+
+
+DEFAULT_DESK = "default"
+# Lower-case letters, digits and inner hyphens: it becomes part of a Chroma collection name
+# (3-512 characters of [a-zA-Z0-9._-]) and is typed in Telegram as `/desk NAME`.
+_DESK_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+
+
+def check_desk_name(name: str) -> str:
+    """A desk name as given, or DeskError saying what a name may be."""
+    if not _DESK_NAME.match(name):
+        raise DeskError(f"bad desk name {name!r}: use 1-40 lower-case letters, digits and inner hyphens "
+                        "(e.g. niger, libya-floods)")
+    return name
+
+
+def desk_name(settings: Settings) -> str:
+    """The desk `settings` select (`BRIEFBOT_DESK`, empty = the default desk)."""
+    return settings.desk or DEFAULT_DESK
+
+
+def desk_collection(settings: Settings, name: str | None = None) -> str:
+    """The Chroma collection of desk `name` (default: the desk `settings` select)."""
+    name = name or desk_name(settings)
+    return settings.collection if name == DEFAULT_DESK else f"{settings.collection}-{name}"
 
 
 def split_urls(value: str) -> list[str]:

@@ -26,9 +26,10 @@ import numpy as np
 from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
 from .chunking import Chunker, content_hash
-from .config import Settings
+from .config import Settings, desk_name
 from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, RuleRewriter, names_in, turn_for
 from .dates import check_window, iso_day
+from .desk_profile import Desk
 from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
@@ -50,14 +51,20 @@ class Briefbot:
     """The briefing engine.
 
     Args:
-        settings: configuration; default reads the environment and `.env`.
+        settings: configuration; default reads the environment and `.env`. `settings.desk`
+            picks the desk (the collection) it works on; `index.desks.Desks.open` also
+            applies the desk's own languages, feeds and time zone.
         answerer: how answers are written; default extractive (no LLM).
+        embedder: a loaded model to share (several desks in one process need it once).
+        desk: the desk's profile, when the caller has read it.
     """
 
-    def __init__(self, settings: Settings | None = None, answerer: Answerer | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, answerer: Answerer | None = None,
+                 embedder: Embedder | None = None, desk: Desk | None = None) -> None:
         self.settings = settings or Settings()
-        self.embedder = Embedder(self.settings.embed_model, self.settings.device, self.settings.batch_size,
-                                 self.settings.precision)
+        self.desk = desk or Desk(desk_name(self.settings))
+        self.embedder = embedder or Embedder(self.settings.embed_model, self.settings.device,
+                                             self.settings.batch_size, self.settings.precision)
         self.store = ChunkStore(self.settings, self.embedder.name)
         # The keyword-index cache is keyed by collection id, so it serves a server's collection too.
         self.keywords = KeywordIndexCache(self.store, self.settings.data_dir)

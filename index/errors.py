@@ -46,3 +46,7 @@ class SubscriptionError(BriefbotError, ValueError):
 
 class FeedError(BriefbotError):
     """One feed could not be fetched or read (a poll goes on with the other feeds)."""
+
+
+class DeskError(BriefbotError, ValueError):
+    """An unknown desk, a bad desk name, or a desk that already exists."""

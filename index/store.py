@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .chunking import Chunk, content_hash
-from .config import Settings
-from .errors import ModelMismatchError, StoreLockedError, StoreUnavailableError
+from .config import DEFAULT_DESK, Settings, desk_collection, desk_name
+from .errors import DeskError, ModelMismatchError, StoreLockedError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -63,6 +63,47 @@ def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
         "ts": doc.timestamp,
         "source": doc.source, "lang": doc.language, "feed": doc.feed,
     }
+
+
+def open_client(settings: Settings):
+    """A Chroma client: HTTP to `settings.chroma_url`, else the embedded store under the data dir.
+
+    Raises:
+        StoreUnavailableError: the store could not be opened (the message says where).
+    """
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    location = settings.chroma_url or str(settings.data_dir / "chroma")
+    try:
+        if settings.chroma_url:
+            from urllib.parse import urlsplit
+
+            from .chroma_http import open_http_client
+
+            url = urlsplit(settings.chroma_url)
+            return open_http_client(url.hostname or "localhost", url.port or 8000, url.scheme == "https",
+                                    settings.chroma_timeout)
+        path = settings.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
+    except Exception as exc:
+        raise StoreUnavailableError(f"cannot open the store at {location}: {_short(exc)}") from exc
+
+
+def create_collection(client, name: str, metadata: dict[str, Any], location: str = "the store"):
+    """Get collection `name`, creating it (cosine space, with `metadata`) when missing.
+
+    No embedding function: vectors always come from our own model (Chroma's default one
+    would download a model at run time).
+    """
+    try:
+        return client.get_or_create_collection(
+            name, embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "ef_search": 100, "ef_construction": 100}},
+            metadata=metadata)
+    except Exception as exc:
+        raise StoreUnavailableError(f"cannot open the store at {location}: {_short(exc)}") from exc
 
 
 class WriterLock:
@@ -124,6 +165,7 @@ class ChunkStore:
         self._client: ClientAPI | None = None
         self._collection: Collection | None = None
         self._count: tuple[float, int] | None = None  # (monotonic time, count): spares a round trip per query
+        self.collection_name = desk_collection(settings)
 
     # --- connection ---------------------------------------------------------
 
@@ -133,24 +175,7 @@ class ChunkStore:
         return self.settings.chroma_url or str(self.settings.data_dir / "chroma")
 
     def _connect(self):
-        import chromadb
-        from chromadb.config import Settings as ChromaSettings
-
-        try:
-            if self.settings.chroma_url:
-                from urllib.parse import urlsplit
-
-                from .chroma_http import open_http_client
-
-                url = urlsplit(self.settings.chroma_url)
-                return open_http_client(url.hostname or "localhost", url.port or 8000, url.scheme == "https",
-                                        self.settings.chroma_timeout)
-            chroma_settings = ChromaSettings(anonymized_telemetry=False)
-            path = self.settings.data_dir / "chroma"
-            path.mkdir(parents=True, exist_ok=True)
-            return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-        except Exception as exc:
-            raise StoreUnavailableError(f"cannot open the store at {self.location}: {_short(exc)}") from exc
+        return open_client(self.settings)
 
     @property
     def collection(self):
@@ -162,19 +187,26 @@ class ChunkStore:
         """
         if self._collection is None:
             self._client = self._client or self._connect()
-            try:
-                self._collection = self._client.get_or_create_collection(
-                    self.settings.collection, embedding_function=None,
-                    configuration={"hnsw": {"space": "cosine", "ef_search": 100, "ef_construction": 100}},
-                    metadata={"model": self.model_name, "generation": 0})
-            except Exception as exc:
-                raise StoreUnavailableError(f"cannot open the store at {self.location}: {_short(exc)}") from exc
+            self._collection = self._open_collection(self._client)
             stored_model = (self._collection.metadata or {}).get("model")
             if stored_model and stored_model != self.model_name:
                 raise ModelMismatchError(
                     f"the store at {self.location} was built with model {stored_model!r}, not {self.model_name!r}: "
                     "use another BRIEFBOT_DATA_DIR / BRIEFBOT_COLLECTION, or re-ingest into a fresh one")
         return self._collection
+
+    def _open_collection(self, client):
+        """The desk's collection: the default desk's is made on first use, another desk's must exist."""
+        if desk_name(self.settings) == DEFAULT_DESK:
+            return create_collection(client, self.collection_name, {"model": self.model_name, "generation": 0},
+                                     location=self.location)
+        try:
+            return client.get_collection(self.collection_name, embedding_function=None)
+        except Exception as exc:
+            if type(exc).__name__ != "NotFoundError" and "does not exist" not in str(exc):
+                raise StoreUnavailableError(f"cannot open the store at {self.location}: {_short(exc)}") from exc
+        raise DeskError(f"unknown desk {self.settings.desk!r}: `briefbot desks` lists the desks, "
+                        f"`briefbot desks add {self.settings.desk}` makes it")
 
     def _call(self, what: str, fn, *args, **kwargs):
         """Run `fn(collection, ...)`; in server mode a connection error reconnects and retries once.
@@ -188,7 +220,7 @@ class ChunkStore:
         for attempt in range(1, attempts + 1):
             try:
                 return fn(self.collection, *args, **kwargs)
-            except ModelMismatchError:
+            except (ModelMismatchError, DeskError):
                 raise
             except StoreUnavailableError:  # could not (re)connect
                 if attempt == attempts:
@@ -405,7 +437,7 @@ class ChunkStore:
         """The collection's metadata as stored now (the collection object caches what it read at open)."""
         client = self._client
         assert client is not None  # only called through `_call`, whose `self.collection` connected it
-        return dict(client.get_collection(self.settings.collection).metadata or {})
+        return dict(client.get_collection(self.collection_name, embedding_function=None).metadata or {})
 
     def _max_batch(self) -> int:
         client = self._client

@@ -30,6 +30,8 @@ from bot.telegram.config import TelegramSettings
 from bot.telegram.uploads import ONLY_EDITORS, link_only, safe_file_name, upload_summary
 from index.answer import NOT_FOUND
 from index.config import Settings
+from index.desk_profile import Desk
+from index.desks import Desks
 from index.engine import Briefbot
 from index.types import IngestReport, Problem, StoredDocument
 from support.botapi_standin import BotAPIStandin, group_chat, private_chat, user
@@ -38,10 +40,11 @@ from support.telegram_harness import RunningBot, guarded_bot
 from support.telegram_html import check_telegram_html, visible_text
 
 EDITOR, EDITOR_2 = 601, 602
+DESK_EDITOR = 603  # the only chat that may use desk `sahel` (so no other test's chat has two desks)
 READER, READER_2 = 611, 612
 TEAM = -1001000000601
-ALLOWED = frozenset({EDITOR, EDITOR_2, READER, READER_2, TEAM})
-EDITORS = frozenset({EDITOR, EDITOR_2})
+ALLOWED = frozenset({EDITOR, EDITOR_2, DESK_EDITOR, READER, READER_2, TEAM})
+EDITORS = frozenset({EDITOR, EDITOR_2, DESK_EDITOR})
 CAP_MB = 0.05  # the engine's BRIEFBOT_MAX_FILE_MB here: 50,000 bytes, so "too big" needs no big files
 CAP_BYTES = 50_000
 WAIT = 30.0  # seconds any one wait may take before the test fails
@@ -64,6 +67,10 @@ DOSSO = ("Dosso clinic runs out of insulin", "2023-08-24",
          ["The regional hospital in Dosso ran out of insulin on Thursday.",
           "Doctors said the shipments from Cotonou had been blocked by the border closure."],
          "What did the Dosso hospital run out of?", "insulin")
+ARLIT = ("Arlit miners stop work over unpaid wages", "2023-08-28",
+         ["Miners at the Arlit uranium site stopped work on Monday over three months of unpaid wages.",
+          "The miners' union said 600 workers had joined the stoppage."],
+         "How many workers joined the stoppage at Arlit?", "600 workers")
 EVIL = ("Quarry strike in Tahoua ends", "2023-08-25",
         ["Workers at the Malbaza cement quarry near Tahoua ended a nine-day strike on Friday."],
         "How long was the strike at the Malbaza quarry?", "nine-day")
@@ -141,6 +148,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> HeldEngine:
         settings = Settings(data_dir=root / "data", max_file_mb=CAP_MB, _env_file=None)  # type: ignore[call-arg]
     bb = HeldEngine(settings)
     bb.ingest([write_corpus(root / "corpus")])
+    # A second desk, open to one chat only (so every other chat has the default desk alone).
+    Desks(settings).create(Desk("sahel", title="Sahel watch", description="Mines and labour in the Sahel.",
+                                chats=(DESK_EDITOR,)))
     return bb
 
 
@@ -321,6 +331,18 @@ def test_editor_in_a_group_adds_a_file_by_mentioning_the_bot(api: BotAPIStandin,
     assert next_reply(api, TEAM, 1) == f"Added “{AGADEZ[0]}” ({AGADEZ[1]}, 1 passage)."
     assert api.calls("sendMessage", TEAM, ok_only=True)[1].params["reply_parameters"]["message_id"] > 0
     assert len(api.calls("getFile")) == 1
+
+
+@pytest.mark.slow
+def test_an_upload_goes_into_the_chats_desk_only(api: BotAPIStandin, bot: RunningBot, engine: HeldEngine) -> None:
+    assert ask(api, DESK_EDITOR, "/desk sahel").startswith("Switched to the Sahel watch desk")
+    upload(api, DESK_EDITOR, ARLIT, "arlit")
+    assert next_reply(api, DESK_EDITOR, 1) == (f"Added “{ARLIT[0]}” ({ARLIT[1]}, 1 passage).\n\n"
+                                               "Desk: Sahel watch (sahel).")
+    assert_cited(ask(api, DESK_EDITOR, ARLIT[3]), ARLIT)
+    # The default desk (every other chat) never sees it.
+    assert ARLIT[0] not in ask(api, READER, ARLIT[3])
+    assert all(h.title != ARLIT[0] for h in engine.latest(100))
 
 
 # --- refused before anything is downloaded ----------------------------------------------------------

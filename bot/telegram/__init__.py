@@ -28,6 +28,7 @@ from bot.telegram.access import AccessGate
 from bot.telegram.common import ChatServices
 from bot.telegram.config import TelegramSettings, one_line
 from bot.telegram.delivery import Deliverer
+from bot.telegram.desks import DeskRoom
 from bot.telegram.digests import DigestService
 from bot.telegram.handlers import ALLOWED_UPDATES, TelegramFrontEnd
 from bot.telegram.limits import SendRateLimiter
@@ -70,7 +71,9 @@ def build_application(settings: TelegramSettings, engine: Briefbot) -> Applicati
     """
     gate = AccessGate(settings.allowed_chats)
     services = ChatServices(gate, Deliverer(gate), settings.workers)
-    front = TelegramFrontEnd(settings, engine, services, DigestService.for_engine(services, engine, settings))
+    room = DeskRoom(engine)
+    front = TelegramFrontEnd(settings, engine, services, DigestService.for_engine(services, engine, settings, room),
+                             room)
     app = (
         ApplicationBuilder()
         .token(settings.token)
@@ -173,10 +176,10 @@ def open_engine() -> Briefbot:
         BriefbotError: the store cannot be opened.
     """
     from index.config import Settings
-    from index.engine import Briefbot
+    from index.desks import Desks
 
     try:
-        return Briefbot(Settings())
+        return Desks(Settings()).open()  # the default desk (BRIEFBOT_DESK), with its own settings
     except ValidationError as exc:
         raise BotConfigError(one_line(exc, prefix="BRIEFBOT_")) from None
 

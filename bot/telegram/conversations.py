@@ -71,6 +71,11 @@ class ConversationStore:
         conversation = self._items.pop(key, None)
         return conversation is not None and not conversation.expired(self.clock(), self.ttl)
 
+    def clear_chat(self, chat_id: int) -> None:
+        """Forget the conversations of every topic of a chat (its desk changed)."""
+        for key in [k for k in self._items if k[0] == chat_id]:
+            del self._items[key]
+
     def _prune(self, now: float) -> None:
         for key in [k for k, c in self._items.items() if c.expired(now, self.ttl)]:
             del self._items[key]

@@ -10,7 +10,10 @@
   Whatever fires, `due_day` decides and `SubscriptionStore.claim` makes the send exactly-once
   per chat and day (see `bot.telegram.subscriptions` for the crash-between-claim-and-send choice).
 - `Forbidden` on a scheduled send removes the chat's subscription and its job.
-- `BRIEFBOT_FEEDS` are polled on an interval (`index.feeds.FeedPoller`) in a worker thread.
+- `BRIEFBOT_FEEDS` (and each desk's own feeds) are polled on an interval (`index.feeds.FeedPoller`)
+  in a worker thread.
+- Desks: /digest, /subscribe and /unsubscribe work on the chat's current desk (`bot.telegram.desks`);
+  a chat may subscribe to several desks, each digest built from its own desk's documents only.
 
 Every send, the chart included, goes through the same `Deliverer` (allow-list gate, blocked
 chats, fallbacks) and the same rate limiter as answers, so a hundred chats at 08:00 stay
@@ -39,10 +42,12 @@ from bot.telegram.config import TelegramSettings
 from bot.telegram.delivery import show_typing
 from bot.telegram.render import chart_caption, render_digest_telegram
 from bot.telegram.subscriptions import Subscription, SubscriptionStore, digest_window, due_day, next_send
+from index.config import DEFAULT_DESK, desk_name
 from index.dates import DigestWindow, parse_time, parse_zone
 from index.errors import BriefbotError, DateError, DigestError, StoreUnavailableError, SubscriptionError
 
 if TYPE_CHECKING:
+    from bot.telegram.desks import DeskRoom
     from index.engine import Briefbot
     from index.feeds import FeedPoller
 
@@ -55,8 +60,8 @@ CHART_DAYS = 14
 CACHE_SECONDS = 600.0
 FORCED_POLL_EVERY_S = 120.0
 
-# A calendar day's digest is keyed by (day, zone, title); any other window by its epoch bounds.
-CacheKey = tuple[date | None, str, str] | tuple[int, int, str, str]
+# A calendar day's digest is keyed by (desk, day, zone, title); any other window by its epoch bounds.
+CacheKey = tuple[str, date | None, str, str] | tuple[str, int, int, str, str]
 
 
 @dataclass
@@ -88,14 +93,17 @@ class DigestService:
     def __init__(self, services: ChatServices, engine: Briefbot, store: SubscriptionStore, *,
                  settings: TelegramSettings, default_tz: str = "UTC",
                  default_time: time_of_day = time_of_day(8, 0), poller: FeedPoller | None = None,
-                 feed_interval: float = 900.0, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 feed_interval: float = 900.0, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 room: DeskRoom | None = None) -> None:
         self.services = services
         self.engine = engine
+        self.room = room
         self.store = store
         self.settings = settings
         self.default_tz = default_tz
         self.default_time = default_time
         self.poller = poller
+        self.pollers: dict[str, FeedPoller] = {desk_name(engine.settings): poller} if poller else {}
         self.feed_interval = feed_interval
         self.clock = clock
         self._cache: dict[CacheKey, BuiltDigest] = {}
@@ -104,7 +112,8 @@ class DigestService:
         self._app: Application | None = None
 
     @classmethod
-    def for_engine(cls, services: ChatServices, engine: Briefbot, settings: TelegramSettings) -> DigestService | None:
+    def for_engine(cls, services: ChatServices, engine: Briefbot, settings: TelegramSettings,
+                   room: DeskRoom | None = None) -> DigestService | None:
         """Subscriptions in the engine's data dir, feeds from BRIEFBOT_FEEDS; None if the store cannot open."""
         from index.feeds import FeedPoller
 
@@ -120,25 +129,35 @@ class DigestService:
             return None
         return cls(services, engine, store, settings=settings, default_tz=engine_settings.timezone or "UTC",
                    default_time=parse_time(engine_settings.digest_time), poller=poller,
-                   feed_interval=engine_settings.feed_interval)
+                   feed_interval=engine_settings.feed_interval, room=room)
+
+    def engine_of(self, desk: str) -> Briefbot:
+        """The engine of a desk (the default engine when the service serves one desk)."""
+        return self.room.engine(desk) if self.room is not None else self.engine
+
+    def desk_title(self, desk: str) -> str:
+        """A desk's title for digest headings ("" for a desk without one)."""
+        return self.engine_of(desk).desk.title
 
     # --- building --------------------------------------------------------------------------
 
-    def _build_sync(self, start: datetime, end: datetime, tz: str, day: date | None, title: str) -> BuiltDigest:
+    def _build_sync(self, start: datetime, end: datetime, tz: str, day: date | None, title: str,
+                    desk: str) -> BuiltDigest:
         from index.digest import build_digest
 
         window = DigestWindow.for_day(day, tz) if day else DigestWindow(start, end, tz)
-        digest = build_digest(self.engine, window, chart_days=CHART_DAYS, now=self.clock())
+        digest = build_digest(self.engine_of(desk), window, chart_days=CHART_DAYS, now=self.clock())
         chart = coverage_chart(digest.per_day, f"Coverage, {CHART_DAYS} days to {digest.window.date_to}") \
             if any(n for _, n, _ in digest.per_day) else None
         return BuiltDigest(render_digest_telegram(digest, title), chart, chart_caption(digest), digest.empty,
                            time.monotonic())
 
     async def build(self, start: datetime, end: datetime, tz: str, day: date | None = None,
-                    title: str = "") -> BuiltDigest:
-        """The rendered digest of a window; chats asking for the same window share one build."""
+                    title: str = "", desk: str = DEFAULT_DESK) -> BuiltDigest:
+        """The rendered digest of a desk's window; chats asking for the same window share one build."""
         # A calendar day's digest is the same for every chat in its zone; other windows are their own.
-        key: CacheKey = (day, tz, title) if day else (int(start.timestamp()), int(end.timestamp()), tz, title)
+        key: CacheKey = (desk, day, tz, title) if day else \
+            (desk, int(start.timestamp()), int(end.timestamp()), tz, title)
         cached = self._cache.get(key)
         if cached is not None and time.monotonic() - cached.at < CACHE_SECONDS:
             return cached
@@ -148,7 +167,7 @@ class DigestService:
         future: asyncio.Future[BuiltDigest] = asyncio.get_running_loop().create_future()
         self._building[key] = future
         try:
-            built = await self.services.run_blocking(self._build_sync, start, end, tz, day, title)
+            built = await self.services.run_blocking(self._build_sync, start, end, tz, day, title, desk)
             if len(self._cache) > 64:
                 self._cache.clear()
             self._cache[key] = built
@@ -183,10 +202,10 @@ class DigestService:
 
     # --- scheduled digests ---------------------------------------------------------------------
 
-    async def run_due(self, bot: Bot, chat_id: int) -> bool:
-        """Send the chat's digest if one is due now and this caller wins the claim; True if sent."""
+    async def run_due(self, bot: Bot, chat_id: int, desk: str = DEFAULT_DESK) -> bool:
+        """Send the chat's digest of `desk` if one is due now and this caller wins the claim; True if sent."""
         now = self.clock()
-        sub = self.store.get(chat_id)
+        sub = self.store.get(chat_id, desk)
         if sub is None:
             return False
         day = due_day(now, sub)
@@ -195,33 +214,36 @@ class DigestService:
         if not self.services.gate.allows(chat_id):
             log.warning("chat %s is subscribed but not on the allow list; no digest sent", chat_id)
             return False
-        claimed = self.store.claim(chat_id, day)
+        claimed = self.store.claim(chat_id, day, desk)
         if claimed is None:
             return False  # another job (or an earlier run of this process) has it
         start, end = digest_window(claimed, day)
-        await self._fresh_feeds()
-        title = f"Your digest for {day.isoformat()}"
-        built = await self.build(start, end, claimed.tz, None, title)
+        await self._fresh_feeds(desk)
+        heading = await self.services.run_blocking(self.desk_title, desk)
+        title = f"{heading}: your digest for {day.isoformat()}" if heading else f"Your digest for {day.isoformat()}"
+        built = await self.build(start, end, claimed.tz, None, title, desk)
         blocked = self.services.delivery.blocked_chats
         blocked.discard(chat_id)  # known blocked or not: try once, Forbidden decides
         sent_ok = await self.send(bot, chat_id, built)
         if chat_id in blocked:
             log.warning("chat %s blocked the bot: unsubscribing it", chat_id)
-            self.store.unsubscribe(chat_id)
-            self._unschedule(chat_id)
+            for sub_of_chat in [s for s in self.store.all() if s.chat_id == chat_id]:
+                self.store.unsubscribe(chat_id, sub_of_chat.desk)
+                self._unschedule(chat_id, sub_of_chat.desk)
             return False
         if sent_ok:
-            self.store.delivered(chat_id, end)
+            self.store.delivered(chat_id, end, desk)
             log.info("chat %s: digest for %s sent (%s)", chat_id, day, "nothing new" if built.empty else "stories")
         return sent_ok
 
-    async def _fresh_feeds(self) -> None:
-        """Poll the feeds right before a scheduled digest (at most every couple of minutes)."""
-        if self.poller is None or time.monotonic() - self._last_forced_poll < FORCED_POLL_EVERY_S:
+    async def _fresh_feeds(self, desk: str) -> None:
+        """Poll the desk's feeds right before a scheduled digest (at most every couple of minutes)."""
+        poller = self.pollers.get(desk)
+        if poller is None or time.monotonic() - self._last_forced_poll < FORCED_POLL_EVERY_S:
             return
         self._last_forced_poll = time.monotonic()
         try:
-            report = await self.services.run_blocking(self.poller.poll, True)
+            report = await self.services.run_blocking(poller.poll, True)
             if report.added or report.updated:
                 self.forget_cache()
         except Exception as exc:
@@ -232,27 +254,26 @@ class DigestService:
         job = context.job
         if job is None or job.chat_id is None:
             return
-        await self.run_due(context.bot, int(job.chat_id))
+        await self.run_due(context.bot, int(job.chat_id), str(job.data or DEFAULT_DESK))
 
     async def catch_up_job(self, context: Context) -> None:
         """Send every digest that is due and unclaimed (after a restart, a skipped or late job)."""
         for sub in self.store.all():
             try:
-                await self.run_due(context.bot, sub.chat_id)
+                await self.run_due(context.bot, sub.chat_id, sub.desk)
             except Exception:
                 log.exception("digest for chat %s failed", sub.chat_id)
 
     async def poll_job(self, context: Context) -> None:
-        """Poll the configured feeds (in a worker thread: fetching and embedding block)."""
-        if self.poller is None:
-            return
-        try:
-            report = await self.services.run_blocking(self.poller.poll, False)
-        except BriefbotError as exc:
-            log.warning("feed poll could not store its items (will retry): %s", exc)
-            return
-        if report.added or report.updated:
-            self.forget_cache()
+        """Poll every desk's feeds (in a worker thread: fetching and embedding block)."""
+        for desk, poller in list(self.pollers.items()):
+            try:
+                report = await self.services.run_blocking(poller.poll, False)
+            except BriefbotError as exc:
+                log.warning("feed poll of desk %s could not store its items (will retry): %s", desk, exc)
+                continue
+            if report.added or report.updated:
+                self.forget_cache()
 
     def _job_queue(self) -> JobQueue | None:
         return self._app.job_queue if self._app is not None else None
@@ -262,16 +283,16 @@ class DigestService:
         queue = self._job_queue()
         if queue is None:
             return
-        self._unschedule(sub.chat_id)
-        queue.run_daily(self.daily_job, time=sub.at.replace(tzinfo=sub.zone), name=_job_name(sub.chat_id),
-                        chat_id=sub.chat_id,
+        self._unschedule(sub.chat_id, sub.desk)
+        queue.run_daily(self.daily_job, time=sub.at.replace(tzinfo=sub.zone), name=_job_name(sub.chat_id, sub.desk),
+                        chat_id=sub.chat_id, data=sub.desk,
                         job_kwargs={"misfire_grace_time": int(self.settings.digest_misfire_grace), "coalesce": True})
 
-    def _unschedule(self, chat_id: int) -> None:
+    def _unschedule(self, chat_id: int, desk: str = DEFAULT_DESK) -> None:
         queue = self._job_queue()
         if queue is None:
             return
-        for job in queue.get_jobs_by_name(_job_name(chat_id)):
+        for job in queue.get_jobs_by_name(_job_name(chat_id, desk)):
             job.schedule_removal()
 
     def start(self, app: Application) -> None:
@@ -286,11 +307,34 @@ class DigestService:
             self.schedule(sub)
         queue.run_repeating(self.catch_up_job, interval=self.settings.digest_catch_up, first=1.0,
                             name="digest:catch-up", job_kwargs={"coalesce": True, "max_instances": 1})
-        if self.poller is not None:
+        self._add_desk_pollers()
+        if self.pollers:
             queue.run_repeating(self.poll_job, interval=self.feed_interval, first=5.0, name="feeds:poll",
                                 job_kwargs={"coalesce": True, "max_instances": 1})
         log.info("%d digest subscription(s) scheduled; %s", len(subs),
-                 f"polling {len(self.poller.feeds)} feed(s)" if self.poller is not None else "no feeds to poll")
+                 f"polling {sum(len(p.feeds) for p in self.pollers.values())} feed(s)" if self.pollers
+                 else "no feeds to poll")
+
+    def _add_desk_pollers(self) -> None:
+        """A poller for every other desk with feeds of its own (each feeds only its desk)."""
+        if self.room is None:
+            return
+        from index.feeds import FeedPoller
+
+        try:
+            desks = self.room.all()
+        except BriefbotError as exc:
+            log.warning("cannot list the desks; only the default desk's feeds are polled: %s", exc)
+            return
+        for desk in desks:
+            if desk.name in self.pollers:
+                continue
+            engine = self.room.engine(desk)
+            feeds = engine.settings.feed_urls
+            if feeds:
+                self.pollers[desk.name] = FeedPoller(
+                    engine, feeds, interval=engine.settings.feed_interval, timeout=engine.settings.feed_timeout,
+                    state_file=Path(engine.settings.data_dir) / f"feeds-{desk.name}.json")
 
     def close(self) -> None:
         """Close the subscription store (at shutdown)."""
@@ -298,10 +342,26 @@ class DigestService:
 
     # --- commands --------------------------------------------------------------------------------
 
-    def chat_tz(self, chat_id: int) -> str:
-        """The chat's time zone: its subscription's, else the default."""
-        sub = self.store.get(chat_id)
-        return sub.tz if sub else self.default_tz
+    def chat_tz(self, chat_id: int, desk: str = DEFAULT_DESK) -> str:
+        """The chat's time zone for a desk: its subscription's, else the desk's, else the default."""
+        sub = self.store.get(chat_id, desk)
+        if sub:
+            return sub.tz
+        return self.engine_of(desk).settings.timezone or self.default_tz if self.room is not None else self.default_tz
+
+    async def _chat_desk(self, update: Update, context: Context) -> str | None:
+        """The name of the chat's current desk (None: the chat was told why there is none)."""
+        chat = update.effective_chat
+        assert chat is not None
+        if self.room is None:
+            return DEFAULT_DESK
+        try:
+            return (await self.services.run_blocking(self.room.current, chat.id)).name
+        except StoreUnavailableError:
+            await self.services.say(update, context, STORE_DOWN)
+        except BriefbotError as exc:
+            await self.services.say(update, context, f"Sorry, {exc}.")
+        return None
 
     async def on_digest(self, update: Update, context: Context) -> None:
         """/digest [YYYY-MM-DD]: a day's digest in the chat's time zone, or the last 24 hours."""
@@ -311,6 +371,9 @@ class DigestService:
         say = self.services.say
         # One digest at a time per chat, and its replies in the order asked.
         async with self.services.chat_lock(chat.id):
+            desk = await self._chat_desk(update, context)
+            if desk is None:
+                return
             args = context.args or []
             day: date | None = None
             if args:
@@ -319,7 +382,7 @@ class DigestService:
                 except ValueError:
                     await say(update, context, DIGEST_USAGE)
                     return
-            tz = self.chat_tz(chat.id)
+            tz = await self.services.run_blocking(self.chat_tz, chat.id, desk)
             now = self.clock()
             if day is None:
                 start, end, title = now - timedelta(days=1), now, "Digest of the last 24 hours"
@@ -328,7 +391,7 @@ class DigestService:
                 title = ""
             async with show_typing(context.bot, chat.id, topic_of(message)):
                 try:
-                    built = await self._engine_build(update, context, start, end, tz, day, title)
+                    built = await self._engine_build(update, context, start, end, tz, day, title, desk)
                 except DigestError as exc:
                     await say(update, context, f"Sorry, {exc}.")
                     return
@@ -337,9 +400,9 @@ class DigestService:
                                 thread_id=topic_of(message))
 
     async def _engine_build(self, update: Update, context: Context, start: datetime, end: datetime, tz: str,
-                            day: date | None, title: str) -> BuiltDigest | None:
+                            day: date | None, title: str, desk: str) -> BuiltDigest | None:
         try:
-            return await self.build(start, end, tz, day, title)
+            return await self.build(start, end, tz, day, title, desk)
         except DigestError:
             raise
         except StoreUnavailableError as exc:
@@ -355,9 +418,12 @@ class DigestService:
         chat = update.effective_chat
         assert chat is not None
         args = list(context.args or [])
-        current = self.store.get(chat.id)
+        desk = await self._chat_desk(update, context)
+        if desk is None:
+            return
+        current = self.store.get(chat.id, desk)
         at = current.at if current else self.default_time
-        tz = current.tz if current else self.default_tz
+        tz = current.tz if current else await self.services.run_blocking(self.chat_tz, chat.id, desk)
         try:
             if len(args) > 2:
                 raise SubscriptionError("too many arguments")
@@ -370,11 +436,12 @@ class DigestService:
             usage = SUBSCRIBE_USAGE.format(tz=self.default_tz)
             await self.services.say(update, context, f"{_sentence(str(exc))}\n\n{usage}")
             return
-        sub = self.store.subscribe(chat.id, at, tz, self.clock())
+        sub = self.store.subscribe(chat.id, at, tz, self.clock(), desk)
         self.schedule(sub)
         following = next_send(self.clock(), sub).astimezone(sub.zone)
+        of_desk = f" of the {desk} desk" if desk != DEFAULT_DESK else ""
         await self.services.say(update, context,
-                                f"Subscribed: a digest of the new stories every day at {sub.describe()}. "
+                                f"Subscribed: a digest of the new stories{of_desk} every day at {sub.describe()}. "
                                 f"The next one comes {following.strftime('%a %d %b %H:%M')}.\n\n"
                                 "/unsubscribe stops it; /subscribe again changes the time.")
 
@@ -382,14 +449,17 @@ class DigestService:
         """/unsubscribe: no more daily digests for this chat."""
         chat = update.effective_chat
         assert chat is not None
-        removed = self.store.unsubscribe(chat.id)
-        self._unschedule(chat.id)
+        desk = await self._chat_desk(update, context)
+        if desk is None:
+            return
+        removed = self.store.unsubscribe(chat.id, desk)
+        self._unschedule(chat.id, desk)
         await self.services.say(update, context, "Unsubscribed: no more daily digests in this chat."
                                 if removed else "This chat has no daily digest. /subscribe starts one.")
 
 
-def _job_name(chat_id: int) -> str:
-    return f"digest:{chat_id}"
+def _job_name(chat_id: int, desk: str = DEFAULT_DESK) -> str:
+    return f"digest:{chat_id}" if desk == DEFAULT_DESK else f"digest:{chat_id}:{desk}"
 
 
 def _sentence(text: str) -> str:

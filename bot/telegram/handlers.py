@@ -46,6 +46,7 @@ from bot.telegram.common import STORE_DOWN, ChatServices, Context, topic_of
 from bot.telegram.config import TelegramSettings
 from bot.telegram.conversations import ChatKey, ConversationStore, chat_key
 from bot.telegram.delivery import show_typing
+from bot.telegram.desks import DeskRoom
 from bot.telegram.digests import DigestService
 from bot.telegram.limits import ChatFloodGuard, flood_notice
 from bot.telegram.proofs import ProofStore, callback_data, parse_callback_data
@@ -60,7 +61,8 @@ from bot.telegram.render import (
 )
 from bot.telegram.uploads import UploadService, link_only
 from index.briefing import Briefing
-from index.errors import BriefbotError, QuestionError, StoreUnavailableError
+from index.desk_profile import Desk
+from index.errors import BriefbotError, DeskError, QuestionError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from telegram import Message
@@ -80,6 +82,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("brief", "Briefing on a topic: /brief TOPIC"),
     ("timeline", "Timeline of a topic: /timeline TOPIC"),
     ("new", "Start a new conversation (forget earlier questions)"),
+    ("desk", "This chat's desk (crisis), or /desk NAME to switch"),
     ("latest", "Newest documents"),
     ("sources", "What I know: documents, dates, feeds"),
     ("digest", "Digest of a day: /digest [YYYY-MM-DD]"),
@@ -95,14 +98,18 @@ LATEST_COUNT = 10
 BUTTONS_PER_ROW = 5
 
 START_TEXT = (
-    "Hello! I answer questions about the Niger crisis (the July 2023 coup and what followed) "
-    "from a curated set of news documents. Every answer quotes its sources with numbered links; "
+    "Hello! {about} Every answer quotes its sources with numbered links; "
     "tap a source's button to see the exact quote.\n\n"
-    "Just type a question, for example: What did ECOWAS decide? Follow-up questions work too "
-    "(\"what about France?\", \"when did he become leader?\"); /new starts over.\n\n"
+    "Just type a question. Follow-up questions work too "
+    "(\"what about the president?\", \"when did he become leader?\"); /new starts over.{desks}\n\n"
     "/help lists everything I can do."
 )
+# A desk's own words introduce it; a desk without a profile is introduced by what it holds.
+ABOUT_DESK = "This is the {title} desk: {description} I answer questions from the documents collected for it."
+ABOUT_PLAIN = "I answer questions from the documents collected for this desk ({title})."
+DESK_USAGE = "/desk shows this chat's desk; /desk NAME switches to another."
 HELP_TEXT = (
+    "{about}\n\n"
     "/ask <question> — ask about the documents (in a private chat, plain text works too); "
     "follow-ups like \"when did he become leader?\" refer to the questions before them\n"
     "/brief <topic> — dated, cited developments on a topic, newest first "
@@ -114,6 +121,7 @@ HELP_TEXT = (
     "/digest [YYYY-MM-DD] — a digest of one day (default: the last 24 hours)\n"
     "/subscribe [HH:MM] [Area/City] — a digest every day at that time, e.g. /subscribe 07:30 Africa/Niamey\n"
     "/unsubscribe — stop the daily digest\n"
+    "/desk [NAME] — this chat's desk (the crisis I answer about), or switch to another\n"
     "/help — this message\n\n"
     "In a group, mention me (@{username} your question), reply to one of my messages, or use /ask.\n"
     "Answers come only from the documents; if they don't cover something, I say so. "
@@ -139,9 +147,10 @@ class TelegramFrontEnd:
     """
 
     def __init__(self, settings: TelegramSettings, engine: Briefbot, services: ChatServices,
-                 digests: DigestService | None = None) -> None:
+                 digests: DigestService | None = None, room: DeskRoom | None = None) -> None:
         self.settings = settings
-        self.engine = engine
+        self.engine = engine  # the default desk's; a chat's own desk comes from `room`
+        self.room = room or DeskRoom(engine)
         self.services = services
         self.digests = digests
         self.flood = ChatFloodGuard(settings.chat_rate_limit, settings.chat_rate_window)
@@ -149,7 +158,7 @@ class TelegramFrontEnd:
         self.max_question_chars = engine.settings.max_question_chars
         self.conversation_minutes = float(getattr(engine.settings, "conversation_minutes", 30.0))
         self.conversations = ConversationStore(self.conversation_minutes * 60)
-        self.uploads = UploadService(engine, services, settings.editors)
+        self.uploads = UploadService(engine, services, settings.editors, self.room)
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -160,7 +169,7 @@ class TelegramFrontEnd:
         digests = self.digests
         commands: list[tuple[str, Handler]] = [
             ("start", self.on_start), ("help", self.on_help), ("ask", self.on_ask), ("brief", self.on_brief),
-            ("timeline", self.on_timeline), ("new", self.on_new), ("latest", self.on_latest),
+            ("timeline", self.on_timeline), ("new", self.on_new), ("desk", self.on_desk), ("latest", self.on_latest),
             ("sources", self.on_sources), ("digest", digests.on_digest if digests else self.on_digest)]
         if digests is not None:
             commands += [("subscribe", digests.on_subscribe), ("unsubscribe", digests.on_unsubscribe)]
@@ -202,6 +211,7 @@ class TelegramFrontEnd:
         self.uploads.shutdown()
         if self.digests is not None:
             self.digests.close()
+        self.room.close()
 
     # --- the gate ----------------------------------------------------------------------------
 
@@ -242,14 +252,65 @@ class TelegramFrontEnd:
     # --- commands ----------------------------------------------------------------------------
 
     async def on_start(self, update: Update, context: Context) -> None:
-        """/start: who I am and how to ask."""
-        await self.services.say(update, context, START_TEXT)
+        """/start: who I am (the chat's desk, in its own words) and how to ask."""
+        about = await self._about_desk(update, context)
+        if about is None:
+            return
+        text, others = about
+        desks = f"\n\nOther desks here: {', '.join(others)}. {DESK_USAGE}" if others else ""
+        await self.services.say(update, context, START_TEXT.format(about=text, desks=desks))
 
     async def on_help(self, update: Update, context: Context) -> None:
-        """/help: the commands."""
+        """/help: the commands, under the chat's desk."""
+        about = await self._about_desk(update, context)
+        if about is None:
+            return
         minutes = f"{self.conversation_minutes:g}"
-        text = HELP_TEXT.format(username=context.bot.username, minutes=minutes)
+        text = HELP_TEXT.format(username=context.bot.username, minutes=minutes, about=about[0])
         await self.services.say(update, context, f"{text}\n\n{self.uploads.help_text()}")
+
+    async def on_desk(self, update: Update, context: Context) -> None:
+        """/desk: the chat's desk and the others it may use; /desk NAME switches (and starts a new conversation)."""
+        chat = update.effective_chat
+        message = update.effective_message
+        assert chat is not None and message is not None
+        wanted = " ".join(sanitize_text(_command_args(message)).split())
+        async with self.services.chat_lock(chat.id):
+            try:
+                if wanted:
+                    desk = await self.services.run_blocking(self.room.choose, chat.id, wanted)
+                    self.conversations.clear_chat(chat.id)  # follow-ups never cross desks
+                    await self.services.say(update, context, f"Switched to the {desk.display_title} desk "
+                                                             f"({desk.name}). {_about(desk)}")
+                    return
+                desk = await self.services.run_blocking(self.room.current, chat.id)
+                others = [d.name for d in await self.services.run_blocking(self.room.for_chat, chat.id)
+                          if d.name != desk.name]
+            except DeskError as exc:
+                await self.services.say(update, context, f"Sorry, {exc}.")
+                return
+            except StoreUnavailableError:
+                await self.services.say(update, context, STORE_DOWN)
+                return
+        listing = f"Other desks: {', '.join(others)}. {DESK_USAGE}" if others else "It is the only desk here."
+        await self.services.say(update, context, f"This chat's desk: {desk.display_title} ({desk.name}). "
+                                                 f"{_about(desk)}\n\n{listing}")
+
+    async def _about_desk(self, update: Update, context: Context) -> tuple[str, list[str]] | None:
+        """The chat's desk introduced in its own words, and the other desks' names (None: replied already)."""
+        chat = update.effective_chat
+        assert chat is not None
+        try:
+            desk = await self.services.run_blocking(self.room.current, chat.id)
+            others = [d.name for d in await self.services.run_blocking(self.room.for_chat, chat.id)
+                      if d.name != desk.name]
+        except DeskError as exc:
+            await self.services.say(update, context, f"Sorry, {exc}.")
+            return None
+        except StoreUnavailableError:
+            await self.services.say(update, context, STORE_DOWN)
+            return None
+        return _about(desk), others
 
     async def on_ask(self, update: Update, context: Context) -> None:
         """/ask <question>."""
@@ -294,7 +355,7 @@ class TelegramFrontEnd:
         chat = update.effective_chat
         assert chat is not None
         async with show_typing(context.bot, chat.id, topic_of(update.effective_message)):
-            hits = await self._engine_call(update, context, self.engine.latest, LATEST_COUNT)
+            hits = await self._engine_call(update, context, "latest", LATEST_COUNT)
         if hits is not None:
             await self.services.reply(update, context, render_hits(hits))
 
@@ -303,7 +364,7 @@ class TelegramFrontEnd:
         chat = update.effective_chat
         assert chat is not None
         async with show_typing(context.bot, chat.id, topic_of(update.effective_message)):
-            stats = await self._engine_call(update, context, self.engine.stats)
+            stats = await self._engine_call(update, context, "stats")
         if stats is not None:
             await self.services.reply(update, context, render_stats(stats))
 
@@ -355,7 +416,7 @@ class TelegramFrontEnd:
         async with self.services.chat_lock(chat.id):
             conversation = self.conversations.get(key)
             async with show_typing(context.bot, chat.id, topic_of(message)):
-                reply = await self._engine_call(update, context, self.engine.respond, question,
+                reply = await self._engine_call(update, context, "respond", question,
                                                 conversation=conversation)
             if reply is None:
                 return
@@ -382,7 +443,7 @@ class TelegramFrontEnd:
         async with self.services.chat_lock(chat.id):
             async with show_typing(context.bot, chat.id, topic_of(message)):
                 # The engine checks the topic (empty, too long) and says why in one line.
-                briefing = await self._engine_call(update, context, self.engine.brief, topic, kind=kind)
+                briefing = await self._engine_call(update, context, "brief", topic, kind=kind)
             if briefing is not None:
                 await self._send_briefing(update, context, briefing)
 
@@ -395,11 +456,17 @@ class TelegramFrontEnd:
         await self.services.reply(update, context, render_briefing(briefing),
                                   self._proof_buttons(chat.id, citations))
 
-    async def _engine_call(self, update: Update, context: Context, fn: Callable[P, T], *args: P.args,
-                           **kwargs: P.kwargs) -> T | None:
-        """Call the engine off the loop; engine errors become a one-line reply (None returned)."""
+    async def _engine_call(self, update: Update, context: Context, method: str, *args: Any,
+                           **kwargs: Any) -> Any:
+        """Call `method` of the chat's desk engine off the loop; engine errors become a one-line reply (None)."""
+        chat = update.effective_chat
+        assert chat is not None
+
+        def call() -> Any:
+            return getattr(self.room.engine_for(chat.id), method)(*args, **kwargs)
+
         try:
-            return await self.services.run_blocking(fn, *args, **kwargs)
+            return await self.services.run_blocking(call)
         except StoreUnavailableError as exc:
             log.error("store unavailable: %s", exc)
             await self.services.say(update, context, STORE_DOWN)
@@ -463,6 +530,13 @@ class TelegramFrontEnd:
                                               thread_id=topic_of(message))
         except Exception:
             log.exception("could not send the apology to chat %s", chat.id)
+
+
+def _about(desk: Desk) -> str:
+    """One paragraph on what a desk follows, from its own profile."""
+    if desk.description:
+        return ABOUT_DESK.format(title=desk.display_title, description=desk.description.rstrip(".") + ".")
+    return ABOUT_PLAIN.format(title=desk.display_title)
 
 
 def _command_args(message: Message) -> str:

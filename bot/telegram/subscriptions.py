@@ -1,8 +1,9 @@
 """Digest subscriptions in SQLite, and the rule that decides when a chat's digest is due.
 
-One row per chat: the local time and time zone of its daily digest, the local date of the
-last digest claimed for it (`last_sent`), and the end of the window of the last digest that
-was delivered (`delivered_until`, epoch seconds), where the next digest starts.
+One row per chat and desk (a chat may follow several crises): the local time and time zone
+of its daily digest, the local date of the last digest claimed for it (`last_sent`), and the
+end of the window of the last digest that was delivered (`delivered_until`, epoch seconds),
+where the next digest starts.
 
 Exactly once per chat per day: a digest is sent only by the caller that *claims* it, and a
 claim is one `UPDATE ... WHERE last_sent < day` in its own transaction, so of two jobs (the
@@ -30,6 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from index.config import DEFAULT_DESK
 from index.dates import parse_zone
 
 DB_NAME = "subscriptions.sqlite3"
@@ -37,15 +39,27 @@ MAX_WINDOW = timedelta(days=7)  # a chat that was silent for weeks gets the last
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS subscriptions (
-    chat_id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    desk TEXT NOT NULL DEFAULT 'default',  -- the desk whose digest this is
     at TEXT NOT NULL,                -- HH:MM, local time of the daily digest
     tz TEXT NOT NULL,                -- IANA time zone name
     last_sent TEXT,                  -- YYYY-MM-DD (local) of the last claimed digest
     delivered_until INTEGER,         -- epoch seconds: end of the last delivered digest's window
     created REAL NOT NULL,
-    claimed_at REAL
+    claimed_at REAL,
+    PRIMARY KEY (chat_id, desk)
 )
 """
+_COLUMNS = "chat_id, at, tz, last_sent, delivered_until, desk"
+# A store from before desks keyed rows by chat alone: its rows become the default desk's.
+_MIGRATE = [
+    "ALTER TABLE subscriptions RENAME TO subscriptions_before_desks",
+    _SCHEMA,
+    "INSERT INTO subscriptions (chat_id, desk, at, tz, last_sent, delivered_until, created, claimed_at) "
+    "SELECT chat_id, 'default', at, tz, last_sent, delivered_until, created, claimed_at "
+    "FROM subscriptions_before_desks",
+    "DROP TABLE subscriptions_before_desks",
+]
 
 
 @dataclass(frozen=True)
@@ -57,6 +71,7 @@ class Subscription:
     tz: str
     last_sent: date | None = None
     delivered_until: int | None = None
+    desk: str = DEFAULT_DESK
 
     @property
     def zone(self) -> ZoneInfo:
@@ -140,6 +155,11 @@ class SubscriptionStore:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10.0)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(subscriptions)")}
+        if columns and "desk" not in columns:
+            with self._transaction() as db:
+                for statement in _MIGRATE:
+                    db.execute(statement)
         self._db.execute(_SCHEMA)
 
     @classmethod
@@ -166,12 +186,12 @@ class SubscriptionStore:
 
     @staticmethod
     def _row(row: tuple) -> Subscription:
-        chat_id, at, tz, last_sent, delivered_until = row
+        chat_id, at, tz, last_sent, delivered_until, desk = row
         return Subscription(int(chat_id), time.fromisoformat(at), tz,
                             date.fromisoformat(last_sent) if last_sent else None,
-                            int(delivered_until) if delivered_until is not None else None)
+                            int(delivered_until) if delivered_until is not None else None, str(desk))
 
-    def subscribe(self, chat_id: int, at: time, tz: str, now: datetime) -> Subscription:
+    def subscribe(self, chat_id: int, at: time, tz: str, now: datetime, desk: str = DEFAULT_DESK) -> Subscription:
         """Create or change a chat's subscription.
 
         A new subscription starts with the next send time: if today's time has already passed,
@@ -180,56 +200,58 @@ class SubscriptionStore:
         """
         zone = parse_zone(tz)
         with self._transaction() as db:
-            row = db.execute("SELECT last_sent FROM subscriptions WHERE chat_id = ?", (chat_id,)).fetchone()
+            row = db.execute("SELECT last_sent FROM subscriptions WHERE chat_id = ? AND desk = ?",
+                             (chat_id, desk)).fetchone()
             if row is None:
                 today = now.astimezone(zone).date()
                 last = today if now >= send_instant(today, at, zone) else today - timedelta(days=1)
-                db.execute("INSERT INTO subscriptions (chat_id, at, tz, last_sent, delivered_until, created) "
-                           "VALUES (?, ?, ?, ?, ?, ?)",
-                           (chat_id, _hhmm(at), tz, last.isoformat(), None, _time.time()))
+                db.execute("INSERT INTO subscriptions (chat_id, desk, at, tz, last_sent, delivered_until, created) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (chat_id, desk, _hhmm(at), tz, last.isoformat(), None, _time.time()))
             else:
-                db.execute("UPDATE subscriptions SET at = ?, tz = ? WHERE chat_id = ?", (_hhmm(at), tz, chat_id))
-        sub = self.get(chat_id)
+                db.execute("UPDATE subscriptions SET at = ?, tz = ? WHERE chat_id = ? AND desk = ?",
+                           (_hhmm(at), tz, chat_id, desk))
+        sub = self.get(chat_id, desk)
         assert sub is not None
         return sub
 
-    def unsubscribe(self, chat_id: int) -> bool:
-        """Remove a chat's subscription; False if it had none."""
+    def unsubscribe(self, chat_id: int, desk: str = DEFAULT_DESK) -> bool:
+        """Remove a chat's subscription to a desk's digest; False if it had none."""
         with self._transaction() as db:
-            return db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount > 0
+            return db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND desk = ?",
+                              (chat_id, desk)).rowcount > 0
 
-    def get(self, chat_id: int) -> Subscription | None:
-        """The chat's subscription, or None."""
+    def get(self, chat_id: int, desk: str = DEFAULT_DESK) -> Subscription | None:
+        """The chat's subscription to a desk's digest, or None."""
         with self._lock:
-            row = self._db.execute("SELECT chat_id, at, tz, last_sent, delivered_until FROM subscriptions "
-                                   "WHERE chat_id = ?", (chat_id,)).fetchone()
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? AND desk = ?",
+                                   (chat_id, desk)).fetchone()
         return self._row(row) if row else None
 
     def all(self) -> list[Subscription]:
-        """Every subscription, by chat id."""
+        """Every subscription, by chat id and desk."""
         with self._lock:
-            rows = self._db.execute("SELECT chat_id, at, tz, last_sent, delivered_until FROM subscriptions "
-                                    "ORDER BY chat_id").fetchall()
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM subscriptions ORDER BY chat_id, desk").fetchall()
         return [self._row(r) for r in rows]
 
-    def claim(self, chat_id: int, day: date) -> Subscription | None:
+    def claim(self, chat_id: int, day: date, desk: str = DEFAULT_DESK) -> Subscription | None:
         """Claim the digest of `day` for a chat: the subscription as it was if this caller won, else None.
 
         The condition and the write are one statement in one transaction, so two callers can
         never both win the same day, in one process or across a restart.
         """
         with self._transaction() as db:
-            row = db.execute("SELECT chat_id, at, tz, last_sent, delivered_until FROM subscriptions "
-                             "WHERE chat_id = ?", (chat_id,)).fetchone()
+            row = db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? AND desk = ?",
+                             (chat_id, desk)).fetchone()
             if row is None:
                 return None
             won = db.execute("UPDATE subscriptions SET last_sent = ?, claimed_at = ? WHERE chat_id = ? "
-                             "AND (last_sent IS NULL OR last_sent < ?)",
-                             (day.isoformat(), _time.time(), chat_id, day.isoformat())).rowcount
+                             "AND desk = ? AND (last_sent IS NULL OR last_sent < ?)",
+                             (day.isoformat(), _time.time(), chat_id, desk, day.isoformat())).rowcount
         return self._row(row) if won else None
 
-    def delivered(self, chat_id: int, until: datetime) -> None:
-        """Record that the digest covering up to `until` reached the chat (the next one starts there)."""
+    def delivered(self, chat_id: int, until: datetime, desk: str = DEFAULT_DESK) -> None:
+        """Record that the desk's digest covering up to `until` reached the chat (the next one starts there)."""
         with self._transaction() as db:
             db.execute("UPDATE subscriptions SET delivered_until = MAX(COALESCE(delivered_until, 0), ?) "
-                       "WHERE chat_id = ?", (int(until.timestamp()), chat_id))
+                       "WHERE chat_id = ? AND desk = ?", (int(until.timestamp()), chat_id, desk))

@@ -11,13 +11,15 @@ first, and nothing is fetched until all have passed:
 
 Then `getFile`, the download from the file server (`TELEGRAM_FILE_BASE_URL`), the size again
 (a declared size can be wrong), the file written into a fresh private temporary folder, and
-the ingest. Ingests run on one dedicated thread: two uploads never write at once, and the
-question threads stay free, so other chats are answered while a long PDF is read. The chat's
-own lock is held from download to reply, so a question sent right after the file is answered
-once the file is in. The temporary folder is removed afterwards, whatever happened.
+the ingest into the chat's desk (the one its questions are answered from). Ingests run on
+one dedicated thread: two uploads never write at once, and the question threads stay free,
+so other chats are answered while a long PDF is read. The chat's own lock is held from
+download to reply, so a question sent right after the file is answered once the file is in.
+The temporary folder is removed afterwards, whatever happened.
 
 The reply says what was added (title, date, pages or passages) or why not (the engine's
-problem reasons); titles come from documents and are rendered as escaped text.
+problem reasons), and which desk it went to when the chat has several; titles come from
+documents and are rendered as escaped text.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from telegram.error import TelegramError
 
 from bot.telegram.common import STORE_DOWN, ChatServices, Context, topic_of
 from bot.telegram.delivery import show_typing
+from bot.telegram.desks import DeskRoom
 from bot.telegram.render import render_text
 from index.errors import BriefbotError, StoreLockedError, StoreUnavailableError
 from index.sources import SUPPORTED
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from index.types import IngestReport, StoredDocument
 
 P = ParamSpec("P")
+Ingested = tuple["IngestReport", str]  # what was stored, and the desk's name for the reply ("" = say none)
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +191,11 @@ def _many_documents(stored: Sequence[StoredDocument], name: str) -> list[str]:
     return lines
 
 
+def desk_line(desk: str) -> str:
+    """The reply's last paragraph naming the desk the documents went to ("" when not worth saying)."""
+    return f"\n\nDesk: {desk}." if desk else ""
+
+
 def upload_summary(report: IngestReport, name: str) -> str:
     """What a reply to an upload says: each document added, updated or unchanged, then what was skipped.
 
@@ -206,18 +215,21 @@ def upload_summary(report: IngestReport, name: str) -> str:
 
 
 class UploadService:
-    """Files and links from editors into the engine, one ingest at a time, off the event loop.
+    """Files and links from editors into the chat's desk, one ingest at a time, off the event loop.
 
     Args:
-        engine: stores the documents (`ingest_upload`, and `ingest_urls` for links).
+        engine: the default desk's engine; its settings give the size cap.
         services: replies, per-chat locks.
         editors: user ids that may add documents.
+        room: which desk (engine) each chat uses; each stores with `ingest_upload`, and
+            `ingest_urls` for links.
         temp_root: where private temporary folders are made (None: the system's).
     """
 
     def __init__(self, engine: Briefbot, services: ChatServices, editors: frozenset[int],
-                 temp_root: Path | None = None) -> None:
+                 room: DeskRoom | None = None, temp_root: Path | None = None) -> None:
         self.engine = engine
+        self.room = room or DeskRoom(engine)
         self.services = services
         self.editors = editors
         self.temp_root = temp_root
@@ -262,23 +274,21 @@ class UploadService:
         async with self.services.chat_lock(chat.id):
             async with show_typing(context.bot, chat.id, topic_of(message)):
                 started = time.perf_counter()
-                report = await self._fetch_and_ingest(update, context, document, name)
-            if report is None:
+                ingested = await self._fetch_and_ingest(update, context, document, name)
+            if ingested is None:
                 return
-            log.info("chat %s: %s added %s in %.1f s: %d added, %d updated, %d unchanged, %d problems", chat.id,
-                     update.effective_user.id if update.effective_user else "?", name,
-                     time.perf_counter() - started, report.added, report.updated, report.unchanged,
-                     len(report.problems))
-            await self.services.reply(update, context, render_text(upload_summary(report, name)))
+            stored, desk = ingested
+            log.info("chat %s: %s added %s to desk %s in %.1f s: %d added, %d updated, %d unchanged, %d problems",
+                     chat.id, update.effective_user.id if update.effective_user else "?", name, desk or "(only)",
+                     time.perf_counter() - started, stored.added, stored.updated, stored.unchanged,
+                     len(stored.problems))
+            await self.services.reply(update, context, render_text(upload_summary(stored, name) + desk_line(desk)))
 
     async def add_links(self, update: Update, context: Context, urls: Sequence[str]) -> None:
         """A message that is only links, from an editor: fetch and ingest the pages, then report."""
         chat = update.effective_chat
         assert chat is not None
-        # `Briefbot.ingest_urls(urls, on_progress=None, on_problem=None) -> IngestReport` comes with the
-        # link loader; until an engine has it, editors are told to send the file instead.
-        ingest_urls = getattr(self.engine, "ingest_urls", None)
-        if ingest_urls is None:
+        if not self.takes_links:
             await self.services.say(update, context, LINKS_UNAVAILABLE)
             return
         if len(urls) > MAX_LINKS:
@@ -288,11 +298,13 @@ class UploadService:
         label = "the link" if len(urls) == 1 else f"{len(urls)} links"
         async with self.services.chat_lock(chat.id):
             async with show_typing(context.bot, chat.id, topic_of(update.effective_message)):
-                report = await self._ingest(update, context, ingest_urls, list(urls))
-            if report is not None:
-                log.info("chat %s: %d link(s): %d added, %d updated, %d problems", chat.id, len(urls),
-                         report.added, report.updated, len(report.problems))
-                await self.services.reply(update, context, render_text(upload_summary(report, label)))
+                ingested = await self._ingest(update, context, self._fetch_links, chat.id, list(urls))
+            if ingested is not None:
+                stored, desk = ingested
+                log.info("chat %s: %d link(s) to desk %s: %d added, %d updated, %d problems", chat.id, len(urls),
+                         desk or "(only)", stored.added, stored.updated, len(stored.problems))
+                await self.services.reply(update, context,
+                                          render_text(upload_summary(stored, label) + desk_line(desk)))
 
     def shutdown(self) -> None:
         """Stop taking ingests; one in progress finishes on its thread (its writes are crash-safe anyway)."""
@@ -304,7 +316,7 @@ class UploadService:
         return f"{name} is {megabytes(size)}; I take files up to {megabytes(self.max_bytes)}."
 
     async def _fetch_and_ingest(self, update: Update, context: Context, document: TelegramDocument,
-                                name: str) -> IngestReport | None:
+                                name: str) -> Ingested | None:
         """getFile, download, size check, then the ingest; None (after a reply) when any step fails."""
         try:
             file = await context.bot.get_file(document.file_id)
@@ -323,18 +335,35 @@ class UploadService:
         if self.temp_root is not None:
             self.temp_root.mkdir(mode=0o700, parents=True, exist_ok=True)
         # mkdtemp makes the folder private (0700); it is removed with everything in it at the end.
+        chat = update.effective_chat
+        assert chat is not None
         with tempfile.TemporaryDirectory(prefix="briefbot-upload-", dir=self.temp_root,
                                          ignore_cleanup_errors=True) as folder:
-            return await self._ingest(update, context, self._store_file, Path(folder) / name, bytes(data), name)
+            return await self._ingest(update, context, self._store_file, chat.id, Path(folder) / name,
+                                      bytes(data), name)
 
-    def _store_file(self, target: Path, data: bytes, name: str) -> IngestReport:
-        """On the ingest thread: write the download (never over an existing file or link), then ingest it."""
+    def _desk(self, chat_id: int) -> tuple[Briefbot, str]:
+        """The chat's desk engine, and the desk's name for the reply ("" when it is the only one the chat has)."""
+        desk = self.room.current(chat_id)
+        several = len(self.room.for_chat(chat_id)) > 1
+        return self.room.engine(desk), (f"{desk.display_title} ({desk.name})" if several else "")
+
+    def _store_file(self, chat_id: int, target: Path, data: bytes, name: str) -> Ingested:
+        """On the ingest thread: write the download (never over an existing file or link), ingest it into the desk."""
+        engine, desk = self._desk(chat_id)
         with open(target, "xb") as fh:
             fh.write(data)
-        return self.engine.ingest_upload(target, name)
+        return engine.ingest_upload(target, name), desk
 
-    async def _ingest(self, update: Update, context: Context, fn: Callable[P, IngestReport], *args: P.args,
-                      **kwargs: P.kwargs) -> IngestReport | None:
+    def _fetch_links(self, chat_id: int, urls: list[str]) -> Ingested:
+        """On the ingest thread: fetch and ingest the linked pages into the chat's desk."""
+        engine, desk = self._desk(chat_id)
+        # `Briefbot.ingest_urls(urls, on_progress=None, on_problem=None) -> IngestReport` (the link loader).
+        report: IngestReport = engine.ingest_urls(urls)  # type: ignore[attr-defined,unused-ignore]
+        return report, desk
+
+    async def _ingest(self, update: Update, context: Context, fn: Callable[P, Ingested], *args: P.args,
+                      **kwargs: P.kwargs) -> Ingested | None:
         """Run an ingest on the ingest thread; engine errors become a one-line reply (None returned)."""
         loop = asyncio.get_running_loop()
         try:
