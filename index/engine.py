@@ -15,10 +15,11 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -34,9 +35,9 @@ from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
 from .questions import is_title_case
 from .search import HybridSearcher, Window
-from .sources import load_paths
+from .sources import doc_id_for, load_path, load_paths
 from .store import ChunkStore, WriterLock
-from .types import Answer, CorpusStats, Document, Hit, IngestReport, Problem
+from .types import Answer, CorpusStats, Document, Hit, IngestReport, Problem, StoredDocument
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -90,6 +91,37 @@ class Briefbot:
         """
         max_bytes = int(self.settings.max_file_mb * 1_000_000)
         return self.ingest_documents(load_paths(paths, max_bytes), on_progress, on_problem)
+
+    def ingest_upload(self, path: Path, name: str, on_progress: Callable[[IngestReport], None] | None = None,
+                      on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+        """Ingest one file received from elsewhere (a Telegram upload) under the name it was sent as.
+
+        Where the received copy sits (a temporary folder) says nothing about the document: its
+        documents that would be known by that path (those without a link of their own) are known
+        by `name` instead, so the same file sent again replaces its earlier version rather than
+        adding a second copy, and problems are reported under `name`, not the temporary path.
+
+        Args:
+            path: the received file (its suffix picks the loader, as in `ingest`).
+            name: the file's name as sent, already made safe (no folders).
+            on_progress: called after each batch with the running report.
+            on_problem: called for each skipped input as it is found.
+        """
+        max_bytes = int(self.settings.max_file_mb * 1_000_000)
+        where = str(path)
+        by_path = doc_id_for("file:" + str(path.resolve()))
+        by_name = doc_id_for("upload:" + name)
+
+        def as_sent(items: Iterable[Document | Problem]) -> Iterator[Document | Problem]:
+            for item in items:
+                if isinstance(item, Problem):
+                    yield Problem(item.where.replace(where, name), item.reason.replace(where, name))
+                elif item.id == by_path or item.feed == where:
+                    yield replace(item, id=by_name if item.id == by_path else item.id, feed=f"upload:{name}")
+                else:
+                    yield item
+
+        return self.ingest_documents(as_sent(load_path(path, max_bytes)), on_progress, on_problem)
 
     def ingest_documents(self, items: Iterable[Document | Problem],
                          on_progress: Callable[[IngestReport], None] | None = None,
@@ -145,15 +177,24 @@ class Briefbot:
         stored = self.store.stored_hashes([d.id for d in docs])
         changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)]
         report.unchanged += len(docs) - len(changed)
-        if not changed:
-            return
-        chunks = Chunker(self.embedder).chunk(changed)
-        vectors = seen.encode(self.embedder, [c.embed_text for c in chunks])
-        # The store write of this batch runs while the next batch is read and embedded.
-        writer.submit(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
-        report.updated += sum(1 for d in changed if d.id in stored)
-        report.added += sum(1 for d in changed if d.id not in stored)
-        report.chunks_embedded += len(chunks)
+        per_doc: Counter[str] = Counter()
+        if changed:
+            chunks = Chunker(self.embedder).chunk(changed)
+            vectors = seen.encode(self.embedder, [c.embed_text for c in chunks])
+            # The store write of this batch runs while the next batch is read and embedded.
+            writer.submit(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
+            report.updated += sum(1 for d in changed if d.id in stored)
+            report.added += sum(1 for d in changed if d.id not in stored)
+            report.chunks_embedded += len(chunks)
+            per_doc.update(c.doc.id for c in chunks)
+        changed_ids = {d.id for d in changed}
+        for doc in docs:
+            status: Literal["added", "updated", "unchanged"] = "unchanged"
+            count = stored.get(doc.id, ("", 0))[1]
+            if doc.id in changed_ids:
+                status = "updated" if doc.id in stored else "added"
+                count = per_doc[doc.id]
+            report.stored.append(StoredDocument(doc.id, doc.title, doc.date_str, count, status))
 
     def warm_up(self) -> None:
         """Load the model and the keyword index now, so the first question is not slow."""

@@ -209,7 +209,7 @@ class KeywordIndexCache:
                 return current
             if current is not None and not self._must_rebuild:
                 # Changed elsewhere: answer from the index we have, refresh behind it.
-                self._start_refresh(marker)
+                self._start_refresh(marker, current)
                 return current
             self._index = self._load_or_build(marker)
             self._must_rebuild = False
@@ -221,13 +221,14 @@ class KeywordIndexCache:
         if refresher is not None:
             refresher.join(timeout)
 
-    def _start_refresh(self, marker: tuple) -> None:
+    def _start_refresh(self, marker: tuple, stale: KeywordIndex) -> None:
         if self._refresher is not None and self._refresher.is_alive():
             return
-        self._refresher = threading.Thread(target=self._refresh, args=(marker,), name="keyword-refresh", daemon=True)
+        self._refresher = threading.Thread(target=self._refresh, args=(marker, stale), name="keyword-refresh",
+                                           daemon=True)
         self._refresher.start()
 
-    def _refresh(self, marker: tuple) -> None:
+    def _refresh(self, marker: tuple, stale: KeywordIndex) -> None:
         try:
             built = self._load_or_build(marker)
         except Exception as exc:  # store down mid-refresh: keep the old index, retry at the next check
@@ -236,7 +237,10 @@ class KeywordIndexCache:
                 self._checked = 0.0
             return
         with self._lock:
-            if not self._must_rebuild:  # an own write since then wants a fresher, synchronous build
+            # Only in place of the index it was started to replace: an own write since then wants a
+            # fresher, synchronous build (pending, or done already: putting this older one back would
+            # hide what was just written until the next refresh).
+            if not self._must_rebuild and self._index is stale:
                 self._index = built
 
     def _folder(self) -> Path | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from .conversation import Turn
@@ -54,9 +54,21 @@ class Problem:
         return f"{self.where}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)  # slots: a 224k-item ingest keeps one per item (~50 MB, not ~60)
+class StoredDocument:
+    """One document an ingest stored, or found stored already: what a per-document reply shows."""
+
+    doc_id: str
+    title: str
+    date: str  # YYYY-MM-DD or ""
+    chunks: int  # passages it is stored as
+    status: Literal["added", "updated", "unchanged"]
+    pages: int = 0  # pages of a paged document (PDF); 0 when it has none
+
+
 @dataclass
 class IngestReport:
-    """What one ingest did: counts for the progress line, problems by name."""
+    """What one ingest did: counts for the progress line, problems by name, each document stored."""
 
     seen: int = 0
     added: int = 0
@@ -66,6 +78,7 @@ class IngestReport:
     chunks_embedded: int = 0
     chunks_reused: int = 0  # chunks whose text was already encoded in this ingest (syndicated copies)
     problems: list[Problem] = field(default_factory=list)
+    stored: list[StoredDocument] = field(default_factory=list)  # in input order, repeats of one id once
 
     @property
     def changed(self) -> bool:

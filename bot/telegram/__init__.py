@@ -78,7 +78,7 @@ def build_application(settings: TelegramSettings, engine: Briefbot) -> Applicati
         ApplicationBuilder()
         .token(settings.token)
         .base_url(f"{settings.api_base_url}/bot")
-        .base_file_url(f"{settings.api_base_url}/file/bot")
+        .base_file_url(settings.files_url)
         .concurrent_updates(settings.concurrent_updates)
         .rate_limiter(SendRateLimiter(settings.global_send_rate, settings.group_send_rate,
                                       settings.chat_send_rate, settings.send_retries))

@@ -1,7 +1,7 @@
 """Telegram front-end settings, read from the environment (and `.env`) when the bot starts.
 
-Every `TELEGRAM_*` variable is a field here (and `BRIEFBOT_ALLOWED_CHATS`, which only the bot
-reads); engine settings, the digest time and time zone included, stay in `index.config`.
+Every `TELEGRAM_*` variable is a field here (and `BRIEFBOT_ALLOWED_CHATS` and `BRIEFBOT_EDITORS`,
+which only the bot reads); engine settings, the digest time and time zone included, stay in `index.config`.
 Each field maps to the variable named in its alias; `.env.example` lists them with
 defaults. Secrets are `SecretStr` so that printing the settings never shows them.
 """
@@ -35,6 +35,9 @@ class TelegramSettings(BaseSettings):
                                  description="token from @BotFather; required")
     api_base_url: str = Field(default="https://api.telegram.org", validation_alias=_env("TELEGRAM_API_BASE_URL"),
                               description="Bot API server; a local telegram-bot-api server or a test stand-in")
+    file_base_url: str = Field(default="", validation_alias=_env("TELEGRAM_FILE_BASE_URL"),
+                               description="where files are downloaded from (the token is appended); "
+                                           "empty = TELEGRAM_API_BASE_URL + /file/bot")
     poll_timeout: float = Field(default=30.0, ge=0, le=50, validation_alias=_env("TELEGRAM_POLL_TIMEOUT"),
                                 description="seconds one getUpdates long poll may wait")
     read_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("TELEGRAM_READ_TIMEOUT"),
@@ -46,6 +49,9 @@ class TelegramSettings(BaseSettings):
     allowed_chats: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias=_env("BRIEFBOT_ALLOWED_CHATS"),
         description="comma-separated chat ids that may use the bot; empty = nobody")
+    editors: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), validation_alias=_env("BRIEFBOT_EDITORS"),
+        description="comma-separated user ids that may add documents (files, links); empty = nobody")
 
     # Webhook mode (polling is the default)
     webhook_url: str = Field(default="", validation_alias=_env("TELEGRAM_WEBHOOK_URL"),
@@ -83,13 +89,13 @@ class TelegramSettings(BaseSettings):
     @field_validator("allowed_chats", mode="before")
     @classmethod
     def _parse_chat_ids(cls, value: object) -> object:
-        if isinstance(value, str):
-            ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
-            bad = [part for part in ids if not re.fullmatch(r"-?\d+", part)]
-            if bad:
-                raise ValueError(f"not a chat id: {bad[0]!r} (use numbers like 123456789 or -1001234567890)")
-            return frozenset(int(part) for part in ids)
-        return value
+        return _parse_ids(value, r"-?\d+", "not a chat id: {!r} (use numbers like 123456789 or -1001234567890)")
+
+    @field_validator("editors", mode="before")
+    @classmethod
+    def _parse_user_ids(cls, value: object) -> object:
+        # User ids are positive; a group's id here would be a mistake worth naming.
+        return _parse_ids(value, r"\d+", "not a user id: {!r} (use Telegram user ids like 123456789)")
 
     @field_validator("api_base_url")
     @classmethod
@@ -101,6 +107,18 @@ class TelegramSettings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, got {value!r}")
         return value
+
+    @field_validator("file_base_url")
+    @classmethod
+    def _check_file_base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value:
+            return ""
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError(f"TELEGRAM_FILE_BASE_URL must be an http(s) URL, got {value!r}")
+        # The Bot API's spelling ends in /file/bot (the token follows); a bare server URL gets it added.
+        return value if value.endswith("/bot") else value + "/file/bot"
 
     @field_validator("webhook_url")
     @classmethod
@@ -132,6 +150,11 @@ class TelegramSettings(BaseSettings):
         return self.bot_token.get_secret_value()
 
     @property
+    def files_url(self) -> str:
+        """Where the client downloads files from (PTB's `base_file_url`; the token is appended)."""
+        return self.file_base_url or f"{self.api_base_url}/file/bot"
+
+    @property
     def webhook_ready(self) -> bool:
         """True if webhook mode has what it needs: a public URL and a secret token."""
         return bool(self.webhook_url and self.webhook_secret.get_secret_value())
@@ -140,6 +163,17 @@ class TelegramSettings(BaseSettings):
     def webhook_path(self) -> str:
         """The URL path the webhook receiver answers on (the path of the public URL)."""
         return urlsplit(self.webhook_url).path or "/"
+
+
+def _parse_ids(value: object, pattern: str, message: str) -> object:
+    """A comma- (or semicolon-) separated list of ids as a frozenset; `message` names a bad one."""
+    if isinstance(value, str):
+        ids = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+        bad = [part for part in ids if not re.fullmatch(pattern, part)]
+        if bad:
+            raise ValueError(message.format(bad[0]))
+        return frozenset(int(part) for part in ids)
+    return value
 
 
 def one_line(exc: ValidationError, prefix: str = "") -> str:

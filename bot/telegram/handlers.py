@@ -3,8 +3,9 @@
 An access gate runs before every handler (channels, other bots, unaddressed group chatter and
 unknown chats stop there; floods are limited); then the commands (/start /help /ask /brief
 /timeline /new /latest /sources, and /digest /subscribe /unsubscribe from `DigestService`),
-plain-text questions in private chats, buttons that show the evidence behind each numbered
-source, and an error handler that logs and apologises. Engine work runs on `ChatServices`'
+plain-text questions in private chats, files and link-only messages from editors (handed to
+`UploadService`), buttons that show the evidence behind each numbered source, and an error
+handler that logs and apologises. Engine work runs on `ChatServices`'
 thread pool, so one slow question never stalls other chats; every send goes through its
 `Deliverer`.
 
@@ -58,6 +59,7 @@ from bot.telegram.render import (
     render_text,
     sanitize_text,
 )
+from bot.telegram.uploads import UploadService, link_only
 from index.briefing import Briefing
 from index.desk_profile import Desk
 from index.errors import BriefbotError, DeskError, QuestionError, StoreUnavailableError
@@ -156,6 +158,7 @@ class TelegramFrontEnd:
         self.max_question_chars = engine.settings.max_question_chars
         self.conversation_minutes = float(getattr(engine.settings, "conversation_minutes", 30.0))
         self.conversations = ConversationStore(self.conversation_minutes * 60)
+        self.uploads = UploadService(engine, services, settings.editors, self.room)
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -176,6 +179,8 @@ class TelegramFrontEnd:
             app.add_handler(CommandHandler(name, callback, filters=new))
         app.add_handler(MessageHandler(new & filters.COMMAND, self.on_unknown_command))
         app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, self.on_text))
+        # Before the catch-all for attachments: a file is a document to add (editors only).
+        app.add_handler(MessageHandler(new & filters.Document.ALL, self.uploads.on_document))
         app.add_handler(MessageHandler(new & filters.ATTACHMENT, self.on_non_text))
         app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited))
         app.add_handler(CallbackQueryHandler(self.on_proof))
@@ -203,6 +208,7 @@ class TelegramFrontEnd:
     async def post_shutdown(self, app: Application) -> None:
         """Stop the worker threads and close the subscription store."""
         self.services.shutdown()
+        self.uploads.shutdown()
         if self.digests is not None:
             self.digests.close()
         self.room.close()
@@ -260,8 +266,8 @@ class TelegramFrontEnd:
         if about is None:
             return
         minutes = f"{self.conversation_minutes:g}"
-        await self.services.say(update, context, HELP_TEXT.format(username=context.bot.username, minutes=minutes,
-                                                                  about=about[0]))
+        text = HELP_TEXT.format(username=context.bot.username, minutes=minutes, about=about[0])
+        await self.services.say(update, context, f"{text}\n\n{self.uploads.help_text()}")
 
     async def on_desk(self, update: Update, context: Context) -> None:
         """/desk: the chat's desk and the others it may use; /desk NAME switches (and starts a new conversation)."""
@@ -330,10 +336,19 @@ class TelegramFrontEnd:
             await self.services.say(update, context, NEW_CONVERSATION)
 
     async def on_text(self, update: Update, context: Context) -> None:
-        """Plain text: a question (in groups the gate has already checked we were addressed)."""
+        """Plain text: a question (in groups the gate has already checked we were addressed).
+
+        From an editor, a message that is only links adds the pages instead; from anyone else it
+        is a question like any other.
+        """
         message = update.effective_message
         assert message is not None
-        await self._answer(update, context, strip_mention(message.text or "", context.bot.username))
+        text = strip_mention(message.text or "", context.bot.username)
+        urls = link_only(text)
+        if urls and self.uploads.is_editor(update):
+            await self.uploads.add_links(update, context, urls)
+            return
+        await self._answer(update, context, text)
 
     async def on_latest(self, update: Update, context: Context) -> None:
         """/latest: the newest documents."""

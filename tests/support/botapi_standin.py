@@ -5,7 +5,14 @@ The real python-telegram-bot client talks to it exactly as to Telegram: POST
 `{"ok": false, "error_code": ..., "description": ..., "parameters": ...}`. It serves getMe,
 getUpdates (long polling from a queue the test fills with real Update JSON), sendMessage,
 sendChatAction, setMyCommands, answerCallbackQuery, editMessageText, deleteWebhook,
-setWebhook, getWebhookInfo and sendPhoto, and records every call.
+setWebhook, getWebhookInfo, sendPhoto and getFile, and records every call.
+
+Files users send (`send_document`) are hosted like Telegram hosts them: the message carries
+a `document` (file_id, file_unique_id, file_name, mime_type, file_size), `getFile` answers
+with a `file_path` such as "documents/file_3.md", and the bytes are served at
+GET /file/bot<token>/<file_path>; every download is recorded (`downloads()`). A file can
+declare a size other than its real one, to test size caps without big files; like Telegram,
+getFile refuses files over 20 MB ("Bad Request: file is too big").
 
 Like Telegram it checks what it is sent, with its own parser (independent of the bot's
 renderer): HTML parse mode must use the supported tags and entities ("Bad Request: can't
@@ -28,9 +35,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 MAX_TEXT_UTF16 = 4096
+MAX_DOWNLOAD_BYTES = 20_000_000  # Telegram's getFile limit for bots (cloud Bot API)
 _JSON_FIELDS = {"reply_markup", "reply_parameters", "link_preview_options", "commands", "allowed_updates",
                 "scope", "entities", "caption_entities"}
 _INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "message_thread_id", "max_connections",
@@ -149,6 +157,27 @@ class Fault:
 
 
 @dataclass
+class HostedFile:
+    """A file a user sent, as Telegram keeps it: ids, its bytes, its path on the file server."""
+
+    file_id: str
+    file_unique_id: str
+    data: bytes
+    file_path: str
+    declared_size: int  # the file_size messages and getFile report (normally len(data))
+
+
+@dataclass
+class Download:
+    """One GET of /file/bot<token>/<file_path>."""
+
+    file_path: str
+    at: float  # time.monotonic() when it arrived
+    status: int
+    size: int  # bytes served
+
+
+@dataclass
 class StandinState:
     updates: list[dict[str, Any]] = field(default_factory=list)
     next_update_id: int = 1
@@ -158,6 +187,8 @@ class StandinState:
     blocked: set[int] = field(default_factory=set)
     webhook: dict[str, Any] = field(default_factory=dict)
     commands: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, HostedFile] = field(default_factory=dict)  # by file_id
+    downloads: list[Download] = field(default_factory=list)
 
 
 class BotAPIStandin:
@@ -264,6 +295,45 @@ class BotAPIStandin:
         self.push({"message": message})
         return message
 
+    def host_file(self, data: bytes, *, suffix: str = "", declared_size: int | None = None) -> HostedFile:
+        """Keep `data` as Telegram keeps a sent file; `declared_size` is the size it reports (default: real)."""
+        with self.cond:
+            n = len(self.state.files) + 1
+            hosted = HostedFile(file_id=f"BQACAgIAAxkBAAI{n:04d}", file_unique_id=f"AgAD{n:04d}", data=data,
+                                file_path=f"documents/file_{n}{suffix}",
+                                declared_size=len(data) if declared_size is None else declared_size)
+            self.state.files[hosted.file_id] = hosted
+        return hosted
+
+    def send_document(self, chat: dict[str, Any], data: bytes, file_name: str | None, *,
+                      mime_type: str | None = None, sender: dict[str, Any] | None = None,
+                      caption: str | None = None, declared_size: int | None = None,
+                      topic: int | None = None) -> dict[str, Any]:
+        """A user sends a file (a `document` message); its bytes are then downloadable through getFile.
+
+        `file_name` is what the sender's client reports (any string, or None for no name);
+        `declared_size` is the file_size Telegram reports, if not the real one.
+        """
+        suffix = re.search(r"\.[A-Za-z0-9]{1,8}$", file_name or "")
+        hosted = self.host_file(data, suffix=suffix.group().lower() if suffix else "", declared_size=declared_size)
+        document: dict[str, Any] = {"file_id": hosted.file_id, "file_unique_id": hosted.file_unique_id,
+                                    "file_size": hosted.declared_size}
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        extra: dict[str, Any] = {"document": document}
+        if caption is not None:
+            extra["caption"] = caption
+            ents = auto_entities(caption)
+            if ents:
+                extra["caption_entities"] = ents
+        if topic is not None:
+            extra.update(message_thread_id=topic, is_topic_message=True)
+        message = self._message(chat, sender, **extra)
+        self.push({"message": message})
+        return message
+
     def channel_post(self, chat: dict[str, Any], text: str) -> dict[str, Any]:
         message = {"message_id": self.next_message_id(chat["id"]), "date": int(time.time()), "chat": chat,
                    "sender_chat": chat, "text": text}
@@ -348,6 +418,11 @@ class BotAPIStandin:
                                  f"got {len(got)}: {[t[:200] for t in got]!r}")
         return self.sent_texts(chat_id)
 
+    def downloads(self, file_path: str | None = None) -> list[Download]:
+        """Downloads from the file server so far (of one file_path, if given)."""
+        with self.cond:
+            return [d for d in self.state.downloads if file_path is None or d.file_path == file_path]
+
     def pending_updates(self) -> int:
         with self.cond:
             return len(self.state.updates)
@@ -374,6 +449,18 @@ class BotAPIStandin:
             return self._finish(call, exc.status, _error(exc.status, exc.description))
         call.result = result
         return self._finish(call, 200, {"ok": True, "result": result})
+
+    def serve_file(self, token: str, file_path: str) -> tuple[int, bytes | dict[str, Any]]:
+        """GET /file/bot<token>/<file_path>: the bytes, or Telegram's 404 for a wrong token or path."""
+        with self.cond:
+            hosted = next((f for f in self.state.files.values() if f.file_path == file_path), None)
+        found = hosted is not None and token == self.token
+        status, body = (200, hosted.data) if found and hosted is not None else (404, _error(404, "Not Found"))
+        with self.cond:
+            self.state.downloads.append(Download(file_path, time.monotonic(), status,
+                                                 len(body) if isinstance(body, bytes) else 0))
+            self.cond.notify_all()
+        return status, body
 
     def _finish(self, call: Call, status: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         call.status = status
@@ -414,6 +501,16 @@ class BotAPIStandin:
                     break
                 self.cond.wait(remaining)
             return list(self.state.updates[:limit])
+
+    def _api_getfile(self, params: dict[str, Any]) -> dict[str, Any]:
+        with self.cond:
+            hosted = self.state.files.get(str(params.get("file_id") or ""))
+        if hosted is None:
+            raise _APIError(400, "Bad Request: invalid file_id")
+        if hosted.declared_size > MAX_DOWNLOAD_BYTES:
+            raise _APIError(400, "Bad Request: file is too big")
+        return {"file_id": hosted.file_id, "file_unique_id": hosted.file_unique_id,
+                "file_size": hosted.declared_size, "file_path": hosted.file_path}
 
     def _api_deletewebhook(self, params: dict[str, Any]) -> bool:
         with self.cond:
@@ -578,6 +675,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        m = re.fullmatch(r"/file/bot([^/]+)/(.+)", unquote(self.path.split("?", 1)[0]))
+        if m:
+            status, body = self.owner.serve_file(m.group(1), m.group(2))
+            if isinstance(body, bytes):
+                self._send(status, body, "application/octet-stream")
+            else:
+                self._reply(status, body)
+            return
         self._dispatch(b"")
 
     def do_POST(self) -> None:
@@ -618,9 +723,11 @@ class _Handler(BaseHTTPRequestHandler):
         return _decode(raw)
 
     def _reply(self, status: int, payload: dict[str, Any]) -> None:
-        data = json.dumps(payload).encode()
+        self._send(status, json.dumps(payload).encode(), "application/json")
+
+    def _send(self, status: int, data: bytes, content_type: str) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         try:
