@@ -46,3 +46,7 @@ class SubscriptionError(BriefbotError, ValueError):
 
 class FeedError(BriefbotError):
     """One feed could not be fetched or read (a poll goes on with the other feeds)."""
+
+
+class LinkError(BriefbotError):
+    """One URL was refused or could not be fetched; the message is the reason (an ingest goes on)."""
