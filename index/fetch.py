@@ -414,5 +414,5 @@ def _timed_out(limits: FetchLimits) -> str:
 
 
 def _short_error(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text[:160]
+    """An exception as one short line (a Problem is printed on one line)."""
+    return " ".join(str(exc).split())[:160] or type(exc).__name__

@@ -78,14 +78,15 @@ def _in_order(pending: deque[tuple[str, Future[Fetched]]], todo: Iterator[str], 
         if not pending:
             return
         url, future = pending.popleft()
+        where = " ".join(url.split())  # named on one line, whatever the caller passed
         try:
             fetched = future.result()
         except LinkError as exc:
-            yield Problem(url, str(exc))
+            yield Problem(where, str(exc))
             continue
         except Exception as exc:  # a bug in one fetch must not stop the batch
-            log.exception("fetching %s failed unexpectedly", url)
-            yield Problem(url, f"{type(exc).__name__}: {exc}")
+            log.exception("fetching %s failed unexpectedly", where)
+            yield Problem(where, " ".join(f"{type(exc).__name__}: {exc}".split())[:200])
             continue
         yield from documents_of(fetched, limits.max_bytes)
 
