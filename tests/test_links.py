@@ -564,11 +564,11 @@ def test_a_feed_by_url_keeps_its_items_and_the_article_wins_within_one_run(engin
 
 @pytest.mark.slow
 def test_an_rss_feed_by_url_yields_its_items_with_their_own_links(engine: Any, server: LinkServer) -> None:
-    rss = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title>'
-           "<item><title>Bazoum's party calls for his release</title>"
-           "<link>https://wire.example.org/bazoum-release</link>"
-           "<description>The PNDS called for the release of Mohamed Bazoum.</description>"
-           "<pubDate>Mon, 14 Aug 2023 10:00:00 GMT</pubDate></item></channel></rss>").encode()
+    rss = (b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title>'
+           b"<item><title>Bazoum's party calls for his release</title>"
+           b"<link>https://wire.example.org/bazoum-release</link>"
+           b"<description>The PNDS called for the release of Mohamed Bazoum.</description>"
+           b"<pubDate>Mon, 14 Aug 2023 10:00:00 GMT</pubDate></item></channel></rss>")
     server.routes["/wire"] = page(rss, "application/rss+xml")
     report = engine.ingest_urls([server.url("/wire")])
     assert report.seen == 1 and not report.problems, report.problems
