@@ -34,6 +34,7 @@ of markup; see `sniff_kind`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import ipaddress
@@ -158,12 +159,10 @@ def fetch_url(url: str, limits: FetchLimits | None = None) -> Fetched:
     try:
         for hop in range(limits.max_redirects + 1):
             target = check_url(current, limits.allow_private)
-            location = _get(client, target, deadline, limits)
-            if isinstance(location, Fetched):
-                return Fetched(url=url, final_url=current, body=location.body, content_type=location.content_type,
-                               charset=location.charset, kind=location.kind, last_modified=location.last_modified,
-                               redirects=hop)
-            current = urljoin(current, location)
+            got = _get(client, target, deadline, limits)
+            if isinstance(got, Fetched):
+                return dataclasses.replace(got, url=url, final_url=current, redirects=hop)
+            current = urljoin(current, got)  # a Location may be relative to the URL that sent it
         raise LinkError(f"more than {limits.max_redirects} redirects (last to {current[:200]})")
     finally:
         client.close()
@@ -259,7 +258,7 @@ def address_refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_pri
 
 
 def _get(client: httpx.Client, target: CheckedURL, deadline: float, limits: FetchLimits) -> Fetched | str:
-    """One GET of a checked URL: the body (as a partial `Fetched`), or the Location of a redirect."""
+    """One GET of a checked URL: the body, or the Location of a redirect."""
     import httpx
 
     last_error: Exception | None = None
@@ -338,7 +337,8 @@ def _read(response: httpx.Response, target: CheckedURL, deadline: float, limits:
     kind = sniff_kind(bytes(body), media_type, str(target.url))
     if kind is None:
         raise LinkError(f"unsupported content type '{media_type or 'unknown'}'")
-    return Fetched(url="", final_url="", body=bytes(body), content_type=media_type, charset=charset, kind=kind,
+    return Fetched(url=str(target.url), final_url=str(target.url), body=bytes(body), content_type=media_type,
+                   charset=charset, kind=kind,
                    last_modified=_http_date(response.headers.get("Last-Modified", "")))
 
 

@@ -67,13 +67,15 @@ def _in_order(pending: deque[tuple[str, Future[Fetched]]], todo: Iterator[str], 
               limits: FetchLimits) -> Iterator[LoadResult]:
     """Submit fetches a bounded window ahead; yield each URL's results when its turn comes."""
     exhausted = False
+    submitted: set[str] = set()
     while True:
         # Keep a bounded window in flight: bodies waiting to be read cost memory (up to the size cap each).
         while not exhausted and len(pending) < FETCH_WORKERS * 2:
             url = next(todo, None)
             if url is None:
                 exhausted = True
-            else:
+            elif url.strip() not in submitted:  # the same link twice in one list is fetched once
+                submitted.add(url.strip())
                 pending.append((url, pool.submit(fetch_url, url, limits)))
         if not pending:
             return
