@@ -158,8 +158,10 @@ class Briefbot:
         # Which text wins for one URL: a page fetched from its link is the article itself; a feed item
         # or export line with the same link is a summary of it and never replaces it (counted unchanged).
         # The other way round, the article replaces the summary; a re-fetched article replaces itself.
+        # (An article whose write was interrupted, hash "", is not kept: any complete version is better.)
         changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)
-                   and not (d.id in versions and versions[d.id].from_link and not d.from_link)]
+                   and not (d.id in versions and versions[d.id].from_link and versions[d.id].hash
+                            and not d.from_link)]
         report.unchanged += len(docs) - len(changed)
         if not changed:
             return
