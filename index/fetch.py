@@ -269,18 +269,20 @@ def _get(client: httpx.Client, target: CheckedURL, deadline: float, limits: Fetc
         step = min(STEP_TIMEOUT_S, remaining)
         pinned = target.url.copy_with(host=address)
         headers = {"Host": _host_header(target), "User-Agent": USER_AGENT, "Accept": ACCEPT,
-                   # Uncompressed: the size cap then counts what was sent, and no gzip bomb expands.
+                   # Uncompressed: the cap then counts what crosses the wire (a server that compresses
+                   # anyway is decoded chunk by chunk, and the cap counts the decoded bytes).
                    "Accept-Encoding": "identity"}
         extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
         try:
             request = client.build_request("GET", pinned, headers=headers, extensions=extensions,
                                            timeout=httpx.Timeout(step))
             response = client.send(request, stream=True)
-        except httpx.ConnectError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             last_error = exc  # this address is down; the host may answer on another one
             continue
         except httpx.TimeoutException:
-            raise LinkError(_timed_out(limits)) from None
+            past = time.monotonic() >= deadline - 0.05
+            raise LinkError(_timed_out(limits) if past else f"no answer within {step:g} s") from None
         except httpx.HTTPError as exc:
             raise LinkError(_short_error(exc)) from None
         try:
@@ -288,7 +290,8 @@ def _get(client: httpx.Client, target: CheckedURL, deadline: float, limits: Fetc
         finally:
             response.close()
     if last_error is not None and time.monotonic() < deadline:
-        raise LinkError(f"cannot connect to {target.host} ({_short_error(last_error)})")
+        reason = "timed out" if isinstance(last_error, httpx.ConnectTimeout) else _short_error(last_error)
+        raise LinkError(f"cannot connect to {target.host} ({reason})")
     raise LinkError(_timed_out(limits))
 
 

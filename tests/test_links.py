@@ -266,6 +266,14 @@ def test_a_server_that_never_answers_ends_at_the_deadline(server: LinkServer) ->
     assert time.monotonic() - started < 2.0
 
 
+def test_a_closed_port_is_a_one_line_problem() -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    reason = refusal(f"http://127.0.0.1:{port}/a.html")
+    assert reason.startswith("cannot connect to 127.0.0.1 (") and "\n" not in reason
+
+
 def test_a_huge_content_length_is_refused_before_reading(server: LinkServer) -> None:
     server.routes["/huge.html"] = endless(server, "/huge.html", announce=2_000_000_000)
     started = time.monotonic()
