@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from pydantic import ValidationError
 
 from index.config import Settings
 from index.errors import BriefbotError
+from index.types import IngestReport
 
 from . import terminal
 from .cli_desks import add_desks_parser, cmd_desks
@@ -29,11 +31,12 @@ from .cli_desks import add_desks_parser, cmd_desks
 if TYPE_CHECKING:
     from index.conversation import Conversation
     from index.engine import Briefbot
-    from index.types import IngestReport, Problem
+    from index.types import Problem
 
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
   briefbot ingest feeds/ export.jsonl  # files and folders
+  briefbot ingest https://example.org/story --urls links.txt   # web pages, PDFs, feeds by URL
   briefbot ask "What did the EU suspend after the coup?"
   briefbot ask "latest on French troops" --since 2023-09-01 --json
   briefbot ask --batch questions.jsonl --json
@@ -91,11 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser = add_parser  # type: ignore[method-assign,assignment]
 
-    p = sub.add_parser("ingest", help="add files, folders and feed exports to the store",
+    p = sub.add_parser("ingest", help="add files, folders, feed exports and links to the store",
                        description="Load .txt/.md/.html files, .jsonl/.json feed exports (also .jsonl.gz) and "
                                    "RSS/Atom .xml files; chunk, embed and store them. Unchanged documents are "
-                                   "skipped, changed ones replaced; bad inputs are reported and skipped.")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+                                   "skipped, changed ones replaced; bad inputs are reported and skipped. "
+                                   "http(s) links are fetched (BRIEFBOT_URL_TIMEOUT seconds each, at most "
+                                   "BRIEFBOT_MAX_URL_MB, 5 redirects; links to private or loopback addresses "
+                                   "only with BRIEFBOT_ALLOW_PRIVATE_URLS=1) and stored under their final URL: "
+                                   "the same article from a feed and from its link is one document, and a "
+                                   "feed's summary never replaces the article fetched from its link.")
+    p.add_argument("paths", nargs="*", metavar="PATH_OR_URL",
+                   help="files, folders or http(s) URLs, mixed (default: seeds/)")
+    p.add_argument("--urls", type=Path, metavar="FILE",
+                   help="also fetch the URLs listed in FILE, one per line (blank lines and # comments ignored)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only the summary")
 
     p = sub.add_parser("ask", help="answer a question with cited sources",
@@ -169,8 +180,17 @@ def _engine(args: argparse.Namespace) -> Briefbot:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    """`briefbot ingest`: load, embed and store files, folders and feed exports."""
-    paths = args.paths or [Path("seeds")]
+    """`briefbot ingest`: load, embed and store files, folders, feed exports and links."""
+    paths, urls = split_inputs(args.paths)
+    if args.urls:
+        from index.links import read_url_file
+
+        try:
+            urls += read_url_file(args.urls)
+        except OSError as exc:
+            raise CliError(f"cannot read {args.urls}: {exc.strerror or exc}") from None
+    if not paths and not urls and not args.paths and not args.urls:
+        paths = [Path("seeds")]
     engine = _engine(args)
     started = time.perf_counter()
     bar = None
@@ -184,8 +204,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         size = shutil.get_terminal_size((100, 20))
         bar = tqdm(desc="ingest", unit=" docs", file=sys.stderr, ncols=size.columns or 100, nrows=size.lines or 20)
 
+    done = IngestReport()  # the files' report while the links are ingested after them
+
     def progress(report: IngestReport) -> None:
         if bar is not None:
+            report = done.plus(report)
             bar.n = report.seen
             bar.set_postfix(new=report.added, changed=report.updated, unchanged=report.unchanged,
                             skipped=len(report.problems))
@@ -199,7 +222,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(message, file=sys.stderr)
 
     try:
-        report = engine.ingest(paths, on_progress=progress, on_problem=problem)
+        # Files first, then links: either order stores the same (a link's article wins over a feed's
+        # summary of it), and the files need no network.
+        report = engine.ingest(paths, on_progress=progress, on_problem=problem) if paths else IngestReport()
+        if urls:
+            done = report
+            report = report.plus(engine.ingest_urls(urls, on_progress=progress, on_problem=problem))
     finally:
         if bar is not None:
             bar.close()
@@ -209,6 +237,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
           + (f" ({report.chunks_reused} of them repeats, encoded once)" if report.chunks_reused else "")
           + f"; {len(report.problems)} skipped")
     return 0 if report.seen or not report.problems else 1
+
+
+def split_inputs(values: list[str]) -> tuple[list[Path], list[str]]:
+    """`ingest` arguments as (paths, URLs): anything with a scheme (`https://`, `ftp://`, `javascript:`)
+    that is not an existing file is a URL; refused schemes are reported by the fetcher, by name."""
+    paths: list[Path] = []
+    urls: list[str] = []
+    for value in values:
+        if not Path(value).exists() and re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", value):
+            urls.append(value)
+        else:
+            paths.append(Path(value))
+    return paths, urls
 
 
 def _batch_lines(path: Path) -> Iterator[dict[str, Any]]:

@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     # Corpus rules
     languages: str = Field(default="en", description="comma list of language codes answers draw on; * = all")
     max_file_mb: float = Field(default=20.0, gt=0)
+
+    # Links (`briefbot ingest https://...`)
+    url_timeout: float = Field(default=20.0, gt=0, le=600,
+                               description="seconds one URL may take in all: redirects, connect and body")
+    max_url_mb: float | None = Field(default=None, gt=0, description="largest body fetched; empty = max_file_mb")
+    # Off: a link to 127.0.0.1 or 10.x could read the desk's own services (server-side request forgery).
+    allow_private_urls: bool = Field(default=False, description="fetch links to loopback/private addresses too")
     timezone: str = Field(default="UTC", description="IANA time zone of digest days (Area/City or UTC)")
 
     # Feeds and digests
@@ -75,6 +82,11 @@ class Settings(BaseSettings):
     def _check_desk(cls, value: str) -> str:
         value = value.strip().lower()
         return check_desk_name(value) if value else ""
+
+    @field_validator("max_url_mb", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("timezone")
     @classmethod
@@ -100,6 +112,11 @@ class Settings(BaseSettings):
     def feed_urls(self) -> list[str]:
         """The feeds to poll, in order, without repeats."""
         return split_urls(self.feeds)
+
+    @property
+    def url_max_bytes(self) -> int:
+        """The size cap of one fetched URL in bytes (`max_url_mb`, else `max_file_mb`)."""
+        return int((self.max_url_mb or self.max_file_mb) * 1_000_000)
 
     @property
     def language_list(self) -> list[str]:

@@ -123,6 +123,20 @@ class Briefbot:
 
         return self.ingest_documents(as_sent(load_path(path, max_bytes)), on_progress, on_problem)
 
+    def ingest_urls(self, urls: Iterable[str], on_progress: Callable[[IngestReport], None] | None = None,
+                    on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+        """`ingest` for http(s) links: each is fetched (`index.fetch`), read by the loader its content
+        calls for, and stored under its final URL (see `index.links`).
+
+        A refused or failing URL becomes a Problem named by the URL, and the batch goes on. Limits:
+        `url_timeout`, `max_url_mb` and `allow_private_urls` of the settings.
+        """
+        from .fetch import FetchLimits
+        from .links import link_documents
+
+        return self.ingest_documents(link_documents(urls, FetchLimits.from_settings(self.settings)),
+                                     on_progress, on_problem)
+
     def ingest_documents(self, items: Iterable[Document | Problem],
                          on_progress: Callable[[IngestReport], None] | None = None,
                          on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
@@ -138,7 +152,7 @@ class Briefbot:
             writer = _BackgroundWriter(self.store)
             vectors = SeenVectors()
             try:
-                seen: set[str] = set()
+                seen: dict[str, bool] = {}  # id -> whether the copy taken was fetched from its link
                 batch: list[Document] = []
                 for item in items:
                     if isinstance(item, Problem):
@@ -149,8 +163,12 @@ class Briefbot:
                     report.seen += 1
                     if item.id in seen:
                         report.duplicates += 1
-                        continue
-                    seen.add(item.id)
+                        if not (item.from_link and not seen[item.id]):
+                            continue
+                        # A link's article after a feed's summary of it: the article is the copy kept
+                        # (taken out of the batch if still there, else it replaces the stored summary).
+                        batch = [d for d in batch if d.id != item.id]
+                    seen[item.id] = item.from_link
                     batch.append(item)
                     if len(batch) >= INGEST_BATCH:
                         self._ingest_batch(batch, report, writer, vectors)
@@ -174,8 +192,15 @@ class Briefbot:
 
     def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter,
                       seen: SeenVectors) -> None:
-        stored = self.store.stored_hashes([d.id for d in docs])
-        changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)]
+        versions = self.store.stored_versions([d.id for d in docs])
+        stored = {doc_id: (v.hash, v.chunks) for doc_id, v in versions.items()}
+        # Which text wins for one URL: a page fetched from its link is the article itself; a feed item
+        # or export line with the same link is a summary of it and never replaces it (counted unchanged).
+        # The other way round, the article replaces the summary; a re-fetched article replaces itself.
+        # (An article whose write was interrupted, hash "", is not kept: any complete version is better.)
+        changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)
+                   and not (d.id in versions and versions[d.id].from_link and versions[d.id].hash
+                            and not d.from_link)]
         report.unchanged += len(docs) - len(changed)
         per_doc: Counter[str] = Counter()
         if changed:

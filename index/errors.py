@@ -50,3 +50,7 @@ class FeedError(BriefbotError):
 
 class DeskError(BriefbotError, ValueError):
     """An unknown desk, a bad desk name, or a desk that already exists."""
+
+
+class LinkError(BriefbotError):
+    """One URL was refused or could not be fetched; the message is the reason (an ingest goes on)."""

@@ -53,6 +53,15 @@ class StoredChunk:
     meta: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class StoredVersion:
+    """The stored version of a document, as an ingest compares it with a new one."""
+
+    hash: str  # content hash ("" while a replacement is being written)
+    chunks: int
+    from_link: bool  # fetched from its own link: a feed's summary of it does not replace it
+
+
 def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
     """The metadata stored with a chunk: its document's fields, its position among `n_chunks`, the content hash."""
     doc = chunk.doc
@@ -61,7 +70,7 @@ def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
         "title": doc.title, "url": doc.url, "date": doc.date_str,
         "day": int(doc.date_str.replace("-", "")) if doc.date_str else 0,
         "ts": doc.timestamp,
-        "source": doc.source, "lang": doc.language, "feed": doc.feed,
+        "source": doc.source, "lang": doc.language, "feed": doc.feed, "from_link": doc.from_link,
     }
 
 
@@ -269,10 +278,15 @@ class ChunkStore:
 
     def stored_hashes(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, int]]:
         """doc_id -> (content hash, chunk count) for the documents already stored."""
+        return {d: (v.hash, v.chunks) for d, v in self.stored_versions(doc_ids).items()}
+
+    def stored_versions(self, doc_ids: Sequence[str]) -> dict[str, StoredVersion]:
+        """doc_id -> what the store holds of each of these documents (those not stored are left out)."""
         if not doc_ids:
             return {}
         got = self._call("get", lambda col: col.get(ids=[f"{d}-0" for d in doc_ids], include=["metadatas"]))
-        return {m["doc_id"]: (m["hash"], int(m["chunks"])) for m in got["metadatas"] if m}
+        return {m["doc_id"]: StoredVersion(m["hash"], int(m["chunks"]), bool(m.get("from_link", False)))
+                for m in got["metadatas"] if m}
 
     def iter_chunks(self, page: int = 5000, where: dict | None = None) -> Iterator[StoredChunk]:
         """Every stored chunk with text and metadata, paged (the keyword index is built from this)."""

@@ -6,7 +6,7 @@ Plain frozen dataclasses so they print, compare and serialise without ceremony;
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -31,6 +31,8 @@ class Document:
     language: str  # ISO 639-1 code, lower case ("en", "pl")
     feed: str = ""  # where it came from: feed URL or file path
     published: datetime | None = None  # publication time, UTC (a bare date: its midnight)
+    # Fetched from its own link (`ingest_urls`): the page itself, never replaced by a feed's summary of it.
+    from_link: bool = False
 
     @property
     def date_str(self) -> str:
@@ -84,6 +86,10 @@ class IngestReport:
     def changed(self) -> bool:
         """Whether any document was added or updated."""
         return bool(self.added or self.updated)
+
+    def plus(self, other: IngestReport) -> IngestReport:
+        """The counts and problems of two ingests together (files, then links, say)."""
+        return IngestReport(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
 
 @dataclass(frozen=True)
