@@ -28,7 +28,7 @@ from . import terminal
 if TYPE_CHECKING:
     from index.conversation import Conversation
     from index.engine import Briefbot
-    from index.types import IngestReport, Problem
+    from index.types import IngestReport, Note, Problem
 
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
@@ -75,9 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     p = sub.add_parser("ingest", help="add files, folders and feed exports to the store",
-                       description="Load .txt/.md/.html files, .jsonl/.json feed exports (also .jsonl.gz) and "
-                                   "RSS/Atom .xml files; chunk, embed and store them. Unchanged documents are "
-                                   "skipped, changed ones replaced; bad inputs are reported and skipped.")
+                       description="Load .txt/.md/.html/.pdf/.docx files, .jsonl/.json feed exports (also "
+                                   ".jsonl.gz) and RSS/Atom .xml files; chunk, embed and store them. Unchanged "
+                                   "documents are skipped, changed ones replaced; bad inputs are reported and "
+                                   "skipped. A file with no date of its own is stored with the ingest date, "
+                                   "and a note says so.")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only the summary")
 
@@ -170,15 +172,20 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                             skipped=len(report.problems))
             bar.refresh()
 
-    def problem(p: Problem) -> None:
-        message = f"skipped {terminal.safe(str(p))}"
+    def say(message: str) -> None:
         if bar is not None:
             bar.write(message, file=sys.stderr)
         else:
             print(message, file=sys.stderr)
 
+    def problem(p: Problem) -> None:
+        say(f"skipped {terminal.safe(str(p))}")
+
+    def note(n: Note) -> None:
+        say(f"note {terminal.safe(str(n))}")
+
     try:
-        report = engine.ingest(paths, on_progress=progress, on_problem=problem)
+        report = engine.ingest(paths, on_progress=progress, on_problem=problem, on_note=note)
     finally:
         if bar is not None:
             bar.close()
@@ -186,7 +193,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"ingested {report.seen} documents in {elapsed:.1f}s: {report.added} new, {report.updated} changed, "
           f"{report.unchanged} unchanged, {report.duplicates} duplicates; {report.chunks_embedded} chunks embedded"
           + (f" ({report.chunks_reused} of them repeats, encoded once)" if report.chunks_reused else "")
-          + f"; {len(report.problems)} skipped")
+          + f"; {len(report.problems)} skipped"
+          + (f"; {len(report.notes)} dated by ingest (no date of their own)" if report.notes else ""))
     return 0 if report.seen or not report.problems else 1
 
 

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,10 +32,10 @@ from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
 from .questions import is_title_case
-from .search import HybridSearcher, Window
-from .sources import load_paths
+from .search import HybridSearcher, Window, chunk_page
+from .sources import LoadOptions, load_paths
 from .store import ChunkStore, WriterLock
-from .types import Answer, CorpusStats, Document, Hit, IngestReport, Problem
+from .types import Answer, CorpusStats, Document, Hit, IngestReport, Note, Problem
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -73,20 +73,32 @@ class Briefbot:
     # --- ingest -------------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path], on_progress: Callable[[IngestReport], None] | None = None,
-               on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+               on_problem: Callable[[Problem], None] | None = None,
+               on_note: Callable[[Note], None] | None = None) -> IngestReport:
         """Load, chunk, embed and store documents; unchanged ones cost no embedding.
 
         Args:
-            paths: files and folders.
+            paths: files and folders (.txt .md .html .pdf .docx, feed exports, RSS/Atom).
             on_progress: called after each batch with the running report.
             on_problem: called for each skipped input as it is found.
+            on_note: called for each document stored with something to know (no date of its own).
         """
-        max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        return self.ingest_documents(load_paths(paths, max_bytes), on_progress, on_problem)
+        return self.ingest_documents(load_paths(paths, self.max_file_bytes, options=self.load_options()),
+                                     on_progress, on_problem, on_note)
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The file-size cap loaders apply (BRIEFBOT_MAX_FILE_MB)."""
+        return int(self.settings.max_file_mb * 1_000_000)
+
+    def load_options(self) -> LoadOptions:
+        """The loaders' limits from the settings, with the ingest time as now (for undated files)."""
+        return LoadOptions.from_settings(self.settings, now=datetime.now(UTC))
 
     def ingest_documents(self, items: Iterable[Document | Problem],
                          on_progress: Callable[[IngestReport], None] | None = None,
-                         on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+                         on_problem: Callable[[Problem], None] | None = None,
+                         on_note: Callable[[Note], None] | None = None) -> IngestReport:
         """`ingest` for documents already loaded (a polled feed, say): same rules, same report.
 
         The items are read while the writer lock is held, so a generator may do its loading lazily.
@@ -114,12 +126,12 @@ class Briefbot:
                     seen.add(item.id)
                     batch.append(item)
                     if len(batch) >= INGEST_BATCH:
-                        self._ingest_batch(batch, report, writer, vectors)
+                        self._ingest_batch(batch, report, writer, vectors, on_note)
                         batch = []
                         if on_progress:
                             on_progress(report)
                 if batch:
-                    self._ingest_batch(batch, report, writer, vectors)
+                    self._ingest_batch(batch, report, writer, vectors, on_note)
                 writer.finish()
                 if report.changed:
                     self.store.bump_generation()
@@ -134,12 +146,19 @@ class Briefbot:
         return report
 
     def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter,
-                      seen: SeenVectors) -> None:
+                      seen: SeenVectors, on_note: Callable[[Note], None] | None = None) -> None:
         stored = self.store.stored_hashes([d.id for d in docs])
         changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)]
         report.unchanged += len(docs) - len(changed)
         if not changed:
             return
+        for doc in changed:
+            if doc.date_source == "ingested":
+                # Unchanged, it keeps the date it was first stored with (the hash leaves the ingest time out).
+                note = Note(doc.feed or doc.source, f"no date found in it; stored with the ingest date {doc.date_str}")
+                report.notes.append(note)
+                if on_note:
+                    on_note(note)
         chunks = Chunker(self.embedder).chunk(changed)
         vectors = seen.encode(self.embedder, [c.embed_text for c in chunks])
         # The store write of this batch runs while the next batch is read and embedded.
@@ -253,7 +272,8 @@ class Briefbot:
             m = chunk.meta
             hits.append(Hit(doc_id=str(m.get("doc_id")), title=str(m.get("title", "")), url=str(m.get("url", "")),
                             date=str(m.get("date", "")), source=str(m.get("source", "")),
-                            language=str(m.get("lang", "")), score=0.0, passages=(chunk.text,)))
+                            language=str(m.get("lang", "")), score=0.0, passages=(chunk.text,),
+                            pages=(chunk_page(chunk),), date_source=str(m.get("date_source", ""))))
         return hits
 
     def document_text(self, hit_or_id: Hit | str) -> str:
