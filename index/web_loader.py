@@ -19,6 +19,9 @@ from .text import strip_control
 # htmldate's extensive search reads any date in the page's text (a copyright year, a related
 # story's date); the page's markup and URL are what say when this article was published.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
+# A page built by scripts says "Please enable JavaScript" in <noscript>: that is not its article.
+_PRUNE = ["//noscript"]
+MIN_ARTICLE_WORDS = 4  # "Loading…" is not an article
 
 
 class WebPageError(ValueError):
@@ -44,6 +47,7 @@ class _PageMeta(HTMLParser):
         self.title = ""
         self.og_title = ""
         self.h1 = ""
+        self._h1_done = False
         self.url = ""
         self.published = ""
         self._in: list[str] = []
@@ -66,6 +70,8 @@ class _PageMeta(HTMLParser):
             self._in.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "h1" and self.h1.strip():
+            self._h1_done = True
         if tag in self._in:
             while self._in and self._in.pop() != tag:
                 pass
@@ -73,7 +79,7 @@ class _PageMeta(HTMLParser):
     def handle_data(self, data: str) -> None:
         if "title" in self._in and "svg" not in self._in:
             self.title += data
-        elif "h1" in self._in and not self.h1.endswith(" "):
+        elif "h1" in self._in and not self._h1_done:
             self.h1 += data
 
 
@@ -90,18 +96,32 @@ def read_html(html: str) -> WebArticle:
     meta.close()
     try:
         found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True,
-                                            date_extraction_params=_DATE_PARAMS)
+                                            date_extraction_params=_DATE_PARAMS, prune_xpath=_PRUNE)
     except Exception as exc:  # lxml and the extractors raise many kinds on pathological markup
         raise WebPageError(f"unreadable page ({type(exc).__name__})") from None
     text = _paragraphs(getattr(found, "text", None) or "") if found is not None else ""
-    if not text:
+    if len(text.split()) < MIN_ARTICLE_WORDS:
         raise WebPageError("no article text")
     site = _one_line(getattr(found, "sitename", None) or getattr(found, "hostname", None) or "")
     title = _one_line(meta.og_title) or _without_site(_one_line(meta.title), site) \
         or _one_line(getattr(found, "title", None) or "") or _one_line(meta.h1)
     url = meta.url.strip() or (getattr(found, "url", None) or "").strip()
     published = meta.published.strip() or (getattr(found, "date", None) or "").strip()
-    return WebArticle(title=title, text=text, url=url, published=published, site=site)
+    return WebArticle(title=title, text=_with_headline(text, _one_line(meta.h1), title), url=url,
+                      published=published, site=site)
+
+
+def _with_headline(text: str, h1: str, title: str) -> str:
+    """The text led by the article's headline (its <h1>), as the page shows it.
+
+    trafilatura keeps the headline for some layouts and not for others; leading with it always
+    keeps every page's text alike (and as this loader gave it before). Only a headline that
+    matches the title counts: some sites put their logo's name in <h1>.
+    """
+    head, lead = h1.lower(), text.split("\n\n", 1)[0].lower()
+    if not head or head == lead or not (head in title.lower() or title.lower() in head):
+        return text
+    return f"{h1}\n\n{text}"
 
 
 def _without_site(title: str, site: str) -> str:
