@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     # Corpus rules
     languages: str = Field(default="en", description="comma list of language codes answers draw on; * = all")
     max_file_mb: float = Field(default=20.0, gt=0)
-    # A 500-page PDF takes about a minute to read and embed here; a longer one is a book, not a document.
+    # Dense report pages embed at 1-3 pages/s on 2 cores (bench/pdf_loaders.py --mode ingest): 500 pages is
+    # minutes of ingest already; a longer PDF is a book, not a document.
     max_pdf_pages: int = Field(default=500, ge=1, description="PDFs with more pages are skipped")
     # Word's XML compresses 5-20x, so 100 MB unzipped is a docx far larger than any report.
     max_unzipped_mb: float = Field(default=100.0, gt=0, description="a .docx inflating past this is refused")

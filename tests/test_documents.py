@@ -135,6 +135,24 @@ def test_unpaged_citations_keep_exactly_their_fields(desk: tuple[Briefbot, Path]
     assert "p." not in render_answer(answer).split("displacement.docx")[1].splitlines()[0]
 
 
+def test_renderers_show_the_page_and_the_ingest_flag_escaped() -> None:
+    from bot.telegram.render import render_proof
+
+    citation = Citation(1, "Plan <b>A</b> & B", "https://x.example/a", "2024-03-01", "memo<1>.pdf", "Tents first.",
+                        doc_id="d1", page=4, date_source="ingested")
+    answer = Answer(question="q", answer="Tents first. [1]", abstained=False, citations=(citation,), retrieved=())
+    [html] = telegram_answer(answer)
+    [proof] = render_proof(citation)
+    for message in (html, proof):
+        check_telegram_html(message)
+        assert "Plan &lt;b&gt;A&lt;/b&gt; &amp; B" in message
+        assert "memo&lt;1&gt;.pdf, 2024-03-01 (ingest date), p. 4" in message
+    assert "[1] Plan <b>A</b> & B — memo<1>.pdf, 2024-03-01 (ingest date), p. 4" in render_answer(answer)
+    assert citation.to_json() == {"n": 1, "title": "Plan <b>A</b> & B", "url": "https://x.example/a",
+                                  "date": "2024-03-01", "source": "memo<1>.pdf", "quote": "Tents first.",
+                                  "page": 4, "date_source": "ingested"}
+
+
 # --- Word ----------------------------------------------------------------------------------------
 
 

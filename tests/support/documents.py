@@ -130,10 +130,16 @@ def make_zip_bomb_docx(path: Path, inflated_mb: int = 60) -> Path:
 
 def news_page(paragraphs: Sequence[str], *, title: str = "Cholera cases rise in eastern districts",
               published: str = "2023-09-03T08:15:00+00:00",
-              canonical: str = "https://saheldaily.example/health/cholera-east") -> str:
-    """A saved news article as outlets serve it: cookie banner, navigation, article, related links, footer."""
+              canonical: str = "https://saheldaily.example/health/cholera-east", script_kb: int = 2,
+              menu_links: int = 0) -> str:
+    """A saved news article as outlets serve it: cookie banner, navigation, article, related links, footer.
+
+    `script_kb` of inline script and `menu_links` more navigation links make it as heavy as a real
+    page (100-500 KB, mostly scripts and menus).
+    """
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    chrome_script = "function track(){}" + "var x = 1;" * 200
+    chrome_script = "function track(){}" + "var x = 1;" * (100 * script_kb)
+    menu = "".join(f'<li><a href="/section/{i}">Section {i} news</a></li>' for i in range(menu_links))
     return f"""<!doctype html><html lang="en"><head><title>{title} | Sahel Daily</title>
 <meta property="og:title" content="{title}">
 <meta property="article:published_time" content="{published}">
@@ -144,7 +150,7 @@ def news_page(paragraphs: Sequence[str], *, title: str = "Cholera cases rise in 
 cookie policy.</p><button>Accept all</button><button>Manage preferences</button></div>
 <header><nav class="main-nav"><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li>
 <li><a href="/economy">{NAV_TEXT}</a></li><li><a href="/sport">Sport</a></li>
-<li><a href="/subscribe">Subscribe to our newsletter today</a></li></ul></nav></header>
+<li><a href="/subscribe">Subscribe to our newsletter today</a></li>{menu}</ul></nav></header>
 <main><article><h1>{title}</h1><p class="byline">By Awa Diallo</p>
 <time datetime="{published}">3 September 2023</time>
 {body}
