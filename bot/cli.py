@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
   briefbot ingest feeds/ export.jsonl  # files and folders
+  briefbot ingest sitrep.pdf memo.docx saved-page.html
   briefbot ask "What did the EU suspend after the coup?"
   briefbot ask "latest on French troops" --since 2023-09-01 --json
   briefbot ask --batch questions.jsonl --json

@@ -27,8 +27,9 @@ from pathlib import Path
 
 from .text import strip_control
 
-# pypdf warns on stderr about every oddity of a damaged file; the loader reports the file itself.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
+# pypdf logs every oddity of a damaged file (some at ERROR: "Advanced encoding ... not implemented");
+# the loader reports a file it cannot read itself, as a Problem.
+logging.getLogger("pypdf").setLevel(logging.CRITICAL)
 
 MIN_TEXT_LETTERS = 40  # fewer letters in the whole file: a scan (or an image PDF) without a text layer
 EOF_WINDOW = 2048  # the end-of-file marker must lie this close to the end (pypdf looks in the last 1 KB)
@@ -126,8 +127,13 @@ def _open(path: Path):
 
 
 def _why(exc: BaseException) -> str:
+    """pypdf's own message ("startxref not found"); for anything else, only the kind of failure."""
+    from pypdf.errors import PyPdfError
+
     text = " ".join(str(exc).split())[:120]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    if isinstance(exc, PyPdfError) and text:
+        return text
+    return f"unreadable structure: {type(exc).__name__}"
 
 
 def _lines(text: str) -> list[str]:

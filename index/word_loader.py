@@ -48,13 +48,17 @@ def check_zip(path: Path, max_uncompressed: int) -> None:
     Raises:
         WordError: not a zip (e.g. an old binary .doc renamed), too large uncompressed, or a suspicious ratio.
     """
-    if not zipfile.is_zipfile(path):
+    try:
+        is_zip = zipfile.is_zipfile(path)
+    except Exception:
+        is_zip = False
+    if not is_zip:
         raise WordError("not a .docx (not a zip file; an old .doc or another format?)")
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise WordError(f"damaged .docx ({exc})") from None
+    except Exception as exc:  # zipfile raises many kinds on a damaged directory (NotImplementedError too)
+        raise WordError(f"damaged .docx ({type(exc).__name__}: {' '.join(str(exc).split())[:120]})") from None
     if len(members) > MAX_MEMBERS:
         raise WordError(f"too many parts in the zip ({len(members)} > {MAX_MEMBERS})")
     if not any(m.filename == "word/document.xml" for m in members):

@@ -253,6 +253,29 @@ def test_bad_files_are_reported_by_name_and_the_batch_goes_on(desk: tuple[Briefb
     assert not {"01-scanned.pdf", "02-locked.pdf", "04-corrupt.pdf", "05-truncated.pdf"} & stored
 
 
+def test_damaged_files_become_problems_never_exceptions(tmp_path: Path) -> None:
+    import random
+
+    rnd = random.Random(7)
+    pdf = make_pdf(tmp_path / "base.pdf", [["The convoy reached Agadez on Monday with food and tents."] * 4] * 3,
+                   header="Convoy log", footer="Page {page}")
+    docx = make_docx(tmp_path / "base.docx", heading="Water", paragraphs=["Wells were repaired in Tahoua."],
+                     table=[["Site", "Wells"], ["Bouza", "4"]])
+    outcomes: set[str] = set()
+    for base in (pdf, docx):
+        data = base.read_bytes()
+        for i in range(80):
+            damaged = bytearray(data)
+            for _ in range(rnd.randint(1, 20)):  # bytes flipped anywhere: directory, streams, fonts
+                damaged[rnd.randrange(len(damaged))] = rnd.randrange(256)
+            target = tmp_path / f"damaged-{i}{base.suffix}"
+            target.write_bytes(bytes(damaged))
+            results = list(load_path(target, CAP))  # must not raise
+            assert len(results) == 1 and isinstance(results[0], Document | Problem)
+            outcomes.add(type(results[0]).__name__ + base.suffix)
+    assert {"Problem.pdf", "Problem.docx"} <= outcomes
+
+
 def test_page_cap_comes_from_the_settings(tmp_path: Path) -> None:
     make_long_pdf(tmp_path / "annex.pdf", 4)
     [problem] = list(load_path(tmp_path / "annex.pdf", CAP, options=LoadOptions(max_pdf_pages=3)))
