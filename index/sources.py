@@ -224,7 +224,9 @@ def _dated(doc: Document | str, path: Path) -> LoadResult:
 def load_text(path: Path, max_bytes: int, language: str = "en",
               options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
     """A .txt/.md file: the seed header line gives date and title; else the first line is the title,
-    a YYYY-MM-DD in the file name the date, and failing that the ingest time (flagged)."""
+    a YYYY-MM-DD in the file name the date, else a date printed near its start, else the ingest
+    time (flagged). The name comes before the text here (not so for PDFs) because notes were dated
+    by their name before: their dates, and so their stored hashes, stay what they were."""
     text = read_text_file(path, max_bytes)
     lines = text.splitlines()
     first = lines[0] if lines else ""
@@ -239,7 +241,7 @@ def load_text(path: Path, max_bytes: int, language: str = "en",
         # A date in the name keeps the hash it always had (no date_source): stores stay unchanged.
         published = in_name[1] if in_name else ""
         if not published:
-            dated = choose_date(printed=None, metadata=None, file_name="", now=options.now)
+            dated = choose_date(printed=printed_date(text), metadata=None, file_name="", now=options.now)
             published, date_source = dated.published.isoformat(), dated.source
     doc = make_document(title=title, text=body, url="", published=published, source=path.name,
                         language=language, feed=str(path), key=_file_key(path), date_source=date_source)

@@ -50,6 +50,9 @@ def test_undated_note_gets_the_ingest_date_flagged(tmp_path: Path) -> None:
     [doc] = [r for r in results if isinstance(r, Document)]
     assert not [r for r in results if isinstance(r, Problem)]
     assert (doc.title, doc.date, doc.date_source) == ("Meeting notes without any date", date(2024, 5, 6), "ingested")
+    note.write_text("Meeting notes\n\nNiamey, le 3 août 2023. The convoy left at dawn.")
+    [doc] = list(load_paths([note], CAP, options=LoadOptions(now=now)))
+    assert isinstance(doc, Document) and (doc.date, doc.date_source) == (date(2023, 8, 3), "text")
 
 
 def test_seed_header_gives_date_title_and_body() -> None:
