@@ -261,14 +261,14 @@ def load_html(path: Path, max_bytes: int, language: str = "en",
     if not parse_datetime(published):
         dated = choose_date(printed=printed_date(article.text), metadata=None, file_name=path.name,
                             now=options.now)
-        published, date_source = dated.published, _legacy_source(dated, path)
+        published, date_source = dated.published, _legacy_source(dated)
     doc = make_document(title=article.title, text=article.text, url=article.url, published=published,
                         source=outlet_name(article.url) or article.site or path.name, language=language,
                         feed=str(path), key=_file_key(path), date_source=date_source, markup=False)
     yield _dated(doc, path)
 
 
-def _legacy_source(dated: DocumentDate, path: Path) -> str:
+def _legacy_source(dated: DocumentDate) -> str:
     """No date_source for a date from the file name: text and HTML files were dated so before it existed."""
     return "" if dated.source == "filename" else dated.source
 
