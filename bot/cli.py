@@ -31,11 +31,12 @@ from .cli_desks import add_desks_parser, cmd_desks
 if TYPE_CHECKING:
     from index.conversation import Conversation
     from index.engine import Briefbot
-    from index.types import Problem
+    from index.types import Note, Problem
 
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
   briefbot ingest feeds/ export.jsonl  # files and folders
+  briefbot ingest sitrep.pdf memo.docx saved-page.html
   briefbot ingest https://example.org/story --urls links.txt   # web pages, PDFs, feeds by URL
   briefbot ask "What did the EU suspend after the coup?"
   briefbot ask "latest on French troops" --since 2023-09-01 --json
@@ -95,9 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser = add_parser  # type: ignore[method-assign,assignment]
 
     p = sub.add_parser("ingest", help="add files, folders, feed exports and links to the store",
-                       description="Load .txt/.md/.html files, .jsonl/.json feed exports (also .jsonl.gz) and "
-                                   "RSS/Atom .xml files; chunk, embed and store them. Unchanged documents are "
-                                   "skipped, changed ones replaced; bad inputs are reported and skipped. "
+                       description="Load .txt/.md/.html/.pdf/.docx files, .jsonl/.json feed exports (also "
+                                   ".jsonl.gz) and RSS/Atom .xml files; chunk, embed and store them. Unchanged "
+                                   "documents are skipped, changed ones replaced; bad inputs are reported and "
+                                   "skipped. A file with no date of its own is stored with the ingest date, "
+                                   "and a note says so. "
                                    "http(s) links are fetched (BRIEFBOT_URL_TIMEOUT seconds each, at most "
                                    "BRIEFBOT_MAX_URL_MB, 5 redirects; links to private or loopback addresses "
                                    "only with BRIEFBOT_ALLOW_PRIVATE_URLS=1) and stored under their final URL: "
@@ -214,20 +217,26 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                             skipped=len(report.problems))
             bar.refresh()
 
-    def problem(p: Problem) -> None:
-        message = f"skipped {terminal.safe(str(p))}"
+    def say(message: str) -> None:
         if bar is not None:
             bar.write(message, file=sys.stderr)
         else:
             print(message, file=sys.stderr)
 
+    def problem(p: Problem) -> None:
+        say(f"skipped {terminal.safe(str(p))}")
+
+    def note(n: Note) -> None:
+        say(f"note {terminal.safe(str(n))}")
+
     try:
         # Files first, then links: either order stores the same (a link's article wins over a feed's
         # summary of it), and the files need no network.
-        report = engine.ingest(paths, on_progress=progress, on_problem=problem) if paths else IngestReport()
+        report = engine.ingest(paths, on_progress=progress, on_problem=problem, on_note=note) \
+            if paths else IngestReport()
         if urls:
             done = report
-            report = report.plus(engine.ingest_urls(urls, on_progress=progress, on_problem=problem))
+            report = report.plus(engine.ingest_urls(urls, on_progress=progress, on_problem=problem, on_note=note))
     finally:
         if bar is not None:
             bar.close()
@@ -235,7 +244,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(f"ingested {report.seen} documents in {elapsed:.1f}s: {report.added} new, {report.updated} changed, "
           f"{report.unchanged} unchanged, {report.duplicates} duplicates; {report.chunks_embedded} chunks embedded"
           + (f" ({report.chunks_reused} of them repeats, encoded once)" if report.chunks_reused else "")
-          + f"; {len(report.problems)} skipped")
+          + f"; {len(report.problems)} skipped"
+          + (f"; {len(report.notes)} dated by ingest (no date of their own)" if report.notes else ""))
     return 0 if report.seen or not report.problems else 1
 
 

@@ -27,9 +27,19 @@ def safe(text: str) -> str:
     return strip_control(text)
 
 
-def source_line(n: int, title: str, source: str, date: str) -> str:
-    """`[n] Title — Outlet, 2023-08-01`, cleaned for the terminal."""
-    meta = ", ".join(p for p in (safe(source), date) if p)
+def date_label(date: str, date_source: str = "") -> str:
+    """The date as a reader sees it: flagged when it is only the day the document was ingested."""
+    return f"{date} (ingest date)" if date and date_source == "ingested" else date
+
+
+def page_label(page: int | None) -> str:
+    """"p. 4" for a citation of a paged document (PDF), else ""."""
+    return f"p. {page}" if page is not None else ""
+
+
+def source_line(n: int, title: str, source: str, date: str, page: int | None = None, date_source: str = "") -> str:
+    """`[n] Title — Outlet, 2023-08-01, p. 4`, cleaned for the terminal (the page only for paged documents)."""
+    meta = ", ".join(p for p in (safe(source), date_label(date, date_source), page_label(page)) if p)
     return f"[{n}] {safe(title)}" + (f" — {meta}" if meta else "")
 
 
@@ -44,7 +54,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append("")
         lines.append("Sources:")
         for c in answer.citations:
-            lines.append(source_line(c.n, c.title, c.source, c.date))
+            lines.append(source_line(c.n, c.title, c.source, c.date, c.page, c.date_source))
             if c.url:
                 lines.append(f"    {safe(c.url)}")
             lines.append(textwrap.fill(f"“{safe(c.quote)}”", width, initial_indent="    ", subsequent_indent="    "))
@@ -52,7 +62,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append("")
         lines.append("Closest documents (they do not answer it):")
         for i, hit in enumerate(answer.retrieved[:3], start=1):
-            lines.append("  " + source_line(i, hit.title, hit.source, hit.date))
+            lines.append("  " + source_line(i, hit.title, hit.source, hit.date, date_source=hit.date_source))
     return "\n".join(lines)
 
 
@@ -68,7 +78,7 @@ def render_briefing(briefing: Briefing, width: int = 100) -> str:
     lines += ["", "Sources:"]
     for point in briefing.points:
         for c in point.citations:
-            lines.append(source_line(c.n, c.title, c.source, c.date))
+            lines.append(source_line(c.n, c.title, c.source, c.date, c.page, c.date_source))
             if c.url:
                 lines.append(f"    {safe(c.url)}")
     return "\n".join(lines)
@@ -87,7 +97,7 @@ def render_hits(hits: list[Hit]) -> str:
         return "No documents."
     out = []
     for i, hit in enumerate(hits, start=1):
-        out.append(source_line(i, hit.title, hit.source, hit.date))
+        out.append(source_line(i, hit.title, hit.source, hit.date, date_source=hit.date_source))
         if hit.url:
             out.append(f"    {safe(hit.url)}")
     return "\n".join(out)

@@ -3,7 +3,7 @@
 from .config import Settings
 from .engine import Briefbot, CorpusStats
 from .errors import BriefbotError, EmptyStoreError, QuestionError, StoreLockedError, StoreUnavailableError
-from .types import Answer, Citation, Document, Hit, IngestReport, Problem
+from .types import Answer, Citation, Document, Hit, IngestReport, Note, Problem
 
 __all__ = [
     "Answer",
@@ -15,6 +15,7 @@ __all__ = [
     "EmptyStoreError",
     "Hit",
     "IngestReport",
+    "Note",
     "Problem",
     "QuestionError",
     "Settings",

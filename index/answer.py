@@ -250,12 +250,16 @@ def compose(question: str, chosen: list[_Candidate], hits: list[Hit], wants: str
         if hit.doc_id not in numbers:
             numbers[hit.doc_id] = len(numbers) + 1
             citations.append(Citation(n=numbers[hit.doc_id], title=hit.title, url=hit.url, date=hit.date,
-                                      source=hit.source, quote=cand.sentence, doc_id=hit.doc_id))
+                                      source=hit.source, quote=cand.sentence, doc_id=hit.doc_id,
+                                      page=hit.citation_page([cand.sentence]), date_source=hit.date_source))
         else:  # a second quote from the same source: keep both in the one citation
             n = numbers[hit.doc_id]
             old = citations[n - 1]
-            citations[n - 1] = Citation(n, old.title, old.url, old.date, old.source,
-                                        f"{old.quote}{QUOTE_JOINER}{cand.sentence}", doc_id=old.doc_id)
+            quote = f"{old.quote}{QUOTE_JOINER}{cand.sentence}"
+            # The page is the first body quote's (a headline quoted first stands on no page of its own).
+            citations[n - 1] = Citation(n, old.title, old.url, old.date, old.source, quote, doc_id=old.doc_id,
+                                        page=hit.citation_page(quote.split(QUOTE_JOINER)),
+                                        date_source=old.date_source)
         parts.append(f"{_as_answer_sentence(cand.sentence)} [{numbers[hit.doc_id]}]")
     if wants == "date" and chosen[0].hit.date and not any(gives_date(c.sentence) for c in chosen):
         parts.insert(0, f"Reported on {human_date(chosen[0].hit.date)}:")

@@ -202,9 +202,11 @@ def _points(engine: EngineParts, profile: QuestionProfile, hits: list[Hit], doc_
         (cover, _, _), quoted, sentence = best
         others = sorted((m for m in members if m.doc_id != quoted.doc_id), key=lambda m: m.date, reverse=True)
         cited = [quoted, *others[: CITED_PER_POINT - 1]]
-        citations = tuple(Citation(0, by_id[m.doc_id].title, m.url, m.date, m.source,
-                                   sentence if m is quoted else one_line(by_id[m.doc_id].title), doc_id=m.doc_id)
-                          for m in cited)
+        quotes = [sentence if m is quoted else one_line(by_id[m.doc_id].title) for m in cited]
+        citations = tuple(Citation(0, by_id[m.doc_id].title, m.url, m.date, m.source, quote, doc_id=m.doc_id,
+                                   page=by_id[m.doc_id].citation_page([quote]),
+                                   date_source=by_id[m.doc_id].date_source)
+                          for m, quote in zip(cited, quotes, strict=True))
         weight = cover * (1.0 + 0.25 * (len({m.source for m in members}) - 1))
         holds_newest = any(m.doc_id == newest.doc_id for m in members)
         scored.append((weight, quoted.date, Point(quoted.date, sentence, citations), holds_newest))
@@ -238,7 +240,8 @@ def _numbered(points: list[Point], by_id: dict[str, Hit]) -> list[Point]:
                 continue
             seen.add(c.doc_id)
             n += 1
-            citations.append(Citation(n, c.title, c.url, c.date, c.source, c.quote, doc_id=c.doc_id))
+            citations.append(Citation(n, c.title, c.url, c.date, c.source, c.quote, doc_id=c.doc_id, page=c.page,
+                                      date_source=c.date_source))
         if citations and citations[0].quote == point.text:
             out.append(Point(point.date, point.text, tuple(citations)))
     return out

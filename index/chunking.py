@@ -28,6 +28,7 @@ class Chunk:
     doc: Document
     index: int
     text: str  # the chunk of the document body (verbatim, stored in Chroma)
+    page: int | None = None  # the page it comes from (paged documents; a chunk never spans two)
 
     @property
     def id(self) -> str:
@@ -41,11 +42,23 @@ class Chunk:
 
 
 def content_hash(doc: Document) -> str:
-    """Hash of everything that ends up in the store for this document."""
+    """Hash of everything that ends up in the store for this document.
+
+    Pages and the date's source count only when set, so documents without them (every feed
+    item, every file stored before they existed) keep the hash they always had and an existing
+    store re-ingests as unchanged. A date that is only the ingest time is left out: ingesting
+    the same undated note tomorrow changes nothing, and it keeps the date it was first stored with.
+    """
     h = hashlib.sha1()
     # The feed or file it came through is provenance, not content: the same item from
     # another feed is the same document.
-    for part in (CHUNKER_VERSION, doc.title, doc.text, doc.url, str(doc.timestamp), doc.source, doc.language):
+    when = "" if doc.date_source == "ingested" else str(doc.timestamp)
+    parts = [CHUNKER_VERSION, doc.title, doc.text, doc.url, when, doc.source, doc.language]
+    if doc.pages:
+        parts.append("pages " + " ".join(f"{number}:{start}" for number, start in doc.pages))
+    if doc.date_source:
+        parts.append("dated by " + doc.date_source)
+    for part in parts:
         h.update(part.encode("utf-8", "replace"))
         h.update(b"\x1f")
     return h.hexdigest()[:20]
@@ -72,17 +85,26 @@ class Chunker:
         )
 
     def chunk(self, docs: list[Document]) -> list[Chunk]:
-        """Chunks of all `docs`, in order; a document with a short body is one chunk."""
+        """Chunks of all `docs`, in order; a document with a short body is one chunk.
+
+        A paged document is split page by page, so every chunk lies on one page and carries its number.
+        """
         window = self.embedder.max_tokens - 2  # [CLS] and [SEP]
         title_tokens = self.embedder.count_tokens([d.title for d in docs])
-        body_tokens = self.embedder.count_tokens([d.text for d in docs])
+        budgets = [max(window - t_len - 1, MIN_BODY_TOKENS) for t_len in title_tokens]
+        segments = [(position, page, text) for position, doc in enumerate(docs) for page, text in doc.page_texts]
+        segment_tokens = self.embedder.count_tokens([text for _, _, text in segments])
         chunks: list[Chunk] = []
-        for doc, t_len, b_len in zip(docs, title_tokens, body_tokens, strict=True):
-            budget = max(window - t_len - 1, MIN_BODY_TOKENS)
-            if b_len <= budget:
-                chunks.append(Chunk(doc, 0, doc.text))
-                continue
-            # Round the budget down to a multiple of 16 so few splitters are built.
-            pieces = self._splitter(budget - budget % 16 or MIN_BODY_TOKENS).split_text(doc.text)
-            chunks.extend(Chunk(doc, i, piece) for i, piece in enumerate(p for p in pieces if p.strip()))
+        counts = [0] * len(docs)
+        for (position, page, text), length in zip(segments, segment_tokens, strict=True):
+            budget = budgets[position]
+            if length <= budget:
+                pieces = [text] if text.strip() or page is None else []  # an empty body: one title-only chunk
+            else:
+                # Round the budget down to a multiple of 16 so few splitters are built.
+                pieces = [p for p in self._splitter(budget - budget % 16 or MIN_BODY_TOKENS).split_text(text)
+                          if p.strip()]
+            for piece in pieces:
+                chunks.append(Chunk(docs[position], counts[position], piece, page))
+                counts[position] += 1
         return chunks

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     max_url_mb: float | None = Field(default=None, gt=0, description="largest body fetched; empty = max_file_mb")
     # Off: a link to 127.0.0.1 or 10.x could read the desk's own services (server-side request forgery).
     allow_private_urls: bool = Field(default=False, description="fetch links to loopback/private addresses too")
+    # Dense report pages embed at 1-3 pages/s on 2 cores (bench/pdf_loaders.py --mode ingest): 500 pages is
+    # minutes of ingest already; a longer PDF is a book, not a document.
+    max_pdf_pages: int = Field(default=500, ge=1, description="PDFs with more pages are skipped")
+    # Word's XML compresses 5-20x, so 100 MB unzipped is a docx far larger than any report.
+    max_unzipped_mb: float = Field(default=100.0, gt=0, description="a .docx inflating past this is refused")
     timezone: str = Field(default="UTC", description="IANA time zone of digest days (Area/City or UTC)")
 
     # Feeds and digests

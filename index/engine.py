@@ -17,7 +17,7 @@ import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -34,10 +34,10 @@ from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
 from .questions import is_title_case
-from .search import HybridSearcher, Window
-from .sources import doc_id_for, load_path, load_paths
+from .search import HybridSearcher, Window, chunk_page
+from .sources import LoadOptions, doc_id_for, load_path, load_paths
 from .store import ChunkStore, WriterLock
-from .types import Answer, CorpusStats, Document, Hit, IngestReport, Problem, StoredDocument
+from .types import Answer, CorpusStats, Document, Hit, IngestReport, Note, Problem, StoredDocument
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -81,19 +81,31 @@ class Briefbot:
     # --- ingest -------------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path], on_progress: Callable[[IngestReport], None] | None = None,
-               on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+               on_problem: Callable[[Problem], None] | None = None,
+               on_note: Callable[[Note], None] | None = None) -> IngestReport:
         """Load, chunk, embed and store documents; unchanged ones cost no embedding.
 
         Args:
-            paths: files and folders.
+            paths: files and folders (.txt .md .html .pdf .docx, feed exports, RSS/Atom).
             on_progress: called after each batch with the running report.
             on_problem: called for each skipped input as it is found.
+            on_note: called for each document stored with something to know (no date of its own).
         """
-        max_bytes = int(self.settings.max_file_mb * 1_000_000)
-        return self.ingest_documents(load_paths(paths, max_bytes), on_progress, on_problem)
+        return self.ingest_documents(load_paths(paths, self.max_file_bytes, options=self.load_options()),
+                                     on_progress, on_problem, on_note)
+
+    @property
+    def max_file_bytes(self) -> int:
+        """The file-size cap loaders apply (BRIEFBOT_MAX_FILE_MB)."""
+        return int(self.settings.max_file_mb * 1_000_000)
+
+    def load_options(self) -> LoadOptions:
+        """The loaders' limits from the settings, with the ingest time as now (for undated files)."""
+        return LoadOptions.from_settings(self.settings, now=datetime.now(UTC))
 
     def ingest_upload(self, path: Path, name: str, on_progress: Callable[[IngestReport], None] | None = None,
-                      on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+                      on_problem: Callable[[Problem], None] | None = None,
+                      on_note: Callable[[Note], None] | None = None) -> IngestReport:
         """Ingest one file received from elsewhere (a Telegram upload) under the name it was sent as.
 
         Where the received copy sits (a temporary folder) says nothing about the document: its
@@ -107,7 +119,6 @@ class Briefbot:
             on_progress: called after each batch with the running report.
             on_problem: called for each skipped input as it is found.
         """
-        max_bytes = int(self.settings.max_file_mb * 1_000_000)
         where = str(path)
         by_path = doc_id_for("file:" + str(path.resolve()))
         by_name = doc_id_for("upload:" + name)
@@ -121,10 +132,12 @@ class Briefbot:
                 else:
                     yield item
 
-        return self.ingest_documents(as_sent(load_path(path, max_bytes)), on_progress, on_problem)
+        return self.ingest_documents(as_sent(load_path(path, self.max_file_bytes, options=self.load_options())),
+                                     on_progress, on_problem, on_note)
 
     def ingest_urls(self, urls: Iterable[str], on_progress: Callable[[IngestReport], None] | None = None,
-                    on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+                    on_problem: Callable[[Problem], None] | None = None,
+                    on_note: Callable[[Note], None] | None = None) -> IngestReport:
         """`ingest` for http(s) links: each is fetched (`index.fetch`), read by the loader its content
         calls for, and stored under its final URL (see `index.links`).
 
@@ -134,12 +147,14 @@ class Briefbot:
         from .fetch import FetchLimits
         from .links import link_documents
 
-        return self.ingest_documents(link_documents(urls, FetchLimits.from_settings(self.settings)),
-                                     on_progress, on_problem)
+        return self.ingest_documents(
+            link_documents(urls, FetchLimits.from_settings(self.settings), self.load_options()),
+            on_progress, on_problem, on_note)
 
     def ingest_documents(self, items: Iterable[Document | Problem],
                          on_progress: Callable[[IngestReport], None] | None = None,
-                         on_problem: Callable[[Problem], None] | None = None) -> IngestReport:
+                         on_problem: Callable[[Problem], None] | None = None,
+                         on_note: Callable[[Note], None] | None = None) -> IngestReport:
         """`ingest` for documents already loaded (a polled feed, say): same rules, same report.
 
         The items are read while the writer lock is held, so a generator may do its loading lazily.
@@ -171,12 +186,12 @@ class Briefbot:
                     seen[item.id] = item.from_link
                     batch.append(item)
                     if len(batch) >= INGEST_BATCH:
-                        self._ingest_batch(batch, report, writer, vectors)
+                        self._ingest_batch(batch, report, writer, vectors, on_note)
                         batch = []
                         if on_progress:
                             on_progress(report)
                 if batch:
-                    self._ingest_batch(batch, report, writer, vectors)
+                    self._ingest_batch(batch, report, writer, vectors, on_note)
                 writer.finish()
                 if report.changed:
                     self.store.bump_generation()
@@ -191,7 +206,7 @@ class Briefbot:
         return report
 
     def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter,
-                      seen: SeenVectors) -> None:
+                      seen: SeenVectors, on_note: Callable[[Note], None] | None = None) -> None:
         versions = self.store.stored_versions([d.id for d in docs])
         stored = {doc_id: (v.hash, v.chunks) for doc_id, v in versions.items()}
         # Which text wins for one URL: a page fetched from its link is the article itself; a feed item
@@ -204,6 +219,14 @@ class Briefbot:
         report.unchanged += len(docs) - len(changed)
         per_doc: Counter[str] = Counter()
         if changed:
+            for doc in changed:
+                if doc.date_source == "ingested":
+                    # Unchanged, it keeps the date it was first stored with (the hash leaves the ingest time out).
+                    note = Note(doc.feed or doc.source,
+                                f"no date found in it; stored with the ingest date {doc.date_str}")
+                    report.notes.append(note)
+                    if on_note:
+                        on_note(note)
             chunks = Chunker(self.embedder).chunk(changed)
             vectors = seen.encode(self.embedder, [c.embed_text for c in chunks])
             # The store write of this batch runs while the next batch is read and embedded.
@@ -219,7 +242,8 @@ class Briefbot:
             if doc.id in changed_ids:
                 status = "updated" if doc.id in stored else "added"
                 count = per_doc[doc.id]
-            report.stored.append(StoredDocument(doc.id, doc.title, doc.date_str, count, status))
+            report.stored.append(StoredDocument(doc.id, doc.title, doc.date_str, count, status,
+                                                pages=len(doc.pages)))
 
     def warm_up(self) -> None:
         """Load the model and the keyword index now, so the first question is not slow."""
@@ -326,7 +350,8 @@ class Briefbot:
             m = chunk.meta
             hits.append(Hit(doc_id=str(m.get("doc_id")), title=str(m.get("title", "")), url=str(m.get("url", "")),
                             date=str(m.get("date", "")), source=str(m.get("source", "")),
-                            language=str(m.get("lang", "")), score=0.0, passages=(chunk.text,)))
+                            language=str(m.get("lang", "")), score=0.0, passages=(chunk.text,),
+                            pages=(chunk_page(chunk),), date_source=str(m.get("date_source", ""))))
         return hits
 
     def document_text(self, hit_or_id: Hit | str) -> str:

@@ -64,6 +64,12 @@ MONTH_NUMBER: dict[str, int] = (
     {name: n for n, full in enumerate(MONTH_NAMES, 1) for name in (full, full[:3])} | {"sept": 9}
 )
 MONTHS = frozenset(MONTH_NUMBER)
+# Month names a document's printed date may use: English (as above) and French, accented or not,
+# since desks hold French reports. Not part of `lexicon_hash`: these shape no search terms.
+DOCUMENT_MONTH_NUMBER: dict[str, int] = MONTH_NUMBER | {
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+}
 WEEKDAY_STEMS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")  # + "day"
 
 # Words of a time phrase ("in the first week of August"): they say when, not what.

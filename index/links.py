@@ -40,7 +40,7 @@ from pathlib import Path
 
 from .errors import LinkError
 from .fetch import Fetched, FetchLimits, fetch_url
-from .sources import canonical_url, doc_id_for, load_path, outlet_name
+from .sources import LoadOptions, canonical_url, doc_id_for, load_path, outlet_name
 from .types import Document, Problem
 
 log = logging.getLogger(__name__)
@@ -52,19 +52,20 @@ TRANSCODED_KINDS = {"html", "txt", "json", "jsonl"}  # the loaders read UTF-8; X
 LoadResult = Document | Problem
 
 
-def link_documents(urls: Iterable[str], limits: FetchLimits) -> Iterator[LoadResult]:
-    """Documents (or Problems named by the URL) of every link, in the order given."""
+def link_documents(urls: Iterable[str], limits: FetchLimits,
+                   options: LoadOptions | None = None) -> Iterator[LoadResult]:
+    """Documents (or Problems named by the URL) of every link, in the order given (`options`: the loaders' caps)."""
     with ThreadPoolExecutor(max_workers=FETCH_WORKERS, thread_name_prefix="fetch") as pool:
         pending: deque[tuple[str, Future[Fetched]]] = deque()
         try:
-            yield from _in_order(pending, iter(urls), pool, limits)
+            yield from _in_order(pending, iter(urls), pool, limits, options)
         finally:
             for _, future in pending:  # the consumer stopped early: do not fetch what nobody reads
                 future.cancel()
 
 
 def _in_order(pending: deque[tuple[str, Future[Fetched]]], todo: Iterator[str], pool: ThreadPoolExecutor,
-              limits: FetchLimits) -> Iterator[LoadResult]:
+              limits: FetchLimits, options: LoadOptions | None) -> Iterator[LoadResult]:
     """Submit fetches a bounded window ahead; yield each URL's results when its turn comes."""
     exhausted = False
     submitted: set[str] = set()
@@ -90,10 +91,10 @@ def _in_order(pending: deque[tuple[str, Future[Fetched]]], todo: Iterator[str], 
             log.exception("fetching %s failed unexpectedly", where)
             yield Problem(where, " ".join(f"{type(exc).__name__}: {exc}".split())[:200])
             continue
-        yield from documents_of(fetched, limits.max_bytes)
+        yield from documents_of(fetched, limits.max_bytes, options)
 
 
-def documents_of(fetched: Fetched, max_bytes: int) -> list[LoadResult]:
+def documents_of(fetched: Fetched, max_bytes: int, options: LoadOptions | None = None) -> list[LoadResult]:
     """Read a fetched body with the loader its kind calls for; stamp a page with its URL's identity."""
     fallback_day = (fetched.last_modified or datetime.now(UTC)).date()
     with tempfile.TemporaryDirectory(prefix="briefbot-link-") as folder:
@@ -101,7 +102,7 @@ def documents_of(fetched: Fetched, max_bytes: int) -> list[LoadResult]:
         path = Path(folder) / f"link-{fallback_day.isoformat()}{fetched.suffix}"
         path.write_bytes(_as_utf8(fetched))
         try:
-            items = list(load_path(path, max_bytes))
+            items = list(load_path(path, max_bytes, options=options))
         except Exception as exc:  # a loader's bug on one hostile body must not stop the batch
             log.exception("reading %s failed unexpectedly", fetched.url)
             return [Problem(fetched.url, f"could not read it ({type(exc).__name__}: {exc})")]
@@ -128,9 +129,12 @@ def stamp(doc: Document, fetched: Fetched, number: int = 0) -> Document:
     identity = canonical_url(fetched.final_url)
     if number:
         identity += f"#{number}"
+    date_source = doc.date_source
+    if date_source == "filename":  # the temp file's name carried the fallback: Last-Modified, else the fetch day
+        date_source = "metadata" if fetched.last_modified else "ingested"
     return dataclasses.replace(doc, id=doc_id_for(identity), url=fetched.final_url,
                                source=outlet_name(fetched.final_url) or doc.source, feed=fetched.url,
-                               from_link=True)
+                               from_link=True, date_source=date_source)
 
 
 def read_url_file(path: Path) -> list[str]:

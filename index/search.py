@@ -150,10 +150,18 @@ class HybridSearcher:
             hits.append(Hit(doc_id=doc_id, title=str(meta.get("title", "")), url=str(meta.get("url", "")),
                             date=str(meta.get("date", "")), source=str(meta.get("source", "")),
                             language=str(meta.get("lang", "")), score=scores[doc_id],
-                            passages=tuple(c.text for c in chunks), similarity=similarity.get(doc_id, 0.0)))
+                            passages=tuple(c.text for c in chunks), similarity=similarity.get(doc_id, 0.0),
+                            pages=tuple(chunk_page(c) for c in chunks),
+                            date_source=str(meta.get("date_source", ""))))
             if len(hits) >= k:
                 break
         return hits
+
+
+def chunk_page(chunk: StoredChunk) -> int | None:
+    """The page a stored chunk lies on, or None for a document without pages."""
+    page = chunk.meta.get("page")
+    return int(page) if page is not None else None
 
 
 def _recency_order(ordered: list[str], scores: dict[str, float], passages: dict[str, list[StoredChunk]]) -> list[str]:

@@ -3,8 +3,15 @@
 Every loader is a generator of `Document | Problem`, so a huge feed export streams
 and one bad file or line is reported by name and skipped while the batch goes on.
 
-Supported: `.txt`/`.md` (optional header line ` date YYYY-MM-DD Title: ...`), `.html`/`.htm`,
-`.jsonl`/`.json` feed exports (optionally `.gz`), and RSS/Atom `.xml`/`.rss`/`.atom`.
+Supported: `.txt`/`.md` (optional header line ` date YYYY-MM-DD Title: ...`), `.html`/`.htm`
+(the article, by `index.web_loader`), `.pdf` (page by page, `index.pdf_loader`), `.docx`
+(`index.word_loader`), `.jsonl`/`.json` feed exports (optionally `.gz`), and RSS/Atom
+`.xml`/`.rss`/`.atom`. This module dispatches by type and builds the Documents; the readers
+of each format live in their own modules.
+
+Files are dated by one rule (`index.document_dates`): a date the document gives, else its
+metadata, else a YYYY-MM-DD in its name, else the ingest time, flagged `date_source="ingested"`.
+Feed items carry their own date field and are skipped without one, as before.
 """
 
 from __future__ import annotations
@@ -13,26 +20,57 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .text import clean_text, one_line
+from .document_dates import DocumentDate, choose_date, printed_date
+from .pdf_loader import read_pdf
+from .text import clean_text, one_line, tidy_text
 from .types import Document, Problem
+from .web_loader import read_html
+from .word_loader import read_docx
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
+PDF_SUFFIXES = {".pdf"}
+WORD_SUFFIXES = {".docx"}
 JSON_SUFFIXES = {".jsonl", ".json", ".ndjson"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
 
 MAX_LINE_BYTES = 1_000_000  # one feed item larger than this is not a news item
 MAX_TITLE_CHARS = 300
 
 LoadResult = Document | Problem
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Limits and the clock of one load, beyond the file-size cap every loader takes.
+
+    `Settings` gives them (`LoadOptions.from_settings`); the defaults are the settings' defaults.
+    """
+
+    max_pdf_pages: int = 500  # a longer PDF is skipped (BRIEFBOT_MAX_PDF_PAGES)
+    max_unzipped_bytes: int = 100_000_000  # a .docx inflating past this is refused (BRIEFBOT_MAX_UNZIPPED_MB)
+    now: datetime | None = None  # the ingest time for undated files (None: the clock when each is read)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, now: datetime | None = None) -> LoadOptions:
+        """The limits `settings` sets."""
+        return cls(max_pdf_pages=settings.max_pdf_pages,
+                   max_unzipped_bytes=int(settings.max_unzipped_mb * 1_000_000), now=now)
+
+
+DEFAULT_OPTIONS = LoadOptions()
 
 
 # --- identity and normalisation ---------------------------------------------
@@ -104,10 +142,31 @@ def parse_date(value: object) -> date | None:
 
 
 def make_document(*, title: str, text: str, url: str, published: object, source: str, language: str,
-                  feed: str, key: str | None = None) -> Document | str:
-    """Build a Document from loose fields, or return the reason it can't be one."""
+                  feed: str, key: str | None = None, pages: Sequence[tuple[int, str]] = (),
+                  date_source: str = "", markup: bool = True) -> Document | str:
+    """Build a Document from loose fields, or return the reason it can't be one.
+
+    `text` is feed or markup text (tags stripped, entities decoded), or with `markup=False`
+    plain text kept verbatim but for whitespace (a "<" in a Word file is a character). A paged
+    document gives `pages` instead, (number, plain text) each.
+    """
     title = one_line(clean_text(title or ""))[:MAX_TITLE_CHARS]
-    body = clean_text(text or "")
+    offsets: list[tuple[int, int]] = []
+    if pages:
+        parts: list[str] = []
+        length = 0
+        for number, page_text in pages:
+            cleaned = tidy_text(page_text)
+            if not cleaned:
+                continue
+            if parts:
+                length += 2  # the blank line between pages
+            offsets.append((number, length))
+            parts.append(cleaned)
+            length += len(cleaned)
+        body = "\n\n".join(parts)
+    else:
+        body = clean_text(text or "") if markup else tidy_text(text or "")
     if not title and not body:
         return "no title and no text"
     when = parse_datetime(published)
@@ -120,18 +179,23 @@ def make_document(*, title: str, text: str, url: str, published: object, source:
         return "no link or id"
     return Document(id=doc_id_for(identity), title=title, text=body, url=url.strip(), date=when.date(),
                     source=source or outlet_name(url, feed) or "unknown", language=language, feed=feed,
-                    published=when)
+                    published=when, pages=tuple(offsets), date_source=date_source)
 
 
 # --- reading files safely --------------------------------------------------
 
-def read_text_file(path: Path, max_bytes: int) -> str:
-    """Read a file as text, refusing huge or binary files; bad bytes become U+FFFD."""
+def check_size(path: Path, max_bytes: int) -> None:
+    """ValueError for an empty file or one over the size cap, before anything reads it."""
     size = path.stat().st_size
     if size == 0:
         raise ValueError("empty file")
     if size > max_bytes:
         raise ValueError(f"too large ({size / 1e6:.1f} MB > {max_bytes / 1e6:.1f} MB cap)")
+
+
+def read_text_file(path: Path, max_bytes: int) -> str:
+    """Read a file as text, refusing huge or binary files; bad bytes become U+FFFD."""
+    check_size(path, max_bytes)
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace")
@@ -149,86 +213,92 @@ _HEADER = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+Title:\s*(.*)$")
 _DATE_IN_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
-def load_text(path: Path, max_bytes: int, language: str = "en") -> Iterator[LoadResult]:
-    """A .txt/.md file: the seed header line gives date and title; else the first line is the title
-    and a YYYY-MM-DD in the file name gives the date."""
+def _file_key(path: Path) -> str:
+    return "file:" + str(path.resolve())
+
+
+def _dated(doc: Document | str, path: Path) -> LoadResult:
+    return Problem(str(path), doc) if isinstance(doc, str) else doc
+
+
+def load_text(path: Path, max_bytes: int, language: str = "en",
+              options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
+    """A .txt/.md file: the seed header line gives date and title; else the first line is the title,
+    a YYYY-MM-DD in the file name the date, else a date printed near its start, else the ingest
+    time (flagged). The name comes before the text here (not so for PDFs) because notes were dated
+    by their name before: their dates, and so their stored hashes, stay what they were."""
     text = read_text_file(path, max_bytes)
     lines = text.splitlines()
     first = lines[0] if lines else ""
     header = _HEADER.match(first)
+    date_source = ""
     if header:
         published, title, body = header[1], header[2], "\n".join(lines[1:])
     else:
         title = first.lstrip("# ").strip()
         body = "\n".join(lines[1:])
         in_name = _DATE_IN_NAME.search(path.name)
+        # A date in the name keeps the hash it always had (no date_source): stores stay unchanged.
         published = in_name[1] if in_name else ""
         if not published:
-            yield Problem(str(path), "no date: start the file with ' date YYYY-MM-DD Title: ...' "
-                                     "or put YYYY-MM-DD in its name")
-            return
+            dated = choose_date(printed=printed_date(text), metadata=None, file_name="", now=options.now)
+            published, date_source = dated.published.isoformat(), dated.source
     doc = make_document(title=title, text=body, url="", published=published, source=path.name,
-                        language=language, feed=str(path), key="file:" + str(path.resolve()))
-    yield Problem(str(path), doc) if isinstance(doc, str) else doc
+                        language=language, feed=str(path), key=_file_key(path), date_source=date_source)
+    yield _dated(doc, path)
 
 
-class _HTMLMeta(HTMLParser):
-    """Collects <title>, the first <h1>, canonical URL, publication date and body text."""
+def load_html(path: Path, max_bytes: int, language: str = "en",
+              options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
+    """A saved web page: its article (no menus, banners or footers), canonical URL, title and date.
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.title = ""
-        self.h1 = ""
-        self.url = ""
-        self.published = ""
-        self.parts: list[str] = []
-        self._in: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "meta":
-            name = (a.get("property") or a.get("name") or "").lower()
-            if name in ("article:published_time", "date", "pubdate", "dc.date", "og:published_time"):
-                self.published = self.published or a.get("content", "")
-            elif name == "og:url":
-                self.url = self.url or a.get("content", "")
-        elif tag == "link" and a.get("rel", "").lower() == "canonical":
-            self.url = a.get("href", "") or self.url
-        elif tag == "time" and a.get("datetime"):
-            self.published = self.published or a["datetime"]
-        if tag in ("p", "br", "div", "li", "h1", "h2", "h3", "tr", "section", "article"):
-            self.parts.append("\n\n")
-        self._in.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        while self._in and self._in.pop() != tag:
-            pass
-        if tag in ("p", "div", "li", "h1", "h2", "h3"):
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if any(t in ("script", "style", "noscript", "head") for t in self._in):
-            if self._in and self._in[-1] == "title":
-                self.title += data
-            return
-        if "title" in self._in:
-            self.title += data
-            return
-        if "h1" in self._in:
-            self.h1 += data
-        self.parts.append(data)
+    The date: the markup's publication time, else a date printed at the top of the article,
+    else the file name, else the ingest time (flagged).
+    """
+    article = read_html(read_text_file(path, max_bytes))
+    published: object = article.published
+    date_source = ""
+    if not parse_datetime(published):
+        dated = choose_date(printed=printed_date(article.text), metadata=None, file_name=path.name,
+                            now=options.now)
+        published, date_source = dated.published, _legacy_source(dated)
+    doc = make_document(title=article.title, text=article.text, url=article.url, published=published,
+                        source=outlet_name(article.url) or article.site or path.name, language=language,
+                        feed=str(path), key=_file_key(path), date_source=date_source, markup=False)
+    yield _dated(doc, path)
 
 
-def load_html(path: Path, max_bytes: int, language: str = "en") -> Iterator[LoadResult]:
-    """An HTML page: title (else its <h1>), body text, canonical URL and date from its markup or file name."""
-    parser = _HTMLMeta()
-    parser.feed(read_text_file(path, max_bytes))
-    parser.close()
-    published = parser.published or (_DATE_IN_NAME.search(path.name) or [""])[0]
-    doc = make_document(title=parser.title.strip() or parser.h1.strip(), text="".join(parser.parts),
-                        url=parser.url, published=published, source=outlet_name(parser.url) or path.name,
-                        language=language, feed=str(path), key="file:" + str(path.resolve()))
-    yield Problem(str(path), doc) if isinstance(doc, str) else doc
+def _legacy_source(dated: DocumentDate) -> str:
+    """No date_source for a date from the file name: text and HTML files were dated so before it existed."""
+    return "" if dated.source == "filename" else dated.source
+
+
+def load_pdf(path: Path, max_bytes: int, language: str = "en",
+             options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
+    """A PDF, page by page (each chunk and citation names its page); dated by what page 1 prints,
+    else /CreationDate, else the file name, else the ingest time (flagged)."""
+    check_size(path, max_bytes)
+    content = read_pdf(path, options.max_pdf_pages)
+    dated = choose_date(printed=printed_date(content.first_page), metadata=content.created, file_name=path.name,
+                        now=options.now)
+    doc = make_document(title=content.title, text="", url="", published=dated.published, source=path.name,
+                        language=language, feed=str(path), key=_file_key(path), pages=content.pages,
+                        date_source=dated.source)
+    yield _dated(doc, path)
+
+
+def load_docx(path: Path, max_bytes: int, language: str = "en",
+              options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
+    """A Word document: paragraphs, headings and tables in order; dated by its first paragraphs,
+    else its core properties, else the file name, else the ingest time (flagged)."""
+    check_size(path, max_bytes)
+    content = read_docx(path, options.max_unzipped_bytes)
+    dated = choose_date(printed=printed_date(content.intro), metadata=content.created, file_name=path.name,
+                        now=options.now)
+    doc = make_document(title=content.title, text=content.text, url="", published=dated.published,
+                        source=path.name, language=language, feed=str(path), key=_file_key(path),
+                        date_source=dated.source, markup=False)
+    yield _dated(doc, path)
 
 
 def item_to_document(item: object, feed: str) -> Document | str:
@@ -365,30 +435,41 @@ def iter_files(root: Path) -> Iterator[Path | Problem]:
         yield path
 
 
-def load_path(path: Path, max_bytes: int) -> Iterator[LoadResult]:
-    """Documents of one file, by type; a file that fails becomes one Problem."""
+def load_path(path: Path, max_bytes: int, *, options: LoadOptions | None = None) -> Iterator[LoadResult]:
+    """Documents of one file, by type (its suffix); a file that fails becomes one Problem.
+
+    Args:
+        path: the file.
+        max_bytes: a larger file is skipped before it is read.
+        options: the other limits (PDF pages, unzipped .docx size) and the ingest clock.
+    """
+    options = options or DEFAULT_OPTIONS
     kind = _suffix(path)
     if path.suffix.lower() == ".gz" and kind not in JSON_SUFFIXES:
         yield Problem(str(path), "only .jsonl.gz is read compressed")
         return
-    loaders = {**{s: load_text for s in TEXT_SUFFIXES}, **{s: load_html for s in HTML_SUFFIXES},
-               ".jsonl": load_jsonl, ".ndjson": load_jsonl, ".json": load_json,
-               **{s: load_feed for s in FEED_SUFFIXES}}
-    loader = loaders.get(kind)
-    if loader is None:
+    if kind in TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES:
+        document_loaders = {**{s: load_text for s in TEXT_SUFFIXES}, **{s: load_html for s in HTML_SUFFIXES},
+                            ".pdf": load_pdf, ".docx": load_docx}
+        loaded = document_loaders[kind](path, max_bytes, options=options)
+    elif kind in JSON_SUFFIXES:
+        loaded = (load_json if kind == ".json" else load_jsonl)(path, max_bytes)
+    elif kind in FEED_SUFFIXES:
+        loaded = load_feed(path, max_bytes)
+    else:
         yield Problem(str(path), f"unsupported file type '{kind or path.name}'")
         return
     try:
-        yield from loader(path, max_bytes)
+        yield from loaded
     except (OSError, ValueError, UnicodeError, EOFError, gzip.BadGzipFile) as exc:
         yield Problem(str(path), str(exc) or type(exc).__name__)
 
 
-def load_paths(paths: Iterable[Path], max_bytes: int) -> Iterator[LoadResult]:
+def load_paths(paths: Iterable[Path], max_bytes: int, *, options: LoadOptions | None = None) -> Iterator[LoadResult]:
     """Documents from files and folders, in order; problems interleaved where they occur."""
     for root in paths:
         for entry in iter_files(Path(root)):
             if isinstance(entry, Problem):
                 yield entry
             else:
-                yield from load_path(entry, max_bytes)
+                yield from load_path(entry, max_bytes, options=options)

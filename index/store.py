@@ -63,15 +63,25 @@ class StoredVersion:
 
 
 def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
-    """The metadata stored with a chunk: its document's fields, its position among `n_chunks`, the content hash."""
+    """The metadata stored with a chunk: its document's fields, its position among `n_chunks`, the content hash.
+
+    Paged documents add `page` (int); documents whose date had to be looked for add `date_source`
+    ("text", "metadata", "filename" or "ingested").
+    """
     doc = chunk.doc
-    return {
+    meta: dict[str, Any] = {
         "doc_id": doc.id, "chunk": chunk.index, "chunks": n_chunks, "hash": digest,
         "title": doc.title, "url": doc.url, "date": doc.date_str,
         "day": int(doc.date_str.replace("-", "")) if doc.date_str else 0,
         "ts": doc.timestamp,
         "source": doc.source, "lang": doc.language, "feed": doc.feed, "from_link": doc.from_link,
     }
+    # Only when set: Chroma keeps no None, and unpaged chunks read back exactly as before.
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    if doc.date_source:
+        meta["date_source"] = doc.date_source
+    return meta
 
 
 def open_client(settings: Settings):

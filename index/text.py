@@ -52,6 +52,14 @@ def clean_text(raw: str) -> str:
     return _READ_MORE.sub("", text).strip()
 
 
+def tidy_text(raw: str) -> str:
+    """Plain text (a PDF page, a Word file, an extracted article) tidied: no controls, one space
+    between words, at most one blank line between paragraphs. Nothing is read as markup."""
+    text = _SPACES.sub(" ", strip_control(raw or ""))
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANKS.sub("\n\n", text).strip()
+
+
 def one_line(text: str) -> str:
     """Collapse all whitespace to single spaces (titles, quotes)."""
     return " ".join(text.split())

@@ -6,6 +6,7 @@ Plain frozen dataclasses so they print, compare and serialise without ceremony;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
@@ -33,6 +34,20 @@ class Document:
     published: datetime | None = None  # publication time, UTC (a bare date: its midnight)
     # Fetched from its own link (`ingest_urls`): the page itself, never replaced by a feed's summary of it.
     from_link: bool = False
+    # Paged documents (PDF): (page number, offset in `text` where that page's text starts), in
+    # order; pages without text are left out. Empty for documents without pages.
+    pages: tuple[tuple[int, int], ...] = ()
+    # Where the date came from when a loader had to look for it: "text", "metadata", "filename",
+    # or "ingested" (none found: the ingest time, flagged to readers). "" = the source's own date field.
+    date_source: str = ""
+
+    @property
+    def page_texts(self) -> list[tuple[int | None, str]]:
+        """(page number, text) of each page, in order; one (None, text) for an unpaged document."""
+        if not self.pages:
+            return [(None, self.text)]
+        ends = [start for _, start in self.pages[1:]] + [len(self.text)]
+        return [(number, self.text[start:end].strip()) for (number, start), end in zip(self.pages, ends, strict=True)]
 
     @property
     def date_str(self) -> str:
@@ -68,6 +83,17 @@ class StoredDocument:
     pages: int = 0  # pages of a paged document (PDF); 0 when it has none
 
 
+@dataclass(frozen=True)
+class Note:
+    """A document that was stored, with something worth saying about it (not an error)."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
 @dataclass
 class IngestReport:
     """What one ingest did: counts for the progress line, problems by name, each document stored."""
@@ -81,6 +107,7 @@ class IngestReport:
     chunks_reused: int = 0  # chunks whose text was already encoded in this ingest (syndicated copies)
     problems: list[Problem] = field(default_factory=list)
     stored: list[StoredDocument] = field(default_factory=list)  # in input order, repeats of one id once
+    notes: list[Note] = field(default_factory=list)  # stored, with something a reader should know
 
     @property
     def changed(self) -> bool:
@@ -105,6 +132,31 @@ class Hit:
     score: float
     passages: tuple[str, ...]  # matched chunk texts, best first
     similarity: float = 0.0  # cosine of the question and the document's closest chunk
+    pages: tuple[int | None, ...] = ()  # the page of each passage (same order), None where unpaged
+    date_source: str = ""  # as `Document.date_source`; "ingested" is shown to readers
+
+    @property
+    def paged(self) -> bool:
+        """Whether the document has pages (a PDF), so its citations name one."""
+        return any(p is not None for p in self.pages)
+
+    def page_of(self, quote: str) -> int | None:
+        """The page of the passage holding `quote` (whitespace aside); None when no passage holds it."""
+        wanted = " ".join(quote.split())
+        for passage, page in zip(self.passages, self.pages, strict=False):
+            if page is not None and wanted and wanted in " ".join(passage.split()):
+                return page
+        return None
+
+    def citation_page(self, quotes: Sequence[str]) -> int | None:
+        """The page a citation of these quotes names: that of the first quote found in a passage.
+
+        None for an unpaged document. A paged document's title alone is cited on page 1, where a
+        report's title stands.
+        """
+        if not self.paged:
+            return None
+        return next((p for p in map(self.page_of, quotes) if p is not None), 1)
 
     def to_json(self) -> dict:
         """The hit's fields of the JSON contract (score rounded to 4 places)."""
@@ -122,11 +174,23 @@ class Citation:
     source: str
     quote: str
     doc_id: str = ""  # the cited document's id in the store (verification and `:show` go by it)
+    page: int | None = None  # the page the quote is on, for paged documents (PDF)
+    date_source: str = ""  # "ingested": the document printed no date; `date` is when it was ingested
+
+    @property
+    def date_flagged(self) -> bool:
+        """Whether `date` is only the ingest date (the document gave none)."""
+        return self.date_source == "ingested"
 
     def to_json(self) -> dict:
-        """The citation's fields of the JSON contract."""
-        return {"n": self.n, "title": self.title, "url": self.url, "date": self.date,
-                "source": self.source, "quote": self.quote}
+        """The citation's fields of the JSON contract; `page` and `date_source` only when they apply."""
+        out: dict = {"n": self.n, "title": self.title, "url": self.url, "date": self.date,
+                     "source": self.source, "quote": self.quote}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.date_flagged:
+            out["date_source"] = self.date_source
+        return out
 
 
 @dataclass(frozen=True)

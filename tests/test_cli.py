@@ -27,8 +27,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = briefbot("ingest", "seeds", "tests/corpus", data_dir=path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("ingested 11 documents"), done.stdout
-    assert "10 new" in done.stdout and "1 duplicates" in done.stdout and "4 skipped" in done.stdout
-    assert "skipped tests/corpus/notes.txt: no date" in done.stderr
+    assert "10 new" in done.stdout and "1 duplicates" in done.stdout and "3 skipped" in done.stdout
+    assert "skipped tests/corpus/feed.jsonl:5: no publication date" in done.stderr
     return path
 
 
@@ -137,7 +137,7 @@ def test_ingest_shows_progress_on_a_terminal(tmp_path: Path) -> None:
     assert done.returncode == 0
     text = shown.decode("utf-8", "replace")
     assert "ingest:" in text and "docs" in text and "new=" in text  # the live progress line
-    assert "skipped tests/corpus/notes.txt" in text
+    assert "skipped tests/corpus/feed.jsonl" in text
 
 
 def test_bad_configuration_names_the_variable(tmp_path: Path) -> None:

@@ -30,12 +30,29 @@ def test_corpus_folder_loads_every_type_and_reports_the_rest(corpus_dir: Path) -
     assert "Algeria proposes six-month transition plan for Niger" in titles  # RSS
     assert "Niger closes its airspace as ECOWAS deadline passes" in titles  # JSONL
     reasons = {Path(p.where.split(":")[0].split(" item")[0]).name + ": " + p.reason for p in problems}
-    assert any(r.startswith("notes.txt: no date") for r in reasons)
     assert any(r.startswith("feed.jsonl: no publication date") for r in reasons)
     assert any(r.startswith("feed.jsonl: malformed JSON") for r in reasons)
     assert any(r.startswith("feed.xml: no publication date") for r in reasons)
-    assert len(problems) == 4
+    assert len(problems) == 3
     assert len(docs) == 10  # the duplicate link is still loaded; ingest stores it once
+    assert all(d.date_source == "" for d in docs)  # dated as always: their hashes, and stores, are unchanged
+
+
+def test_undated_note_gets_the_ingest_date_flagged(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from index.sources import LoadOptions
+
+    note = tmp_path / "notes.txt"
+    note.write_text("Meeting notes without any date\n\nThe convoy left at dawn.")
+    now = datetime(2024, 5, 6, 7, 8, tzinfo=UTC)
+    results = list(load_paths([note], CAP, options=LoadOptions(now=now)))
+    [doc] = [r for r in results if isinstance(r, Document)]
+    assert not [r for r in results if isinstance(r, Problem)]
+    assert (doc.title, doc.date, doc.date_source) == ("Meeting notes without any date", date(2024, 5, 6), "ingested")
+    note.write_text("Meeting notes\n\nNiamey, le 3 août 2023. The convoy left at dawn.")
+    [doc] = list(load_paths([note], CAP, options=LoadOptions(now=now)))
+    assert isinstance(doc, Document) and (doc.date, doc.date_source) == (date(2023, 8, 3), "text")
 
 
 def test_seed_header_gives_date_title_and_body() -> None:

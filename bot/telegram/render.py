@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
-from bot.terminal import counts_line, digest_heading, nothing_new, outlet_labels
+from bot.terminal import counts_line, date_label, digest_heading, nothing_new, outlet_labels, page_label
 
 if TYPE_CHECKING:
     # Types only: importing `index` at run time would load the whole engine (Chroma, torch).
@@ -283,11 +283,16 @@ def _answer_spans(text: str, links: dict[int, str]) -> list[Span]:
     return spans
 
 
-def _source_line(label: str, title: str, url: str, source: str, date: str) -> list[Span]:
-    """`[n] Title — Outlet, 2023-08-01` with the title linked when the URL is safe."""
+def _source_line(label: str, title: str, url: str, source: str, date: str, page: int | None = None,
+                 date_source: str = "") -> list[Span]:
+    """`[n] Title — Outlet, 2023-08-01, p. 4` with the title linked when the URL is safe.
+
+    The page is shown for citations of paged documents (PDF); an ingest date is flagged as such.
+    """
     title = " ".join(sanitize_text(title).split()) or "Untitled"
     spans = [Span(f"{label} "), Span(title, "", safe_url(url))]
-    meta = ", ".join(x for x in (" ".join(sanitize_text(source).split()), date.strip()) if x)
+    parts = (" ".join(sanitize_text(source).split()), date_label(date.strip(), date_source), page_label(page))
+    meta = ", ".join(x for x in parts if x)
     if meta:
         spans.append(Span(f" — {meta}"))
     return spans
@@ -315,10 +320,12 @@ def answer_paragraphs(answer: Answer) -> list[Paragraph]:
         about = Paragraph((Span(f"(about: {_clean(answer.searched)})", "i"),))
         pars = [about, Paragraph(pars[0].spans, pars[0].quote, tight=True), *pars[1:]]
     if answer.citations:
-        lines = [_source_line(f"[{c.n}]", c.title, c.url, c.source, c.date) for c in answer.citations]
+        lines = [_source_line(f"[{c.n}]", c.title, c.url, c.source, c.date, c.page, c.date_source)
+                 for c in answer.citations]
         pars.extend(_lines(lines, "Sources"))
     elif answer.abstained and answer.retrieved:
-        lines = [_source_line(f"{i}.", h.title, h.url, h.source, h.date) for i, h in enumerate(answer.retrieved[:3], 1)]
+        lines = [_source_line(f"{i}.", h.title, h.url, h.source, h.date, date_source=h.date_source)
+                 for i, h in enumerate(answer.retrieved[:3], 1)]
         pars.extend(_lines(lines, "Closest documents"))
     return pars
 
@@ -360,7 +367,7 @@ def briefing_paragraphs(briefing: Briefing) -> list[Paragraph]:
                  *_markers(point.citations)]
         pars.append(Paragraph(tuple(spans)))
     citations = [c for point in briefing.points for c in point.citations]
-    lines = [_source_line(f"[{c.n}]", c.title, c.url, c.source, c.date) for c in citations]
+    lines = [_source_line(f"[{c.n}]", c.title, c.url, c.source, c.date, c.page, c.date_source) for c in citations]
     pars.extend(_lines(lines, "Sources"))
     return pars
 
@@ -372,7 +379,8 @@ def render_briefing(briefing: Briefing, limit: int = SAFE_MESSAGE_CHARS) -> list
 
 def render_proof(citation: Citation, limit: int = SAFE_MESSAGE_CHARS) -> list[str]:
     """The evidence behind one citation: its source line and the exact quote."""
-    pars = _lines([_source_line(f"[{citation.n}]", citation.title, citation.url, citation.source, citation.date)])
+    pars = _lines([_source_line(f"[{citation.n}]", citation.title, citation.url, citation.source, citation.date,
+                                citation.page, citation.date_source)])
     quote = _text_paragraphs(citation.quote)
     if quote:
         pars.extend(Paragraph((Span(p),), quote=True) for p in quote)
@@ -385,7 +393,8 @@ def render_hits(hits: Sequence[Hit], heading: str = "Newest documents", limit: i
     """A numbered list of documents (for /latest)."""
     if not hits:
         return paginate([Paragraph((Span("No documents yet."),))], limit)
-    lines = [_source_line(f"{i}.", h.title, h.url, h.source, h.date) for i, h in enumerate(hits, 1)]
+    lines = [_source_line(f"{i}.", h.title, h.url, h.source, h.date, date_source=h.date_source)
+             for i, h in enumerate(hits, 1)]
     return paginate(_lines(lines, heading), limit)
 
 
