@@ -312,10 +312,15 @@ def test_problems_and_document_text_in_replies_are_shown_safely(api: BotAPIStand
     assert "Tom &amp; Jerry &lt;b&gt;live&lt;/b&gt; &lt;3 in Zinder" in html_reply and "<b>live" not in html_reply
     assert "Skipped 2:" in reply and "export.jsonl:2: no publication date" in reply
     assert "export.jsonl:3: malformed JSON" in reply
-    # A file with no document in it says why, naming the file as sent (not where it was kept).
+    # A note with no date of its own is stored with the ingest date, and the reply says so.
     api.send_document(private_chat(EDITOR), b"A note\n\nwithout any date.\n", "note.txt", sender=user(EDITOR))
     reply = next_reply(api, EDITOR, 1)
-    assert reply.startswith("Nothing added from note.txt:\n• note.txt: no date") and "briefbot-upload" not in reply
+    assert reply.startswith("Added “A note” (") and "Note: note.txt: no date found in it; stored with the ingest " \
+        "date" in reply and "briefbot-upload" not in reply
+    # A file with no document in it says why, naming the file as sent (not where it was kept).
+    api.send_document(private_chat(EDITOR), b"\n  \n", "blank.txt", sender=user(EDITOR))
+    reply = next_reply(api, EDITOR, 2)
+    assert reply.startswith("Nothing added from blank.txt:\n• blank.txt: empty file") and "briefbot-upload" not in reply
 
 
 @pytest.mark.slow

@@ -204,6 +204,9 @@ def upload_summary(report: IngestReport, name: str) -> str:
     stored = report.stored
     lines = [_document_line(doc) for doc in stored] if len(stored) <= LISTED else _many_documents(stored, name)
     paragraphs = ["\n".join(lines)] if lines else []
+    if report.notes:  # stored, with something to know: no date of its own, so dated by this ingest
+        paragraphs.append("\n".join(f"Note: {one_line(str(n).replace(f'upload:{name}', name))[:300]}"
+                                    for n in report.notes[:PROBLEMS_SHOWN]))
     problems = report.problems
     if problems:
         head = f"Nothing added from {name}:" if not stored else f"Skipped {len(problems)}:"
