@@ -61,12 +61,17 @@ def test_a_file_sent_again_is_the_same_document(engine: Briefbot, tmp_path: Path
 
 
 def test_problems_name_the_file_as_sent_not_its_temporary_path(engine: Briefbot, tmp_path: Path) -> None:
-    path = received(tmp_path / "tmp-xyz", "notes.md", "A title\n\nNo date anywhere.\n")
-    report = engine.ingest_upload(path, "notes.md")
+    path = received(tmp_path / "tmp-xyz", "sitrep.pdf", "%PDF-1.4 this is not a PDF at all")
+    report = engine.ingest_upload(path, "sitrep.pdf")
     assert not report.stored and len(report.problems) == 1
     (problem,) = report.problems
-    assert problem.where == "notes.md" and "no date" in problem.reason
-    assert "tmp-xyz" not in str(problem)
+    assert problem.where == "sitrep.pdf" and "tmp-xyz" not in str(problem)
+    # A note with no date of its own is stored with the ingest date; its note names it as sent too.
+    path = received(tmp_path / "tmp-abc", "notes.md", "A title\n\nNo date anywhere.\n")
+    report = engine.ingest_upload(path, "notes.md")
+    assert [d.status for d in report.stored] == ["added"] and not report.problems
+    (note,) = report.notes
+    assert "tmp-abc" not in str(note) and "ingest date" in note.message
 
 
 def test_a_feed_export_reports_each_item_in_order(engine: Briefbot, tmp_path: Path) -> None:
