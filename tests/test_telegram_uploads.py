@@ -385,7 +385,7 @@ def test_unsupported_types_are_refused_before_download(api: BotAPIStandin, bot: 
     api.send_document(private_chat(EDITOR), b"MZ\x90\x00", "payload.exe", mime_type="application/x-msdownload",
                       sender=user(EDITOR))
     reply = next_reply(api, EDITOR, 0)
-    assert reply.startswith("I can't read .exe files (payload.exe). I take TXT/MD, HTML, JSON/JSONL feed exports")
+    assert reply.startswith("I can't read .exe files (payload.exe). I take PDF, DOCX, TXT/MD, HTML, JSON/JSONL feed exports")
     api.send_document(private_chat(EDITOR), b"\x89PNG", None, mime_type="image/png", sender=user(EDITOR))
     assert next_reply(api, EDITOR, 1).startswith("I can't read files without a type (document).")
     assert not api.calls("getFile") and not api.downloads()
