@@ -16,6 +16,7 @@ import contextlib
 import html
 import json
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from index.desks import Desks
 from index.engine import Briefbot
 from index.types import IngestReport, Problem, StoredDocument
 from support.botapi_standin import BotAPIStandin, group_chat, private_chat, user
+from support.documents import make_pdf
 from support.telegram_corpus import write_corpus
 from support.telegram_harness import RunningBot, guarded_bot
 from support.telegram_html import check_telegram_html, visible_text
@@ -88,6 +90,11 @@ def article_file(doc: tuple[Any, ...], name: str, kind: str = "md") -> tuple[str
                 f'<meta property="article:published_time" content="{day}"></head>'
                 f"<body><h1>{html.escape(title)}</h1>{body}</body></html>")
         return f"{name}.html", page.encode(), "text/html"
+    if kind == "pdf":  # a real two-page PDF: its title and date on page 1, the report on page 2
+        with tempfile.TemporaryDirectory() as folder:
+            path = make_pdf(Path(folder) / f"{name}.pdf", [[title, f"Situation report, {day}."], paragraphs],
+                            title=title)
+            return f"{name}.pdf", path.read_bytes(), "application/pdf"
     raise ValueError(f"no such kind {kind!r}")
 
 
@@ -208,14 +215,16 @@ def settle(api: BotAPIStandin, chat_id: int = READER_2) -> None:
 @pytest.mark.slow
 def test_editor_upload_is_added_and_then_cited_in_any_chat(api: BotAPIStandin, bot: RunningBot,
                                                            temp_root: Path) -> None:
-    message = upload(api, EDITOR, GALMI, "galmi-onions")
+    message = upload(api, EDITOR, GALMI, "galmi-onions", kind="pdf")
     # Asked at once, without waiting for the upload's reply: the chat's order holds, the file comes first.
     api.send_text(private_chat(EDITOR), GALMI[3])
     added = next_reply(api, EDITOR, 0)
-    assert added == f"Added “{GALMI[0]}” ({GALMI[1]}, 1 passage)."
+    assert added.startswith(f"Added “{GALMI[0]}” ({GALMI[1]}, 2 pages"), added
     first = api.calls("sendMessage", EDITOR, ok_only=True)[0]
     assert first.params["reply_parameters"]["message_id"] == message["message_id"]
-    assert_cited(next_reply(api, EDITOR, 1), GALMI)
+    answer = next_reply(api, EDITOR, 1)
+    assert_cited(answer, GALMI)
+    assert "p. 2" in answer.split("Sources", 1)[1], answer  # the fact is on the PDF's second page
     # Through the Bot API: one getFile, one download of the path it named, under the file URL.
     (get_file,) = api.calls("getFile")
     assert get_file.params["file_id"] == message["document"]["file_id"]
@@ -385,7 +394,8 @@ def test_unsupported_types_are_refused_before_download(api: BotAPIStandin, bot: 
     api.send_document(private_chat(EDITOR), b"MZ\x90\x00", "payload.exe", mime_type="application/x-msdownload",
                       sender=user(EDITOR))
     reply = next_reply(api, EDITOR, 0)
-    assert reply.startswith("I can't read .exe files (payload.exe). I take PDF, DOCX, TXT/MD, HTML, JSON/JSONL feed exports")
+    assert reply.startswith("I can't read .exe files (payload.exe). I take PDF, DOCX, TXT/MD, HTML, JSON/JSONL feed "
+                            "exports")
     api.send_document(private_chat(EDITOR), b"\x89PNG", None, mime_type="image/png", sender=user(EDITOR))
     assert next_reply(api, EDITOR, 1).startswith("I can't read files without a type (document).")
     assert not api.calls("getFile") and not api.downloads()
