@@ -253,6 +253,9 @@ class RuleRewriter(Rewriter):
     def _rewrite(self, question: str, last: Turn, own: list[str]) -> str | None:
         bare = _BARE_WH.match(question)
         if bare:  # "why?", "when?", "how many?": the last question, asked that way
+            answered = _answer_in_place(last)
+            if answered:  # "Who led the coup?" -> "Tchiani", "why?": why did *Tchiani* lead it, not "who"
+                return f"{bare.group(1).lower()} {answered}?"
             _, aux, body = _question_body(last.resolved)
             if not body:
                 return None
@@ -304,9 +307,48 @@ class RuleRewriter(Rewriter):
         return out if last.topic.lower() in out.lower() else _with_topic(out, last)
 
 
+# A question asking for its grammatical subject: "Who declared himself leader?", "Which president was
+# detained?". "Who did the junta appoint?" asks for an object, and is left alone.
+_WHO_SUBJECT = re.compile(r"^\s*who\s+(?:(is|are|was|were|has|have|had)\s+)?(?!(?:did|does|do)\b)(.+?)\s*[?.!]*\s*$",
+                          re.I)
+_WHICH_SUBJECT = re.compile(r"^\s*which\s+(?:[\w'’-]+\s+){1,4}?(is|are|was|were|has|have|had)\s+(.+?)\s*[?.!]*\s*$",
+                            re.I)
+
+
+def _answer_in_place(last: Turn) -> str:
+    """The last question with the name its answer gave in place of its who/which phrase, "" if none.
+
+    "Which Nigerien president was detained by his guard?" answered "Mohamed Bazoum" gives
+    "was Mohamed Bazoum detained by his guard"; "Who declared himself leader?" answered
+    "Abdourahamane Tchiani" gives "was it that Abdourahamane Tchiani declared himself leader".
+    """
+    who = _WHO_SUBJECT.match(last.resolved)
+    which = None if who else _WHICH_SUBJECT.match(last.resolved)
+    if who:
+        names = [p for p in map(_personal_name, last.answer_names) if p]
+    elif which:
+        names = list(last.answer_names)
+    else:
+        return ""
+    if not names:
+        return ""
+    aux, rest = (who or which).group(1), (who or which).group(2)  # type: ignore[union-attr]
+    first = rest.split()[0] if rest.split() else ""
+    if first[:1].isupper() or (aux and aux.lower() in ("has", "have", "had")
+                               and first.lower() in ("the", "a", "an", "his", "her", "its", "their")):
+        # "Which unit had Tchiani commanded?": a name after the verb is the subject, so the
+        # which-phrase is the object and the answer's name does not go in its place.
+        return ""
+    return f"{aux.lower()} {names[0]} {rest}" if aux else f"was it that {names[0]} {rest}"
+
+
+_ASKS_PERSON = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w'’.-]+\s+){0,4}?(?:person|man|woman|officer|"
+                          + "|".join(ROLE_WORDS) + r"))\b", re.I)
+
+
 def _asks_who(question: str) -> bool:
-    return bool(re.match(r"^\s*(who|whom|which (\w+ )?(person|man|woman|leader|general|officer|official|president"
-                         r"|minister|governor|mayor))\b", question, re.I))
+    """Whether the question asks for a person: who, or which official, congresswoman, US president..."""
+    return bool(_ASKS_PERSON.match(question))
 
 
 def _asks_for_entity(question: str) -> bool:

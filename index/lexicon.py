@@ -113,7 +113,9 @@ ROLE_WORDS = ("attorney general", "mayor", "governor", "president", "prime minis
               "general",
               "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "official", "commander", "ceo",
               "chief executive", "director", "administrator", "secretary", "senator", "lawmaker", "judge",
-              "king", "queen", "pope", "emir", "colonel", "head")
+              "king", "queen", "pope", "emir", "colonel", "head", "congresswoman", "congressman",
+              "representative", "diplomat", "activist", "journalist", "reporter", "actor", "actress", "singer",
+              "businessman", "businesswoman", "billionaire", "founder", "chairman", "chairwoman", "commissioner")
 # Words of a question that carry no subject of their own.
 VAGUE_FILLER = frozenset("""
 that this those these happen happened happening do does did say said tell about and so but then the a an to of

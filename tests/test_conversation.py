@@ -48,6 +48,21 @@ def test_bare_wh_asks_the_last_question_that_way() -> None:
     assert when.lower().startswith("since when did the junta")
 
 
+def test_bare_wh_after_a_who_or_which_question_asks_about_the_name_the_answer_gave() -> None:
+    _, when = converse([("Which Nigerien president was detained by his own guard?", ("Mohamed Bazoum",)),
+                        ("when?", ())])
+    assert when == "when was Mohamed Bazoum detained by his own guard?"
+    _, why = converse([("Who declared himself Niger's new leader?", ("Abdourahamane Tchiani",)), ("why?", ())])
+    assert why == "why was it that Abdourahamane Tchiani declared himself Niger's new leader?"
+    # "Who did X appoint?" asks for an object: the name does not go in the subject's place.
+    _, object_question = converse([("Who did the junta appoint as prime minister?", ("Ali Lamine Zeine",)),
+                                   ("when?", ())])
+    assert object_question.lower().startswith("when did the junta appoint")
+    _, since = converse([("Which unit had Abdourahamane Tchiani commanded?", ("Presidential Guard",)),
+                         ("since when?", ())])
+    assert "Presidential Guard" not in since and "Abdourahamane Tchiani commanded" in since
+
+
 def test_a_new_explicit_subject_replaces_the_old_one() -> None:
     _, follow = converse([("What did ECOWAS threaten?", ()), ("What did Algeria propose for Niger?", ())])
     assert follow == "What did Algeria propose for Niger?"
