@@ -156,14 +156,18 @@ class LLMAnswerer(Answerer):
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         return self._answer_asked(question, hits, question)
 
-    def _answer_asked(self, question: str, hits: list[Hit], asked: str) -> Answer:
+    def passages(self, question: str, hits: Sequence[Hit]) -> list[Passage]:
+        """What the model is shown: the hits that could support the question (the extractive rule), numbered."""
         profile = profile_question(question, self.fallback.index_provider())
         shown = [h for h in hits[: self.fallback.read_docs]
                  if support(profile, h, self.fallback.min_coverage, self.fallback.min_support) is not None]
-        if not shown:
+        return [Passage(n, hit, passage_text(hit)) for n, hit in enumerate(shown[:MAX_PASSAGES], start=1)]
+
+    def _answer_asked(self, question: str, hits: list[Hit], asked: str) -> Answer:
+        passages = self.passages(question, hits)
+        if not passages:
             return self._fall_back(question, hits, "no retrieved document supports the question; the model was "
                                                    "not asked")
-        passages = [Passage(n, hit, passage_text(hit)) for n, hit in enumerate(shown[:MAX_PASSAGES], start=1)]
         try:
             reply = self.client.complete(build_messages(asked, question, passages), MAX_TOKENS)
         except ModelError as exc:

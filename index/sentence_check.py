@@ -21,13 +21,23 @@ Thresholds were measured on good and bad sentences written from the test corpus
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lexicon import MONTH_NAMES, MONTH_NUMBER, MONTHS, NOT_NAMES, NUMBER_WORDS, STOPWORDS, WEEKDAY_STEMS
+from .lexicon import (
+    MONTH_NAMES,
+    MONTH_NUMBER,
+    MONTHS,
+    NOT_NAMES,
+    NUMBER_WORDS,
+    ROLE_WORDS,
+    STOPWORDS,
+    WEEKDAY_STEMS,
+)
 from .terms import capital_country, normalise, place_terms, raw_words, terms
 from .text import CITATION_MARKER, one_line, split_sentences
 from .types import Hit
@@ -54,11 +64,71 @@ _TO_READER = re.compile(r"\b(?:you|your|yours|yourself|please|click here|tap her
                         re.I)
 _ASSISTANT = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|[Aa]s an AI|language model|[Tt]he passages?|"
                         r"(?:provided|given|supplied|these|above) (?:passages?|documents?|texts?|context|sources)|"
-                        r"[Ss]ystem (?:note|prompt|message)|previous instructions)\b")
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nothing|neither|nor|cannot|without|n't)\b|n't\b", re.I)
-_NEGATIVE_VERBS = re.compile(r"\b(?:ruled? out|refus\w*|den(?:y|ies|ied)|reject\w*|declin\w*|fail\w*)\b", re.I)
+                        r"system (?:note|prompt|message)|previous instructions)\b", re.I)
+_NEGATION = re.compile(r"not|no|never|none|nothing|neither|nor|cannot|without|n't", re.I)
+_NEGATIVE_VERBS = re.compile(r"refus\w*|den(?:y|ies|ied|ying)|reject\w*|declin\w*|fail\w*|stopp?\w*|halt\w*|"
+                             r"ceas\w*|abandon\w*", re.I)
+NEGATION_SCOPE = 3  # content words after a negation that it negates ("did not say how many soldiers")
+# Pairs of opposite terms (stems) a claim must not swap: a sentence and its opposite embed alike.
+_OPPOSITES = (("open", "close"), ("reopen", "close"), ("lift", "impos"), ("rise", "fall"), ("increas", "decreas"),
+              ("accept", "reject"), ("support", "oppos"), ("win", "lose"), ("allow", "ban"), ("confirm", "deni"),
+              ("arriv", "leav"), ("enter", "leav"), ("start", "end"), ("releas", "detain"), ("free", "arrest"),
+              ("resum", "suspend"), ("restor", "suspend"), ("join", "quit"), ("advanc", "retreat"),
+              ("reinstat", "oust"), ("return", "withdraw"), ("return", "leav"), ("grow", "shrink"),
+              ("higher", "lower"), ("more", "fewer"), ("befor", "after"), ("militari", "diplomat"),
+              ("keep", "withdraw"), ("keep", "pull"), ("stay", "leav"), ("remain", "leav"), ("remain", "withdraw"),
+              ("dismiss", "appoint"), ("fire", "appoint"), ("accept", "ignor"), ("cut", "increas"))
+_ANTONYMS: dict[str, set[str]] = {}
+for _a, _b in _OPPOSITES:
+    _ANTONYMS.setdefault(_a, set()).add(_b)
+    _ANTONYMS.setdefault(_b, set()).add(_a)
+# Quantities written as words: a claim may give one only if its source does.
+_QUANTITY_WORDS = re.compile(r"\b(?:half|halves|quarters?|third|thirds|dozens?|scores|hundreds|thousands|millions|"
+                             r"billions|double[sd]?|twice|tripled?|majority|minority|most|all|every|entire|whole|"
+                             r"none)\b", re.I)
 _QUOTED = re.compile(r"[“\"]([^”\"]{2,})[”\"]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SCOPE_ENDS = frozenset("in on at by for with to from into against over under after before during since until "
+                        "because if when how what whether that which who or and".split())
+_SAYING = frozenset("say says said saying tell tells told telling".split())
+_RULED_OUT = re.compile(r"\bruled? out\b|\brules out\b|\bruling out\b", re.I)
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on|de|du|des)\s+)?[A-Z][\w'’-]*)+")
+SHORT_REPORT_SENTENCES = 6  # title and sentences: a feed item or a short report
+ACTION_SIMILARITY = 0.8  # below this cosine an unsupported past-tense verb counts as an action the source lacks
+_POINTS_BACK = re.compile(r"\b(?:he|she|they|it|his|her|their|its|him|them|the (?:" + "|".join(ROLE_WORDS)
+                          + r"|bloc|group|ministry|government|agency|company|country|organisation|organization))\b",
+                          re.I)
+FAMILY_PREFIX = 6  # stems sharing this many first letters are one word family ("suspens", "suspend")
+# Past tenses the stemmer cannot bring back to their verb ("left" is "leave").
+IRREGULAR_PAST = {
+    "arose": "arise", "awoke": "awake", "was": "be", "were": "be", "bore": "bear", "beat": "beat", "became": "become",
+    "began": "begin", "bent": "bend", "bet": "bet", "bound": "bind", "bit": "bite", "bled": "bleed", "blew": "blow",
+    "broke": "break", "bred": "breed", "brought": "bring", "built": "build", "burnt": "burn", "burst": "burst",
+    "bought": "buy", "caught": "catch", "chose": "choose", "clung": "cling", "came": "come", "cost": "cost",
+    "crept": "creep", "cut": "cut", "dealt": "deal", "dug": "dig", "did": "do", "drew": "draw", "drank": "drink",
+    "drove": "drive", "ate": "eat", "fell": "fall", "fed": "feed", "felt": "feel", "fought": "fight",
+    "found": "find", "fled": "flee", "flew": "fly", "forbade": "forbid", "forgot": "forget", "forgave": "forgive",
+    "froze": "freeze", "got": "get", "gave": "give", "went": "go", "grew": "grow", "hung": "hang", "had": "have",
+    "heard": "hear", "hid": "hide", "hit": "hit", "held": "hold", "hurt": "hurt", "kept": "keep", "knew": "know",
+    "laid": "lay", "led": "lead", "left": "leave", "lent": "lend", "let": "let", "lay": "lie", "lost": "lose",
+    "made": "make", "meant": "mean", "met": "meet", "paid": "pay", "put": "put", "quit": "quit", "ran": "run",
+    "rang": "ring", "rose": "rise", "said": "say", "saw": "see", "sought": "seek", "sold": "sell", "sent": "send",
+    "set": "set", "shook": "shake", "shot": "shoot", "shut": "shut", "sang": "sing", "sank": "sink", "sat": "sit",
+    "slept": "sleep", "slid": "slide", "spoke": "speak", "spent": "spend", "spread": "spread", "sprang": "spring",
+    "stood": "stand", "stole": "steal", "struck": "strike", "swore": "swear", "swept": "sweep", "swam": "swim",
+    "took": "take", "taught": "teach", "tore": "tear", "told": "tell", "thought": "think", "threw": "throw",
+    "understood": "understand", "woke": "wake", "wore": "wear", "won": "win", "withdrew": "withdraw",
+    "wrote": "write", "overthrew": "overthrow", "undertook": "undertake", "upheld": "uphold",
+}
+# Ways of saying who said what: a model may attribute with them where the passage says "said".
+_REPORTING = frozenset(normalise(w) for w in (
+    "say", "tell", "warn", "accuse", "announce", "state", "claim", "report", "urge", "call", "describe",
+    "insist", "note", "explain", "argue", "allege", "express", "declare", "stress", "emphasize", "comment",
+    "mention", "cite", "quote", "acknowledge", "reply", "respond", "indicate", "suggest", "assert", "remark",
+    "reiterate", "caution", "criticize", "condemn", "denounce", "praise", "welcome", "ask", "demand"))
+_CLAUSE = re.compile(r"[;:]\s+|,\s+|\s[—–-]\s|\s(?=(?:and|but|while|whereas|although|after|as|because|"
+                     r"when|which|who|rejecting|citing|saying|stating|completing|emphasizing)\s)")
+MIN_CLAUSE_WORDS = 3
 _WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)
 
 
@@ -72,15 +142,20 @@ class Passage:
 
     @property
     def sentences(self) -> list[str]:
-        """The title and the shown text's sentences, verbatim (whitespace aside), first occurrence of each."""
+        """The title and the shown text's sentences that report something, verbatim (whitespace aside).
+
+        A sentence addressed to the reader or to an assistant ("ignore previous instructions",
+        "click here", a link) is no evidence of anything: a claim resting on it is dropped,
+        and its names and numbers do not count as the passage's.
+        """
         out = [one_line(self.hit.title)] if self.hit.title else []
         out += [one_line(s) for s in split_sentences(self.text)]
-        return list(dict.fromkeys(s for s in out if s))
+        return [s for s in dict.fromkeys(out) if s and not source_problem(s)]
 
     @property
     def everything(self) -> str:
-        """Title, date and text, for names and numbers."""
-        return f"{self.hit.title}\n{self.hit.date}\n{self.text}"
+        """Title, date and reporting sentences, for names and numbers."""
+        return "\n".join([self.hit.date, *self.sentences])
 
 
 @dataclass
@@ -103,12 +178,20 @@ class Verdict:
     supports: dict[int, str] = field(default_factory=dict)
     similarity: float = 0.0
     term_support: float = 0.0
+    unsupported: tuple[str, ...] = ()  # the claim's content terms its cited passages lack
     problem: str = ""
 
     @property
     def kept(self) -> bool:
         """Whether the sentence may reach the reader."""
         return not self.problem
+
+
+def _spans(sentence: str) -> list[str]:
+    """A sentence and, when it has several, its clauses (split at commas, semicolons and conjunctions)."""
+    clauses = [c.strip(" ,;:") for c in _CLAUSE.split(sentence)]
+    clauses = [c for c in clauses if len(c.split()) >= MIN_CLAUSE_WORDS]
+    return [sentence, *clauses] if len(clauses) > 1 else [sentence]
 
 
 def split_reply(reply: str) -> list[str]:
@@ -139,6 +222,7 @@ def numbers_in(text: str) -> set[str]:
     """Numbers of a text as digits ("1,500" and "1500" alike; number words as their value)."""
     found = {m.group(0).replace(",", "").rstrip(".") for m in _NUMBER.finditer(text)}
     found |= {str(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS}
+    found |= {m.group(0).lower() for m in _QUANTITY_WORDS.finditer(text)}
     # "08" of a date is 8: compare numbers as numbers where they are whole.
     return {n.lstrip("0") or "0" if n.isdigit() else n for n in found}
 
@@ -173,12 +257,156 @@ def _passage_terms(passages: Sequence[Passage]) -> set[str]:
     found: set[str] = set()
     for p in passages:
         found |= set(terms(p.everything))
+        found |= {normalise(month) for month in _date_words(p.hit.date)[1]}  # "in October" of a report of 10-20
+        found |= {normalise(initials) for initials in initialisms(p.everything)}  # "ECOWAS"
     return found | {c for c in map(capital_country, found) if c}
 
 
-def _negated(text: str) -> bool:
-    text = _outside_quotes(text)
-    return bool(_NEGATION.search(text) or _NEGATIVE_VERBS.search(text))
+def source_problem(sentence: str) -> str:
+    """Why a source sentence is no evidence (it instructs the reader or an assistant, or carries links), or ""."""
+    bare = _outside_quotes(sentence)
+    if _URL.search(bare) or _EMAIL.search(bare) or _MARKUP.search(bare):
+        return "links or markup"
+    if _IMPERATIVE.match(bare.lstrip("[(*# ")) or _TO_READER.search(bare) or _ASSISTANT.search(bare):
+        return "addresses the reader or an assistant"
+    return ""
+
+
+def _negated_terms(text: str) -> tuple[set[str], set[str]]:
+    """Terms a text negates (the few after "not", "no", "refused", ... in the same clause) and the rest."""
+    negated: set[str] = set()
+    plain: set[str] = set()
+    text = _RULED_OUT.sub("not", _outside_quotes(text))
+    for clause in re.split(r"[,;:()]|\s[—–-]\s|\b(?:but|while|whereas|although)\b", text):
+        scope = 0
+        for word in re.findall(r"[\w'’-]+", clause):
+            lowered = word.lower().replace("’", "'")
+            word = IRREGULAR_PAST.get(lowered, word)  # "said" and "say" are one verb here
+            if _NEGATION.fullmatch(lowered) or lowered.endswith("n't") or _NEGATIVE_VERBS.fullmatch(lowered):
+                scope = NEGATION_SCOPE
+                continue
+            if lowered in _SCOPE_ENDS:
+                scope = 0  # "not intervene militarily | in Niger": a preposition starts what is not negated
+            # Saying is a stopword elsewhere; here "did not say" and "said" must differ.
+            found = [normalise(word)] if lowered in _SAYING else terms(word)
+            if not found:
+                continue
+            if scope:
+                negated |= set(found)
+                scope -= 1
+            else:
+                plain |= set(found)
+    return negated, plain - negated
+
+
+def _turned_around(claim: str, sources: Sequence[str]) -> str:
+    """A term the claim affirms that its sources only negate (or the reverse), or the opposite of theirs; or ""."""
+    claim_neg, claim_plain = _negated_terms(claim)
+    source_neg: set[str] = set()
+    source_plain: set[str] = set()
+    for sentence in sources:
+        negated, plain = _negated_terms(sentence)
+        source_neg |= negated
+        source_plain |= plain
+    # A term the passage both affirms and negates (in different sentences) decides nothing.
+    for term in sorted(claim_plain | claim_neg):
+        ours, theirs = (source_neg, source_plain) if term in claim_plain else (source_plain, source_neg)
+        if _supported("", term, ours) and not _supported("", term, theirs):
+            return term
+    source_terms = source_neg | source_plain
+    for term in claim_neg | claim_plain:
+        opposite = _ANTONYMS.get(term)
+        if opposite and opposite & source_terms and term not in source_terms:
+            return term
+    return ""
+
+
+def initialisms(text: str) -> set[str]:
+    """Initials of the capitalised names in a text, with and without their small words.
+
+    "the Economic Community of West African States" gives ECOWAS and ECWAS (and the initials
+    of its tails, WAS, AS), so a model may write the body's initialism where the passage spells it out.
+    """
+    out: set[str] = set()
+    for run in _NAME_RUN.finditer(text):
+        words = run.group(0).split()
+        for start in range(len(words) - 1):
+            tail = words[start:]
+            if not tail[0][:1].isupper():
+                continue
+            out.add("".join(w[0] for w in tail).upper())
+            out.add("".join(w[0] for w in tail if w[:1].isupper()))
+    return {i for i in out if len(i) >= 2}
+
+
+def _names_elsewhere(claim: str, supports: Sequence[tuple[Passage, str]]) -> list[str]:
+    """Names of a claim found in its passage but not around the sentence it rests on.
+
+    Around means the sentence, the title, and the sentence before when this one points back
+    ("She called for ..."). "3.3 million people in Benin" rests on the sentence about Niger,
+    though Benin is named in the next one: the claim has moved a name.
+    """
+    near: set[str] = set()
+    for passage, sentence in supports:
+        sentences = passage.sentences
+        # A short report's headline is part of what each sentence says; a long article's covers all of it.
+        window = [passage.hit.title, sentence] if len(sentences) <= SHORT_REPORT_SENTENCES else [sentence]
+        at = sentences.index(sentence) if sentence in sentences else -1
+        if at > 0 and _POINTS_BACK.search(sentence):
+            window.append(sentences[at - 1])
+        if sentence == one_line(passage.hit.title) and len(sentences) > 1:
+            window.append(sentences[1])  # a headline is told by the report's first sentence
+        text = "\n".join(window)
+        near |= set(terms(text)) | {normalise(i) for i in initialisms(text)}
+    near |= {c for c in map(capital_country, near) if c}
+    out = []
+    for word in names_of(_outside_quotes(claim)):
+        term = normalise(word)
+        if word.lower() in MONTHS or word.lower() in _WEEKDAYS:
+            continue  # when, not who: the passage-wide check has placed it
+        if term not in near and capital_country(term) not in near:
+            out.append(word)
+    return list(dict.fromkeys(out))
+
+
+def _content_words(claim: str) -> list[tuple[str, str]]:
+    """(word, term) of each distinct content word of a claim, outside quotations."""
+    out: dict[str, str] = {}
+    for word in raw_words(_outside_quotes(claim)):
+        lowered = word.lower()
+        if lowered in STOPWORDS or (len(lowered) == 1 and not lowered.isdigit()):
+            continue
+        out.setdefault(normalise(word), lowered)
+    return [(word, term) for term, word in out.items()]
+
+
+def _supported(word: str, term: str, have: set[str]) -> bool:
+    """Whether a claim's word is in its passages: the same term, an irregular form's base, or one word family."""
+    if term in have or capital_country(term) in have:
+        return True
+    base = IRREGULAR_PAST.get(word)
+    if base and normalise(base) in have:
+        return True
+    # "suspension" / "suspended", "leader" / "led"... share a long start; short stems must be a whole prefix.
+    for other in have:
+        shorter, longer = sorted((term, other), key=len)
+        if len(shorter) >= 4 and longer.startswith(shorter) and not shorter.isdigit():
+            return True
+        if len(os.path.commonprefix((term, other))) >= FAMILY_PREFIX:
+            return True
+    return False
+
+
+def _reports_action(word: str, term: str) -> bool:
+    """Whether an unsupported word reports something done (a past-tense verb that is not a way of saying).
+
+    Verbs of stopping and refusing ("halted", "ruled out") are left to the negation check.
+    """
+    if term in _REPORTING or normalise(IRREGULAR_PAST.get(word, "")) in _REPORTING:
+        return False
+    if _NEGATIVE_VERBS.fullmatch(word) or word in ("ruled", "rules"):
+        return False
+    return word in IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)
 
 
 def _form_problem(claim: str) -> str:
@@ -256,8 +484,11 @@ class SentenceChecker:
         self.min_similarity = min_similarity
         self.min_term_support = min_term_support
 
-    def check(self, reply: str, passages: Sequence[Passage], question: str) -> list[Verdict]:
-        """One verdict per sentence of the reply (at most `MAX_SENTENCES_READ`), in order."""
+    def check(self, reply: str, passages: Sequence[Passage], question: str, score_all: bool = False) -> list[Verdict]:
+        """One verdict per sentence of the reply (at most `MAX_SENTENCES_READ`), in order.
+
+        `score_all` (for measuring) also scores the meaning of sentences a rule already dropped.
+        """
         by_n = {p.n: p for p in passages}
         verdicts: list[Verdict] = []
         pending: list[Verdict] = []  # passed the cheap rules; the embedding decides
@@ -277,7 +508,7 @@ class SentenceChecker:
                 verdict.problem = "only repeats the question"
             else:
                 verdict.problem = _facts_problem(verdict.claim, [by_n[n] for n in verdict.cited])
-            if not verdict.problem:
+            if not verdict.problem or (score_all and verdict.cited):
                 pending.append(verdict)
         if pending:
             self._check_meaning(pending, by_n)
@@ -285,34 +516,52 @@ class SentenceChecker:
 
     def _check_meaning(self, pending: list[Verdict], by_n: dict[int, Passage]) -> None:
         """Similarity, term support and negation against the cited passages; fills `supports`."""
-        sources = {n: by_n[n].sentences for v in pending for n in v.cited}
+        # Each source sentence is compared whole and clause by clause: a claim that reports one
+        # clause of a long sentence ("Algeria rejected any military intervention") is close to
+        # that clause, not to the sentence as a whole.
+        spans: dict[int, list[tuple[str, str]]] = {}  # passage -> (span, the sentence it is part of)
+        for n in dict.fromkeys(n for v in pending for n in v.cited):
+            spans[n] = [(span, sentence) for sentence in by_n[n].sentences for span in _spans(sentence)]
         texts = [v.claim for v in pending]
         offsets: dict[int, int] = {}
-        for n, sentences in sources.items():
+        for n, pairs in spans.items():
             offsets[n] = len(texts)
-            texts += sentences
+            texts += [span for span, _ in pairs]
         vectors = self.encode(texts)
         for i, verdict in enumerate(pending):
             best_score, supports = -1.0, {}
             for n in verdict.cited:
                 start = offsets[n]
-                scores = vectors[start:start + len(sources[n])] @ vectors[i]
+                scores = vectors[start:start + len(spans[n])] @ vectors[i]
                 j = int(np.argmax(scores))
                 score = float(scores[j])
                 best_score = max(best_score, score)
                 if score >= self.min_similarity:
-                    supports[n] = sources[n][j]
+                    supports[n] = spans[n][j][1]
             verdict.similarity = best_score
             cited = [by_n[n] for n in (supports or verdict.cited)]
-            claim_terms = [t for t in dict.fromkeys(terms(_outside_quotes(verdict.claim)))]
             have = _passage_terms(cited)
-            verdict.term_support = (sum(t in have for t in claim_terms) / len(claim_terms)) if claim_terms else 0.0
+            words = _content_words(verdict.claim)
+            missing = [(word, term) for word, term in words if not _supported(word, term, have)]
+            verdict.unsupported = tuple(term for _, term in missing)
+            verdict.term_support = 1 - len(missing) / len(words) if words else 0.0
+            # An unsupported verb of action ("airlifted") is a paraphrase only when the sentence stays close.
+            action = next((word for word, term in missing if _reports_action(word, term)), "") \
+                if best_score < ACTION_SIMILARITY else ""
+            elsewhere = _names_elsewhere(verdict.claim, [(by_n[n], sentence) for n, sentence in supports.items()])
+            if verdict.problem:
+                continue  # scored for measuring only
             if not supports:
                 verdict.problem = f"not close in meaning to what it cites (similarity {best_score:.2f})"
             elif verdict.term_support < self.min_term_support:
                 verdict.problem = f"says what the cited passage does not (term support {verdict.term_support:.2f})"
-            elif any(_negated(verdict.claim) != _negated(s) for s in supports.values()):
-                verdict.problem = "negates what its source says, or affirms what it negates"
+            elif action:
+                verdict.problem = f"reports an action the cited passage does not (“{action}”)"
+            elif elsewhere:
+                verdict.problem = f"takes {', '.join(elsewhere)} from elsewhere in the passage than what it rests on"
+            elif turned := (_turned_around(verdict.claim, list(supports.values()))
+                            or _turned_around(verdict.claim, [s for p in cited for s in p.sentences])):
+                verdict.problem = f"turns its source around (“{turned}”)"
             else:
                 verdict.supports = supports
                 verdict.cited = tuple(supports)
