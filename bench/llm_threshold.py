@@ -22,14 +22,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from support.llm_cases import BAD, BAD_HELDOUT, GOOD, GOOD_HELDOUT, MIXED, QUESTIONS  # noqa: E402
-from support.openai_standin import OpenAIStandin, Request  # noqa: E402
-
 from index import Briefbot, Settings  # noqa: E402
 from index.answer import ExtractiveAnswerer  # noqa: E402
 from index.llm_answer import LLMAnswerer  # noqa: E402
 from index.llm_client import ChatClient  # noqa: E402
 from index.sentence_check import SentenceChecker, Verdict  # noqa: E402
+from support.llm_cases import BAD, BAD_HELDOUT, GOOD, GOOD_HELDOUT, MIXED, QUESTIONS  # noqa: E402
+from support.openai_standin import OpenAIStandin, Request  # noqa: E402
 
 
 def measure(heldout: bool) -> tuple[list[Verdict], list[tuple[str, Verdict]], int, Briefbot]:
@@ -86,7 +85,8 @@ def main() -> None:
         print(f"  bad caught: [{category}] {v.claim[:70]} -- {v.problem}")
     print(f"bad sentences: {len(bad)}; caught by the rule checks: {len(bad) - len(scored_bad)}; "
           f"left to the meaning checks: {len(scored_bad)}")
-    print("\n| sentences | n | cosine min / p5 / p25 / p50 / p75 / max | term support min / p5 / p25 / p50 / p75 / max |")
+    print("\n| sentences | n | cosine min / p5 / p25 / p50 / p75 / max "
+          "| term support min / p5 / p25 / p50 / p75 / max |")
     print("|---|---|---|---|")
     g = [v for v in good if not v.problem]
     print(f"| good | {len(g)} | {quantiles([v.similarity for v in g])} | {quantiles([v.term_support for v in g])} |")
@@ -111,7 +111,7 @@ def main() -> None:
             if v.unsupported:
                 listed = ", ".join(f"{t} ({index.document_frequency(t)})" for t in v.unsupported)
                 print(f"  {label}: {listed} -- {v.claim[:80]}")
-    print("\n| min cosine | min term support | good dropped (of %d) | bad let through (of %d) |" % (len(good), len(bad)))
+    print(f"\n| min cosine | min term support | good dropped (of {len(good)}) | bad let through (of {len(bad)}) |")
     print("|---|---|---|---|")
     for sim in (0.4, 0.5, 0.55, 0.6, 0.65, 0.7):
         for support in (0.5, 0.6, 0.7, 0.8, 1.0):

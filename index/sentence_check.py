@@ -21,7 +21,6 @@ Thresholds were measured on good and bad sentences written from the test corpus
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -392,7 +391,7 @@ def _supported(word: str, term: str, have: set[str]) -> bool:
         shorter, longer = sorted((term, other), key=len)
         if len(shorter) >= 4 and longer.startswith(shorter) and not shorter.isdigit():
             return True
-        if len(os.path.commonprefix((term, other))) >= FAMILY_PREFIX:
+        if term[:FAMILY_PREFIX] == other[:FAMILY_PREFIX] and len(term) >= FAMILY_PREFIX:
             return True
     return False
 

@@ -37,7 +37,8 @@ QUESTIONS: dict[str, str] = {
 }
 
 GOOD: list[tuple[str, str]] = [
-    ("food", "The World Food Programme said 3.3 million people in Niger faced acute food insecurity {cite:3.3 million}."),
+    ("food", "The World Food Programme said 3.3 million people in Niger faced acute food insecurity "
+             "{cite:3.3 million}."),
     ("food", "According to the World Food Programme, 3.3 million people in Niger face acute food insecurity "
              "{cite:3.3 million}."),
     ("food", "Border closures with Benin have stranded hundreds of trucks carrying rice and medicine {cite:Benin}."),
