@@ -190,6 +190,8 @@ class ChatClient:
                 outcome["body"] = bytes(data)
         except httpx.TimeoutException:
             outcome["error"] = ModelError("timeout", f"no reply within {self.timeout:g} s")
+        except httpx.RemoteProtocolError:
+            outcome["error"] = ModelError("unreachable", "the model server closed the connection without a reply")
         except httpx.TransportError as exc:
             outcome["error"] = ModelError("unreachable", f"cannot reach {self.url} ({type(exc).__name__})")
         except Exception as exc:  # a bug or an odd server must not kill the thread silently
