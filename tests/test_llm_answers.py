@@ -18,6 +18,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from index import Briefbot, Settings
+from index.answer import Answerer, ExtractiveAnswerer, verify
+from index.conversation import Conversation
+from index.llm_answer import LLMAnswerer
+from index.llm_client import ChatClient
+from index.sentence_check import strip_markers
+from index.types import Answer
 from support.llm_cases import (
     BAD,
     BAD_HELDOUT,
@@ -31,14 +39,6 @@ from support.llm_cases import (
     failures,
 )
 from support.openai_standin import Hang, OpenAIStandin, Reply, Trickle
-
-from index import Briefbot, Settings
-from index.answer import Answerer, ExtractiveAnswerer, verify
-from index.conversation import Conversation
-from index.llm_answer import LLMAnswerer
-from index.llm_client import ChatClient
-from index.sentence_check import strip_markers
-from index.types import Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 INJECTED = ROOT / "tests" / "injection" / "injected.jsonl"
@@ -143,7 +143,7 @@ def test_held_out_sentences_are_measured_and_their_known_gaps_named(llm_engine: 
     """Sentences written after the rules were set: the drop rate and the leaks are reported, not tuned away."""
     total, kept, dropped = run_good(llm_engine, standin, GOOD_HELDOUT)
     leaks = []
-    for key, category, reply in BAD_HELDOUT:
+    for key, _category, reply in BAD_HELDOUT:
         standin.script(Reply(reply))
         answer = llm_engine.ask(QUESTIONS[key])
         assert_verified(answer)
@@ -385,7 +385,7 @@ def test_answerer_llm_without_a_server_is_a_clear_configuration_error(capsys: py
     monkeypatch.delenv("BRIEFBOT_LLM_MODEL", raising=False)
     assert main(["ask", "Who leads Niger?", "--answerer", "llm"]) == 2
     err = capsys.readouterr().err
-    assert "BRIEFBOT_LLM_URL: required with BRIEFBOT_ANSWERER=llm" in err and "\n" == err[-1] and err.count("\n") == 1
+    assert "BRIEFBOT_LLM_URL: required with BRIEFBOT_ANSWERER=llm" in err and err[-1] == "\n" and err.count("\n") == 1
 
 
 def test_without_a_model_no_model_client_is_imported(tmp_path: Path) -> None:
