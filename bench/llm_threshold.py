@@ -35,7 +35,7 @@ def measure(heldout: bool) -> tuple[list[Verdict], list[tuple[str, Verdict]], in
     data = Path(tempfile.mkdtemp(prefix="llm-threshold-"))
     engine = Briefbot(Settings(data_dir=data, _env_file=None))
     engine.ingest([ROOT / "seeds", ROOT / "tests" / "corpus", ROOT / "tests" / "injection" / "injected.jsonl"])
-    checker = SentenceChecker(engine.embedder.encode, min_similarity=-1.0, min_term_support=0.0)
+    checker = SentenceChecker(engine.embedder.encode_few, min_similarity=-1.0, min_term_support=0.0)
     client = ChatClient("http://127.0.0.1:9/v1", "unused")
     answerer = LLMAnswerer(client, ExtractiveAnswerer(engine.keywords.get), engine.embedder.encode, checker)
     resolver = OpenAIStandin()  # only its placeholder resolution; never started

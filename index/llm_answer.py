@@ -147,7 +147,7 @@ class LLMAnswerer(Answerer):
         """The answerer `BRIEFBOT_LLM_*` describe, checking with `embedder`."""
         client = ChatClient(settings.llm_url, settings.llm_model, settings.llm_api_key.get_secret_value(),
                             settings.llm_timeout, COOLDOWN_S)
-        return cls(client, fallback, embedder.encode)
+        return cls(client, fallback, embedder.encode_few)
 
     def unasked(self, answer: Answer, why: str) -> Answer:
         """The engine's own answer (nothing to ask the model about), saying why."""

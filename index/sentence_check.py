@@ -22,6 +22,7 @@ Thresholds were measured on good and bad sentences written from the test corpus
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +47,8 @@ MIN_SIMILARITY = 0.6  # cosine of the sentence and its closest source sentence
 MIN_TERM_SUPPORT = 0.6  # share of the sentence's content terms found in the cited passages
 MAX_SENTENCES_READ = 12  # a reply is read this far; a model asked for five short sentences is done by then
 MIN_SENTENCE_CHARS = 12
+CANDIDATE_SENTENCES = 4  # of a cited passage, the ones sharing most words with the claim are compared
+VECTOR_CACHE = 20_000  # sentence vectors kept (about 30 MB)
 
 _MARKERS = re.compile(r"(?:\s*\[\d+\])+")
 _LEADING_MARKERS = re.compile(r"^((?:\[\d+\]\s*)+)[.!]?\s*")
@@ -482,6 +485,8 @@ class SentenceChecker:
         self.encode = encode
         self.min_similarity = min_similarity
         self.min_term_support = min_term_support
+        self._cache: dict[str, np.ndarray] = {}  # insertion-ordered: the oldest go first
+        self._lock = threading.Lock()  # the bot checks answers on several threads
 
     def check(self, reply: str, passages: Sequence[Passage], question: str, score_all: bool = False) -> list[Verdict]:
         """One verdict per sentence of the reply (at most `MAX_SENTENCES_READ`), in order.
@@ -513,30 +518,47 @@ class SentenceChecker:
             self._check_meaning(pending, by_n)
         return verdicts
 
+    def _vectors(self, texts: list[str]) -> list[np.ndarray]:
+        """Unit vectors of texts, source sentences from a bounded cache (the same reports come back)."""
+        with self._lock:
+            known = {t: self._cache[t] for t in texts if t in self._cache}
+        missing = [t for t in texts if t not in known]
+        if missing:
+            fresh = dict(zip(missing, self.encode(missing), strict=True))
+            known.update(fresh)
+            with self._lock:
+                self._cache.update(fresh)
+                while len(self._cache) > VECTOR_CACHE:
+                    self._cache.pop(next(iter(self._cache)))
+        return [known[t] for t in texts]
+
     def _check_meaning(self, pending: list[Verdict], by_n: dict[int, Passage]) -> None:
         """Similarity, term support and negation against the cited passages; fills `supports`."""
         # Each source sentence is compared whole and clause by clause: a claim that reports one
         # clause of a long sentence ("Algeria rejected any military intervention") is close to
         # that clause, not to the sentence as a whole.
-        spans: dict[int, list[tuple[str, str]]] = {}  # passage -> (span, the sentence it is part of)
-        for n in dict.fromkeys(n for v in pending for n in v.cited):
-            spans[n] = [(span, sentence) for sentence in by_n[n].sentences for span in _spans(sentence)]
-        texts = [v.claim for v in pending]
-        offsets: dict[int, int] = {}
-        for n, pairs in spans.items():
-            offsets[n] = len(texts)
-            texts += [span for span, _ in pairs]
-        vectors = self.encode(texts)
+        # Only the sentences sharing the most words with a claim are embedded (a long article has
+        # dozens; the one a claim rests on shares its words), and each text once per process.
+        candidates: dict[tuple[int, int], list[tuple[str, str]]] = {}  # (claim, passage) -> (span, its sentence)
+        for i, verdict in enumerate(pending):
+            claim_terms = set(terms(verdict.claim))
+            for n in verdict.cited:
+                sentences = by_n[n].sentences
+                ranked = sorted(sentences, key=lambda s: -len(claim_terms & set(terms(s))))[:CANDIDATE_SENTENCES]
+                candidates[i, n] = [(span, sentence) for sentence in ranked for span in _spans(sentence)]
+        texts = list(dict.fromkeys([v.claim for v in pending]
+                                   + [span for pairs in candidates.values() for span, _ in pairs]))
+        vectors = dict(zip(texts, self._vectors(texts), strict=True))
         for i, verdict in enumerate(pending):
             best_score, supports = -1.0, {}
             for n in verdict.cited:
-                start = offsets[n]
-                scores = vectors[start:start + len(spans[n])] @ vectors[i]
+                pairs = candidates[i, n]
+                scores = np.stack([vectors[span] for span, _ in pairs]) @ vectors[verdict.claim]
                 j = int(np.argmax(scores))
                 score = float(scores[j])
                 best_score = max(best_score, score)
                 if score >= self.min_similarity:
-                    supports[n] = spans[n][j][1]
+                    supports[n] = pairs[j][1]
             verdict.similarity = best_score
             cited = [by_n[n] for n in (supports or verdict.cited)]
             have = _passage_terms(cited)
