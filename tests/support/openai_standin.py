@@ -6,7 +6,7 @@ vLLM do (non-streaming JSON): it checks the request (JSON object, `model`, `mess
 "choices": [{"index", "message": {"role", "content", "refusal"}, "finish_reason"}], "usage"}`,
 and errors as `{"error": {"message", "type", "code"}}`. `GET /v1/models` lists the model.
 
-What it answers is scripted per request, in order (`script(...)`): a reply text, a refusal,
+What it answers is scripted per request, in order (`script(...)`): a reply text (now or late), a refusal,
 an HTTP status, a raw (malformed) body, a hang, a reply trickled byte by byte, a dropped
 connection. Reply texts may cite passages by content, the way a model reads its prompt:
 `{cite:Zeine}` becomes the `[n]` of the passage whose title or text contains "Zeine", and
@@ -37,6 +37,14 @@ class Reply:
 
     content: str | None
     finish_reason: str = "stop"
+
+
+@dataclass(frozen=True)
+class Slow:
+    """A `Reply` of `content` after `seconds` (a model that takes its time)."""
+
+    seconds: float
+    content: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,7 @@ class Drop:
     """Close the connection without answering."""
 
 
-Behaviour = Reply | Refusal | Status | Raw | Hang | Trickle | Drop
+Behaviour = Reply | Slow | Refusal | Status | Raw | Hang | Trickle | Drop
 
 
 @dataclass
@@ -167,6 +175,9 @@ class OpenAIStandin:
                 if isinstance(behaviour, Reply):
                     content = None if behaviour.content is None else standin.resolve(behaviour.content, request)
                     self._json(200, standin.completion(content, behaviour.finish_reason))
+                elif isinstance(behaviour, Slow):
+                    if not standin._closing.wait(behaviour.seconds):
+                        self._json(200, standin.completion(standin.resolve(behaviour.content, request), "stop"))
                 elif isinstance(behaviour, Refusal):
                     completion = standin.completion(None, "stop")
                     completion["choices"][0]["message"]["refusal"] = behaviour.text
