@@ -6,8 +6,10 @@
     print(bb.ask("What did the EU suspend?").answer)
 
 It wires settings, embedder, Chroma store, keyword index, hybrid search and the
-extractive answerer together. Reads are thread-safe (the Telegram bot calls `ask`
-from worker threads); writes take the data dir's writer lock in embedded mode.
+extractive answerer together (or, with `BRIEFBOT_ANSWERER=llm`, the model answerer of
+`index.llm_answer`, which falls back to the extractive one). Reads are thread-safe (the
+Telegram bot calls `ask` from worker threads); writes take the data dir's writer lock in
+embedded mode.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ class Briefbot:
         settings: configuration; default reads the environment and `.env`. `settings.desk`
             picks the desk (the collection) it works on; `index.desks.Desks.open` also
             applies the desk's own languages, feeds and time zone.
-        answerer: how answers are written; default extractive (no LLM).
+        answerer: how answers are written; default from `settings.answerer` (extractive unless "llm").
         embedder: a loaded model to share (several desks in one process need it once).
         desk: the desk's profile, when the caller has read it.
     """
