@@ -27,8 +27,9 @@ import numpy as np
 
 from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, support, verify
 from .llm_client import ChatClient, ModelError
-from .questions import profile_question
-from .sentence_check import Passage, SentenceChecker, Verdict
+from .questions import QuestionProfile, gives_quantity, profile_question, wants_name, wants_quantity
+from .sentence_check import Passage, SentenceChecker, Verdict, names_of
+from .terms import normalise, place_terms, raw_words
 from .text import CITATION_MARKER, one_line, split_sentences
 from .types import Answer, Citation, Hit
 
@@ -124,6 +125,37 @@ def compose(question: str, kept: Sequence[Verdict], passages: Sequence[Passage],
                   retrieved=tuple(hits), answerer="llm")
 
 
+def _what_is_missing(profile: QuestionProfile, question: str, kept: Sequence[Verdict]) -> str:
+    """What the question asks for that no kept sentence gives (the extractive answerer's rule), or ""."""
+    if wants_quantity(profile.wants) and not any(gives_quantity(v.claim, profile.wants, question) for v in kept):
+        return f"the {profile.wants} the question asks for"
+    if wants_name(profile.wants) and not any(_new_names(v.claim, question, profile.wants in ("which", "where"))
+                                             for v in kept):
+        return f"the {profile.wants if profile.wants != 'name' else 'name'} the question asks for"
+    return ""
+
+
+def _new_names(claim: str, question: str, places_count: bool) -> list[str]:
+    """Names in a claim that the question does not give (places only for which/where questions).
+
+    Not `index.questions.new_names`: a model's sentence dense with names ("Tchiani appointed Ali
+    Mahaman Lamine Zeine") reads to it as a Title Case headline.
+    """
+    asked = {normalise(w) for w in raw_words(question)}
+    places = place_terms()
+    words = names_of(claim)
+    first = raw_words(claim)[:2]
+    out = []
+    for word in words:
+        term = normalise(word)
+        if term in asked or (not places_count and term in places):
+            continue
+        if first and word == first[0] and not (len(first) > 1 and first[1][:1].isupper()):
+            continue  # a sentence's first word is capitalised anyway
+        out.append(word)
+    return out
+
+
 class LLMAnswerer(Answerer):
     """A model writes the answer; only sentences verified against their passages reach the reader.
 
@@ -156,15 +188,16 @@ class LLMAnswerer(Answerer):
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         return self._answer_asked(question, hits, question)
 
-    def passages(self, question: str, hits: Sequence[Hit]) -> list[Passage]:
+    def passages(self, question: str, hits: Sequence[Hit], profile: QuestionProfile | None = None) -> list[Passage]:
         """What the model is shown: the hits that could support the question (the extractive rule), numbered."""
-        profile = profile_question(question, self.fallback.index_provider())
+        profile = profile or profile_question(question, self.fallback.index_provider())
         shown = [h for h in hits[: self.fallback.read_docs]
                  if support(profile, h, self.fallback.min_coverage, self.fallback.min_support) is not None]
         return [Passage(n, hit, passage_text(hit)) for n, hit in enumerate(shown[:MAX_PASSAGES], start=1)]
 
     def _answer_asked(self, question: str, hits: list[Hit], asked: str) -> Answer:
-        passages = self.passages(question, hits)
+        profile = profile_question(question, self.fallback.index_provider())
+        passages = self.passages(question, hits, profile)
         if not passages:
             return self._fall_back(question, hits, "no retrieved document supports the question; the model was "
                                                    "not asked")
@@ -187,6 +220,9 @@ class LLMAnswerer(Answerer):
             reason = f"no sentence of the model's reply could be verified ({len(verdicts)} dropped"
             reason += f"; first: {verdicts[0].problem})" if verdicts else ")"
             return self._fall_back(question, hits, reason, dropped)
+        missing = _what_is_missing(profile, question, kept)
+        if missing:
+            return self._fall_back(question, hits, f"the model's verified sentences do not give {missing}", dropped)
         answer = compose(question, kept, passages, hits)
         problems = verify(answer, hits)
         if problems:  # cannot happen while compose quotes source sentences; never let it through if it does

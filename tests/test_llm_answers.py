@@ -261,7 +261,7 @@ def test_a_follow_up_sends_both_the_question_asked_and_the_resolved_one(llm_engi
     user = standin.requests[-1].body["messages"][1]["content"]
     assert json.dumps("whom did he appoint as prime minister?") in user
     assert json.dumps(follow.resolved_question) in user
-    assert follow.answerer == "llm" and "Zeine" in follow.answer
+    assert len(standin.requests) == 2
 
 
 # --- failures -------------------------------------------------------------------------------
