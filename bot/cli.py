@@ -41,6 +41,7 @@ EXAMPLES = """examples:
   briefbot ask "What did the EU suspend after the coup?"
   briefbot ask "latest on French troops" --since 2023-09-01 --json
   briefbot ask --batch questions.jsonl --json
+  briefbot ask "Who leads the junta?" --answerer llm   # a model writes, verified (BRIEFBOT_LLM_URL)
   briefbot brief "French troops in Niger" --since 2023-09-01
   briefbot timeline "Bazoum's detention" --json
   briefbot repl
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=Path, metavar="FILE",
                    help="answer every question in FILE: one per line, or JSONL with id, question, since, until "
                         "and conversation (lines with the same conversation id are follow-ups, in file order)")
+    _add_answerer_option(p)
 
     for name, order in (("brief", "newest first"), ("timeline", "oldest first")):
         p = sub.add_parser(name, help=f"a topic's developments, {order}, each dated and cited",
@@ -133,8 +135,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--until", type=parse_day, metavar="YYYY-MM-DD", help="only documents up to this day")
         p.add_argument("--json", action="store_true", help="print JSON: topic, kind, abstained, points, elapsed_ms")
 
-    sub.add_parser("repl", help="ask questions interactively", description="An interactive session: type a "
-                   "question, or :help for commands (date windows, showing a source's full text).")
+    p = sub.add_parser("repl", help="ask questions interactively", description="An interactive session: type a "
+                       "question, or :help for commands (date windows, showing a source's full text).")
+    _add_answerer_option(p)
 
     p = sub.add_parser("eval", help="measure answer quality on a question file",
                        description="Run every question of a JSONL question set (as ../shared/eval/dev.jsonl) "
@@ -143,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--rows", action="store_true", help="also print one line per question")
     p.add_argument("--answers", type=Path, metavar="OUT", help="write the answers as JSONL to OUT")
+    _add_answerer_option(p)
 
     sub.add_parser("stats", help="what the store holds", description="Documents, chunks, languages, dates, outlets.")
 
@@ -163,10 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_answerer_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--answerer", choices=("extractive", "llm"),
+                        help="who writes answers: extractive (quotes, the default) or llm (a model on "
+                             "BRIEFBOT_LLM_URL writes, every sentence verified; extractive when it fails) "
+                             "(default: $BRIEFBOT_ANSWERER)")
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {"data_dir": args.data_dir} if args.data_dir else {}
     if getattr(args, "desk", None):
         overrides["desk"] = args.desk
+    if getattr(args, "answerer", None):
+        overrides["answerer"] = args.answerer
     try:
         return Settings(**overrides)
     except ValidationError as exc:  # name the variable and the problem, not a traceback

@@ -27,6 +27,7 @@ conversation so far. Commands:
   :brief TOPIC        the topic's developments, newest first, each dated and cited
   :timeline TOPIC     the same, oldest first
   :new                forget the conversation (follow-ups start afresh)
+  :why                who wrote the last answer, why the model's was not used, what verification dropped
   :latest [N]         the N newest documents (default 10)
   :stats              what the store holds
   :help               this text
@@ -81,6 +82,8 @@ class Session:
             return render.render_hits(self.engine.latest(max(1, min(limit, 100)), self.since, self.until))
         if command == "stats":
             return render.render_stats(self.engine.stats())
+        if command == "why":
+            return self.why()
         if command == "new":
             self.conversation = Conversation()
             return "(new conversation: follow-ups start afresh)"
@@ -93,6 +96,22 @@ class Session:
             except BriefbotError as exc:
                 return f"! {exc}"
         return f"! unknown command :{command} (try :help)"
+
+    def why(self) -> str:
+        """Which answerer wrote the last answer, why the model's answer was not used, and what was dropped."""
+        if self.last is None:
+            return "! ask a question first"
+        last = self.last
+        lines = [f"answered by: {'the model, every sentence verified' if last.answerer == 'llm' else 'extractive'}"
+                 f" ({last.answerer})"]
+        if last.fallback_reason:
+            lines.append(f"not the model's answer: {render.safe(last.fallback_reason)}")
+        if last.used_context:
+            lines.append(f"searched: {render.safe(last.searched)}")
+        if last.dropped:
+            lines.append(f"verification dropped {len(last.dropped)} of the model's sentences:")
+            lines += [f"  - {render.safe(line)}" for line in last.dropped]
+        return "\n".join(lines)
 
     def window(self) -> str:
         """The current date window, as the REPL shows it."""

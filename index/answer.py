@@ -66,9 +66,13 @@ class Answerer(ABC):
 
     name = "answerer"
 
-    def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
-        """The subclass's answer if its citations verify against `hits`, else an abstention."""
-        draft = self._answer(question, list(hits))
+    def answer(self, question: str, hits: Sequence[Hit], asked: str = "") -> Answer:
+        """The subclass's answer if its citations verify against `hits`, else an abstention.
+
+        `question` is what was searched (a follow-up resolved against the conversation);
+        `asked` is the message as the user wrote it, when it differs.
+        """
+        draft = self._answer_asked(question, list(hits), asked or question)
         problems = verify(draft, hits)
         if problems:
             log.warning("%s answer failed verification, abstaining: %s", self.name, "; ".join(problems))
@@ -78,6 +82,14 @@ class Answerer(ABC):
     @abstractmethod
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         """An answer with `[n]` markers and quoted citations, or `abstain(...)`."""
+
+    def _answer_asked(self, question: str, hits: list[Hit], asked: str) -> Answer:
+        """`_answer`, for answerers that also read the question as the user asked it (a model's prompt)."""
+        return self._answer(question, hits)
+
+    def unasked(self, answer: Answer, why: str) -> Answer:
+        """`answer`, made by the engine without this answerer (nothing to give it); a model answerer says why."""
+        return answer
 
 
 def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_support: float = 0.7) -> float | None:

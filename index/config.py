@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .dates import parse_time, zone
@@ -76,6 +76,39 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=500, ge=10)
     conversation_minutes: float = Field(default=30.0, gt=0, le=7 * 24 * 60,
                                         description="a chat's follow-up context expires after this quiet time")
+
+    # Optional model answers (index.llm_answer): an OpenAI-compatible server the desk runs. Off by default.
+    answerer: Literal["extractive", "llm"] = Field(
+        default="extractive", description="extractive (default, no model) or llm (a model writes, verification checks)")
+    llm_url: str = Field(default="", validate_default=True,
+                         description="OpenAI-compatible base URL ending in /v1 (Ollama: http://127.0.0.1:11434/v1)")
+    llm_model: str = Field(default="", validate_default=True, description="the model's name on that server")
+    llm_api_key: SecretStr = Field(default=SecretStr(""), description="Bearer token, for servers that want one")
+    llm_timeout: float = Field(default=30.0, gt=0, le=600,
+                               description="seconds a model reply may take; past it the answer is extractive")
+
+    @field_validator("answerer", mode="before")
+    @classmethod
+    def _lower_answerer(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("llm_url")
+    @classmethod
+    def _check_llm_url(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"not an http(s) URL: {value!r} (e.g. http://127.0.0.1:11434/v1)")
+        if not value and info.data.get("answerer") == "llm":
+            raise ValueError("required with BRIEFBOT_ANSWERER=llm (e.g. http://127.0.0.1:11434/v1 for Ollama)")
+        return value
+
+    @field_validator("llm_model")
+    @classmethod
+    def _check_llm_model(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        if not value and info.data.get("answerer") == "llm":
+            raise ValueError("required with BRIEFBOT_ANSWERER=llm (the model's name on the server, e.g. llama3.1:8b)")
+        return value
 
     @field_validator("languages")
     @classmethod

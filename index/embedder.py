@@ -213,6 +213,23 @@ class Embedder:
         return _unit_float32(vector)[0].tolist()
 
 
+    def encode_few(self, texts: list[str]) -> np.ndarray:
+        """`encode` for a few dozen short texts (a model answer's sentences), on one thread like `encode_query`."""
+        import torch
+
+        model = self.model
+        with self._query_lock:
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
+            try:
+                with self._autocast(self.dtype_name):
+                    vectors = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                           convert_to_numpy=True, show_progress_bar=False)
+            finally:
+                torch.set_num_threads(threads)
+        return _unit_float32(vectors)
+
+
 def _unit_float32(vectors: np.ndarray) -> np.ndarray:
     """float32 rows of length one (a reduced precision may hand back other dtypes or norms off by 1e-3)."""
     import numpy as np

@@ -6,8 +6,10 @@
     print(bb.ask("What did the EU suspend?").answer)
 
 It wires settings, embedder, Chroma store, keyword index, hybrid search and the
-extractive answerer together. Reads are thread-safe (the Telegram bot calls `ask`
-from worker threads); writes take the data dir's writer lock in embedded mode.
+extractive answerer together (or, with `BRIEFBOT_ANSWERER=llm`, the model answerer of
+`index.llm_answer`, which falls back to the extractive one). Reads are thread-safe (the
+Telegram bot calls `ask` from worker threads); writes take the data dir's writer lock in
+embedded mode.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class Briefbot:
         settings: configuration; default reads the environment and `.env`. `settings.desk`
             picks the desk (the collection) it works on; `index.desks.Desks.open` also
             applies the desk's own languages, feeds and time zone.
-        answerer: how answers are written; default extractive (no LLM).
+        answerer: how answers are written; default from `settings.answerer` (extractive unless "llm").
         embedder: a loaded model to share (several desks in one process need it once).
         desk: the desk's profile, when the caller has read it.
     """
@@ -69,9 +71,18 @@ class Briefbot:
         # The keyword-index cache is keyed by collection id, so it serves a server's collection too.
         self.keywords = KeywordIndexCache(self.store, self.settings.data_dir)
         self.searcher = HybridSearcher(self.store, self.keywords, self.embedder)
-        self.answerer = answerer or ExtractiveAnswerer(self.keywords.get)
+        self.answerer = answerer or self._default_answerer()
         self.rewriter: Rewriter = RuleRewriter()
         self._write_lock = threading.Lock()
+
+    def _default_answerer(self) -> Answerer:
+        """Extractive, or the model answerer when the settings choose it (only then is its client imported)."""
+        extractive = ExtractiveAnswerer(self.keywords.get)
+        if self.settings.answerer != "llm":
+            return extractive
+        from .llm_answer import LLMAnswerer
+
+        return LLMAnswerer.from_settings(self.settings, extractive, self.embedder)
 
     @property
     def window_languages(self) -> tuple[str, ...]:
@@ -286,14 +297,16 @@ class Briefbot:
         resolution = self.rewriter.resolve(text, conversation or Conversation())
         window_since, window_until = (since.isoformat() if since else ""), (until.isoformat() if until else "")
         if resolution.needs_subject:
-            return Answer(question=text, answer=NEEDS_SUBJECT, abstained=True, citations=(), retrieved=(),
-                          elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=text,
-                          since=window_since, until=window_until)
+            return self.answerer.unasked(
+                Answer(question=text, answer=NEEDS_SUBJECT, abstained=True, citations=(), retrieved=(),
+                       elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=text,
+                       since=window_since, until=window_until), "the question names no one to search for")
         if self.keywords.get().size == 0:
             raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
         searched = resolution.question
         hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10)
-        answer = self.answerer.answer(searched, hits) if hits else abstain(searched, hits)
+        answer = self.answerer.answer(searched, hits, asked=text) if hits \
+            else self.answerer.unasked(abstain(searched, hits), "no document matched the question")
         asked = set(names_in(searched))
         # Names of the quoted sentences (not of Title Case headlines, where every word is capitalised).
         answer_names = tuple(dict.fromkeys(n for c in answer.citations for part in c.quote.split(QUOTE_JOINER)
@@ -302,7 +315,8 @@ class Briefbot:
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, retrieved=answer.retrieved,
                       elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=searched, turn=turn,
-                      since=window_since, until=window_until)
+                      since=window_since, until=window_until, answerer=answer.answerer,
+                      fallback_reason=answer.fallback_reason, dropped=answer.dropped)
 
     def brief(self, topic: str, since: date | None = None, until: date | None = None,
               kind: Kind = "brief") -> Briefing:

@@ -207,6 +207,9 @@ class Answer:
     until: str = ""
     resolved_question: str = ""  # the standalone question searched ("" = the question itself)
     turn: Turn | None = None  # what a conversation remembers of this answer (`Conversation.after`)
+    answerer: str = "extractive"  # who wrote it: "extractive" or "llm" (index.llm_answer)
+    fallback_reason: str = ""  # why the model's answer was not used ("" = it was, or none was asked for)
+    dropped: tuple[str, ...] = ()  # the model's sentences verification dropped, each with why (REPL `:why`)
 
     @property
     def searched(self) -> str:
@@ -228,10 +231,13 @@ class Answer:
             "resolved_question": self.searched,
             "answer": self.answer,
             "abstained": self.abstained,
+            "answerer": self.answerer,
             "citations": [c.to_json() for c in self.citations],
             "retrieved": [h.to_json() for h in self.retrieved[:10]],
             "elapsed_ms": round(self.elapsed_ms, 1),
         })
+        if self.fallback_reason:
+            out["fallback_reason"] = self.fallback_reason
         if self.since:
             out["since"] = self.since
         if self.until:
