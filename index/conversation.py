@@ -373,10 +373,27 @@ def _is_place(name: str) -> bool:
 def _is_person(name: str) -> bool:
     """Could be a person: not a place, no institution word ("State Department"), not an acronym."""
     words = name.split()
-    return not _is_place(name) and not name.isupper() \
+    # "Senior US", "Niger ECOWAS": a name ending in an initialism is a headline's words, not a person.
+    # The last word (or a place phrase the name ends with, "Burkina Faso") decides place or not:
+    # a first name may be a capital too ("Victoria Nuland").
+    return bool(words) and not _ends_with_place(words) and not name.isupper() and not words[-1].isupper() \
         and not any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS for w in words[1:] or words)
 
 
+
+
+def _ends_with_place(words: list[str]) -> bool:
+    """Whether a name is a place: its last word is one, or it is a country's name of several words."""
+    from .lexicon import places
+
+    if _is_place(words[-1]):
+        return True
+    lowered = tuple(re.sub(r"[’']s$", "", w).lower() for w in words)
+    if any(lowered[-len(phrase):] == phrase for phrase in places().phrases if len(phrase) <= len(lowered)):
+        return True
+    # A country named in several words is known by its first ("Burkina Faso", "Saudi Arabia"); a
+    # capital's name is not counted here, being a first name as often ("Victoria Nuland").
+    return len(words) <= 3 and lowered[0] in places().words
 
 
 def _person_of(last: Turn) -> str:

@@ -27,6 +27,15 @@ def test_he_is_the_person_a_who_answer_named() -> None:
     assert "Abdourahamane Tchiani" in follow and " he " not in f" {follow} "
 
 
+def test_she_is_the_person_named_not_a_headlines_words_or_a_country() -> None:
+    # "Senior US" (a headline's capitals) and "Burkina Faso" are not people; "Victoria" is a capital
+    # and a first name, so "Victoria Nuland" is a person.
+    _, follow = converse([("Which senior US State Department official held talks with the junta?",
+                           ("Senior US", "Burkina Faso", "Victoria Nuland")),
+                          ("how did she describe the talks?", ())])
+    assert follow == "how did Victoria Nuland describe the talks?"
+
+
 def test_a_country_is_never_he() -> None:
     _, follow = converse([("Who declared himself Niger's new leader?", ()), ("when did he take power?", ())])
     assert "Niger take" not in follow
