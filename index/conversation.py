@@ -311,6 +311,8 @@ class RuleRewriter(Rewriter):
 # detained?". "Who did the junta appoint?" asks for an object, and is left alone.
 _WHO_SUBJECT = re.compile(r"^\s*who\s+(?:(is|are|was|were|has|have|had)\s+)?(?!(?:did|does|do)\b)(.+?)\s*[?.!]*\s*$",
                           re.I)
+# "Which Maui official defended the decision?": no auxiliary, the first past-tense word is the verb.
+_WHICH_DOER = re.compile(r"^\s*which\s+(?:[\w'’.-]+\s+){1,4}?([a-z]+ed)\s+(.+?)\s*[?.!]*\s*$", re.I)
 _WHICH_SUBJECT = re.compile(r"^\s*which\s+(?:[\w'’-]+\s+){1,4}?(is|are|was|were|has|have|had)\s+(.+?)\s*[?.!]*\s*$",
                             re.I)
 
@@ -324,6 +326,9 @@ def _answer_in_place(last: Turn) -> str:
     """
     who = _WHO_SUBJECT.match(last.resolved)
     which = None if who else _WHICH_SUBJECT.match(last.resolved)
+    doer = None if who or which else _WHICH_DOER.match(last.resolved)
+    if doer and last.answer_names and not doer.group(1)[:1].isupper():
+        return f"was it that {last.answer_names[0]} {doer.group(1)} {doer.group(2)}"
     if who:
         names = [p for p in map(_personal_name, last.answer_names) if p]
     elif which:

@@ -63,6 +63,9 @@ def test_bare_wh_after_a_who_or_which_question_asks_about_the_name_the_answer_ga
     assert when == "when was Mohamed Bazoum detained by his own guard?"
     _, why = converse([("Who declared himself Niger's new leader?", ("Abdourahamane Tchiani",)), ("why?", ())])
     assert why == "why was it that Abdourahamane Tchiani declared himself Niger's new leader?"
+    _, doer = converse([("Which Maui official defended the decision not to sound the sirens?", ("Herman Andaya",)),
+                        ("why?", ())])
+    assert doer == "why was it that Herman Andaya defended the decision not to sound the sirens?"
     # "Who did X appoint?" asks for an object: the name does not go in the subject's place.
     _, object_question = converse([("Who did the junta appoint as prime minister?", ("Ali Lamine Zeine",)),
                                    ("when?", ())])
