@@ -14,7 +14,6 @@ run, the median of each, and new/old.
 from __future__ import annotations
 
 import argparse
-import gzip
 import os
 import shutil
 import statistics
@@ -25,20 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from ingest_throughput import first_items  # noqa: E402 - a sibling script, not a package
+
 DEFAULT_FILE = ROOT.parent / "shared" / "data" / "news-2023-07-to-10-en.jsonl.gz"
-
-
-def first_items(source: Path, limit: int, target: Path) -> int:
-    """Copy the first `limit` lines of `source` (gzip or not) to `target`; returns how many."""
-    opener = gzip.open if source.suffix == ".gz" else open
-    count = 0
-    with opener(source, "rt", encoding="utf-8") as fh, open(target, "w", encoding="utf-8") as out:
-        for line in fh:
-            if count >= limit:
-                break
-            out.write(line)
-            count += 1
-    return count
 
 
 def timed_ingest(code: Path, items: Path, data_dir: Path) -> float:

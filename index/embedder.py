@@ -198,20 +198,7 @@ class Embedder:
         threads wait for each other. Measured on 2 cores with the other one busy: 65-95 ms
         per question with 2 threads, 9 ms with 1.
         """
-        import torch
-
-        model = self.model
-        with self._query_lock:
-            threads = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
-                with self._autocast(self.dtype_name):
-                    vector = model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
-                                          show_progress_bar=False)
-            finally:
-                torch.set_num_threads(threads)
-        return _unit_float32(vector)[0].tolist()
-
+        return self.encode_few([text])[0].tolist()
 
     def encode_few(self, texts: list[str]) -> np.ndarray:
         """`encode` for a few dozen short texts (a model answer's sentences), on one thread like `encode_query`."""
