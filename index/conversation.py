@@ -18,6 +18,7 @@ leader?") is not searched: the answer asks which person or event is meant.
 
 from __future__ import annotations
 
+import functools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -387,6 +388,17 @@ def _is_person(name: str) -> bool:
 
 
 
+@functools.lru_cache(maxsize=1)
+def _provinces_ending_in() -> dict[str, list[tuple[str, ...]]]:
+    """States and provinces by their last word, so a name is checked against a handful, not thousands."""
+    from .lexicon import provinces
+
+    by_last: dict[str, list[tuple[str, ...]]] = {}
+    for region in provinces():
+        by_last.setdefault(region[-1], []).append(region)
+    return by_last
+
+
 def _ends_with_place(words: list[str]) -> bool:
     """Whether a name is a place: its last word is one, or it is a country's name of several words."""
     from .lexicon import places
@@ -395,6 +407,10 @@ def _ends_with_place(words: list[str]) -> bool:
         return True
     lowered = tuple(re.sub(r"[’']s$", "", w).lower() for w in words)
     if any(lowered[-len(phrase):] == phrase for phrase in places().phrases if len(phrase) <= len(lowered)):
+        return True
+    # A state or province ("Biden's Hawaii", "Maui Hawaii"): headline words, not a person.
+    if any(lowered[-len(region):] == region for region in _provinces_ending_in().get(lowered[-1], ())
+           if len(region) <= len(lowered)):
         return True
     # A country named in several words is known by its first ("Burkina Faso", "Saudi Arabia"); a
     # capital's name is not counted here, being a first name as often ("Victoria Nuland").

@@ -230,6 +230,25 @@ def _is_latin(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def provinces() -> frozenset[tuple[str, ...]]:
+    """The lower-case words of every country's states, provinces and regions ("hawaii", ("tillaberi",)).
+
+    From `countryinfo` too. Only follow-ups use them (a name ending in "Hawaii" is no person);
+    the keyword index and answers do not, so they are not part of `lexicon_hash`.
+    """
+    from countryinfo import all_countries
+
+    out: set[tuple[str, ...]] = set()
+    for country in all_countries():
+        try:
+            names = country.provinces() or []
+        except Exception:  # a record without provinces
+            continue
+        out.update(tuple(_name_words(name)) for name in names if isinstance(name, str) and _name_words(name))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
 def places() -> Places:
     """The world's countries as `Places`, read once from the `countryinfo` package."""
     from countryinfo import all_countries

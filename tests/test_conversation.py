@@ -34,6 +34,10 @@ def test_she_is_the_person_named_not_a_headlines_words_or_a_country() -> None:
                            ("Senior US", "Burkina Faso", "Victoria Nuland")),
                           ("how did she describe the talks?", ())])
     assert follow == "how did Victoria Nuland describe the talks?"
+    # A state or province at a name's end is a headline's words too ("Maui Hawaii"), not a person.
+    _, follow = converse([("Which Hawaii congresswoman said the sirens failed?", ("Maui Hawaii", "Jill Tokuda")),
+                          ("which party is she from?", ())])
+    assert "Jill Tokuda" in follow and "Maui Hawaii" not in follow
 
 
 def test_a_country_is_never_he() -> None:
