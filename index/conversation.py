@@ -314,7 +314,7 @@ _WHO_SUBJECT = re.compile(r"^\s*who\s+(?:(is|are|was|were|has|have|had)\s+)?(?!(
                           re.I)
 # "Which Maui official defended the decision?": no auxiliary, the first past-tense word is the verb.
 _WHICH_DOER = re.compile(r"^\s*which\s+(?:[\w'’.-]+\s+){1,4}?([a-z]+ed)\s+(.+?)\s*[?.!]*\s*$", re.I)
-_WHICH_SUBJECT = re.compile(r"^\s*which\s+(?:[\w'’-]+\s+){1,4}?(is|are|was|were|has|have|had)\s+(.+?)\s*[?.!]*\s*$",
+_WHICH_SUBJECT = re.compile(r"^\s*which\s+(?:[\w'’,-]+\s+){1,7}?(is|are|was|were|has|have|had)\s+(.+?)\s*[?.!]*\s*$",
                             re.I)
 
 
@@ -464,8 +464,8 @@ def _place_of(last: Turn) -> str:
     """Where "there" points: a place the last question asked for, or named, or its subject."""
     from .terms import normalise, place_terms
 
-    if re.match(r"^\s*(where|which (\w+ )?(city|town|village|country|region|state|island|area|place))\b", last.resolved,
-                re.I) and last.answer_names:
+    if re.match(r"^\s*(where|which ([\w'’-]+ ){0,3}(city|town|village|country|region|state|island|area|place))\b",
+                last.resolved, re.I) and last.answer_names:
         return last.answer_names[0]
     places = place_terms()
     for name in (*names_in(last.resolved), *last.answer_names):
