@@ -469,6 +469,9 @@ environment (or .env):
   TELEGRAM_BOT_TOKEN        token from @BotFather (required)
   BRIEFBOT_ALLOWED_CHATS    comma-separated chat ids allowed to use the bot (default: none;
                             a refused chat is told its id)
+  BRIEFBOT_EDITORS          comma-separated user ids who may add documents by sending
+                            files or links (default: nobody)
+  BRIEFBOT_DESK             the desk chats get until they pick one with /desk NAME
   TELEGRAM_API_BASE_URL     Bot API server (default https://api.telegram.org)
   TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_WEBHOOK_LISTEN, TELEGRAM_WEBHOOK_PORT
                             webhook mode; see docs/telegram-setup.md for the rest
