@@ -460,7 +460,10 @@ class ChunkStore:
     def _fresh_metadata(self, col) -> dict[str, Any]:
         """The collection's metadata as stored now (the collection object caches what it read at open)."""
         client = self._client
-        assert client is not None  # only called through `_call`, whose `self.collection` connected it
+        if client is None:
+            # Another thread's connection error dropped the client between this call's open and now
+            # (server mode): connect again; a failure is the caller's retry or "unavailable".
+            client = self._client = self._connect()
         return dict(client.get_collection(self.collection_name, embedding_function=None).metadata or {})
 
     def _max_batch(self) -> int:
