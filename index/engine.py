@@ -93,7 +93,7 @@ class Briefbot:
 
     def ingest(self, paths: Iterable[Path], on_progress: Callable[[IngestReport], None] | None = None,
                on_problem: Callable[[Problem], None] | None = None,
-               on_note: Callable[[Note], None] | None = None) -> IngestReport:
+               on_note: Callable[[Note], None] | None = None, list_documents: bool = False) -> IngestReport:
         """Load, chunk, embed and store documents; unchanged ones cost no embedding.
 
         Args:
@@ -101,9 +101,10 @@ class Briefbot:
             on_progress: called after each batch with the running report.
             on_problem: called for each skipped input as it is found.
             on_note: called for each document stored with something to know (no date of its own).
+            list_documents: also list each document in `IngestReport.stored`.
         """
         return self.ingest_documents(load_paths(paths, self.max_file_bytes, options=self.load_options()),
-                                     on_progress, on_problem, on_note)
+                                     on_progress, on_problem, on_note, list_documents)
 
     @property
     def max_file_bytes(self) -> int:
@@ -144,7 +145,7 @@ class Briefbot:
                     yield item
 
         return self.ingest_documents(as_sent(load_path(path, self.max_file_bytes, options=self.load_options())),
-                                     on_progress, on_problem, on_note)
+                                     on_progress, on_problem, on_note, list_documents=True)
 
     def ingest_urls(self, urls: Iterable[str], on_progress: Callable[[IngestReport], None] | None = None,
                     on_problem: Callable[[Problem], None] | None = None,
@@ -160,15 +161,18 @@ class Briefbot:
 
         return self.ingest_documents(
             link_documents(urls, FetchLimits.from_settings(self.settings), self.load_options()),
-            on_progress, on_problem, on_note)
+            on_progress, on_problem, on_note, list_documents=True)
 
     def ingest_documents(self, items: Iterable[Document | Problem],
                          on_progress: Callable[[IngestReport], None] | None = None,
                          on_problem: Callable[[Problem], None] | None = None,
-                         on_note: Callable[[Note], None] | None = None) -> IngestReport:
+                         on_note: Callable[[Note], None] | None = None,
+                         list_documents: bool = False) -> IngestReport:
         """`ingest` for documents already loaded (a polled feed, say): same rules, same report.
 
         The items are read while the writer lock is held, so a generator may do its loading lazily.
+        With `list_documents`, the report lists every document (`IngestReport.stored`), as an
+        upload's reply needs; a bulk ingest leaves it empty (100 MB at 224k documents).
         """
         report = IngestReport()
         lock = None if self.settings.chroma_url else WriterLock(self.settings.data_dir)
@@ -197,12 +201,12 @@ class Briefbot:
                     seen[item.id] = item.from_link
                     batch.append(item)
                     if len(batch) >= INGEST_BATCH:
-                        self._ingest_batch(batch, report, writer, vectors, on_note)
+                        self._ingest_batch(batch, report, writer, vectors, on_note, list_documents)
                         batch = []
                         if on_progress:
                             on_progress(report)
                 if batch:
-                    self._ingest_batch(batch, report, writer, vectors, on_note)
+                    self._ingest_batch(batch, report, writer, vectors, on_note, list_documents)
                 writer.finish()
                 if report.changed:
                     self.store.bump_generation()
@@ -217,7 +221,8 @@ class Briefbot:
         return report
 
     def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter,
-                      seen: SeenVectors, on_note: Callable[[Note], None] | None = None) -> None:
+                      seen: SeenVectors, on_note: Callable[[Note], None] | None = None,
+                      list_documents: bool = False) -> None:
         versions = self.store.stored_versions([d.id for d in docs])
         stored = {doc_id: (v.hash, v.chunks) for doc_id, v in versions.items()}
         # Which text wins for one URL: a page fetched from its link is the article itself; a feed item
@@ -246,6 +251,8 @@ class Briefbot:
             report.added += sum(1 for d in changed if d.id not in stored)
             report.chunks_embedded += len(chunks)
             per_doc.update(c.doc.id for c in chunks)
+        if not list_documents:
+            return
         changed_ids = {d.id for d in changed}
         for doc in docs:
             status: Literal["added", "updated", "unchanged"] = "unchanged"

@@ -106,7 +106,8 @@ class IngestReport:
     chunks_embedded: int = 0
     chunks_reused: int = 0  # chunks whose text was already encoded in this ingest (syndicated copies)
     problems: list[Problem] = field(default_factory=list)
-    stored: list[StoredDocument] = field(default_factory=list)  # in input order, repeats of one id once
+    # In input order, repeats of one id once; filled when the ingest is asked to list documents.
+    stored: list[StoredDocument] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)  # stored, with something a reader should know
 
     @property

@@ -67,3 +67,50 @@ def test_syndicated_copies_are_encoded_once(tmp_path) -> None:
     assert report.added == 5 and report.chunks_embedded == 5 and report.chunks_reused == 4
     answer = engine.ask("What did the junta say the deposed president tried to do?")
     assert not answer.abstained and "escape" in answer.answer
+
+
+def test_a_long_list_is_encoded_by_workers_and_matches_one_pass() -> None:
+    import torch
+
+    embedder = Embedder(precision="fp32")
+    texts = [f"Report {i}: {' '.join(['the junta'] * (i % 7 + 1))} said talks with the bloc would go on."
+             for i in range(80)]
+    embedder.encode(TEXTS)  # loads the model, which fixes the cores encoding may use
+    assert embedder._workers_for(len(texts)) == min(torch.get_num_threads(), 8)
+    threads_before = torch.get_num_threads()
+    vectors = embedder.encode(texts)
+    one_pass = embedder.model.encode(texts, batch_size=embedder.batch_size, normalize_embeddings=True)
+    assert vectors.shape == (80, embedder.dimension)
+    assert float(np.max(np.abs(vectors - one_pass))) < 1e-5  # same batches, same padding, same rows
+    assert torch.get_num_threads() == threads_before
+
+
+def test_a_question_encoded_during_a_long_encode_leaves_torch_threads_as_they_were() -> None:
+    import threading
+
+    import torch
+
+    embedder = Embedder(precision="fp32")
+    embedder.encode(TEXTS)  # load the model first
+    threads_before = torch.get_num_threads()
+    texts = [f"Item {i} about the uranium exports and the border closure." for i in range(200)]
+    results: dict[str, object] = {}
+    bulk = threading.Thread(target=lambda: results.setdefault("bulk", embedder.encode(texts)))
+    bulk.start()
+    questions = [embedder.encode_query(TEXTS[i % 3]) for i in range(20)]
+    bulk.join(timeout=120)
+    assert not bulk.is_alive(), "the bulk encode did not finish"
+    assert len(questions) == 20 and results["bulk"].shape == (200, embedder.dimension)  # type: ignore[union-attr]
+    assert torch.get_num_threads() == threads_before
+
+
+def test_a_failure_in_an_encoder_worker_reaches_the_caller(monkeypatch) -> None:
+    embedder = Embedder(precision="fp32")
+    embedder.encode(TEXTS)
+
+    def broken(texts, **kwargs):
+        raise RuntimeError("tokenizer exploded")
+
+    monkeypatch.setattr(embedder.model, "preprocess", broken)
+    with pytest.raises(RuntimeError, match="tokenizer exploded"):
+        embedder.encode([f"text {i}" for i in range(100)])

@@ -85,11 +85,13 @@ def test_a_feed_export_reports_each_item_in_order(engine: Briefbot, tmp_path: Pa
     assert [p.where for p in report.problems] == ["export.jsonl:2"]
 
 
-def test_a_plain_ingest_reports_per_document_too(engine: Briefbot, tmp_path: Path) -> None:
+def test_a_plain_ingest_reports_per_document_when_asked(engine: Briefbot, tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     received(folder, "2023-08-22-note.txt", "Tillia crossing reopens\n\nThe Tillia crossing reopened to trucks.\n")
-    first = engine.ingest([folder])
-    second = engine.ingest([folder])
+    first = engine.ingest([folder], list_documents=True)
+    second = engine.ingest([folder], list_documents=True)
+    bulk = engine.ingest([folder])  # a bulk ingest keeps counts only: no per-document list to grow
+    assert bulk.unchanged == 1 and bulk.stored == []
     assert [(d.title, d.status) for d in first.stored] == [("Tillia crossing reopens", "added")]
     assert [(d.title, d.status) for d in second.stored] == [("Tillia crossing reopens", "unchanged")]
     assert first.stored[0].doc_id == second.stored[0].doc_id
