@@ -18,7 +18,7 @@ import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -27,7 +27,7 @@ import numpy as np
 
 from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
-from .chunking import Chunker, content_hash
+from .chunking import Chunk, Chunker, content_hash
 from .config import Settings, desk_name
 from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, RuleRewriter, names_in, turn_for
 from .dates import check_window, iso_day
@@ -35,6 +35,7 @@ from .desk_profile import Desk
 from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
+from .prefetch import Prefetch
 from .questions import is_title_case
 from .search import HybridSearcher, Window, chunk_page
 from .sources import LoadOptions, doc_id_for, load_path, load_paths
@@ -182,31 +183,24 @@ class Briefbot:
             writer = _BackgroundWriter(self.store)
             vectors = SeenVectors()
             try:
-                seen: dict[str, bool] = {}  # id -> whether the copy taken was fetched from its link
-                batch: list[Document] = []
-                for item in items:
-                    if isinstance(item, Problem):
-                        report.problems.append(item)
-                        if on_problem:
-                            on_problem(item)
-                        continue
-                    report.seen += 1
-                    if item.id in seen:
-                        report.duplicates += 1
-                        if not (item.from_link and not seen[item.id]):
+                # Batch N+1 is read, checked against the store and chunked on a thread of its own
+                # while batch N is embedded: see index.prefetch.
+                with Prefetch(self._prepared_batches(items), name="ingest-prepare") as batches:
+                    for batch in batches:
+                        report.seen += batch.seen
+                        report.duplicates += batch.duplicates
+                        for problem in batch.problems:
+                            report.problems.append(problem)
+                            if on_problem:
+                                on_problem(problem)
+                        if not batch.docs:
                             continue
-                        # A link's article after a feed's summary of it: the article is the copy kept
-                        # (taken out of the batch if still there, else it replaces the stored summary).
-                        batch = [d for d in batch if d.id != item.id]
-                    seen[item.id] = item.from_link
-                    batch.append(item)
-                    if len(batch) >= INGEST_BATCH:
-                        self._ingest_batch(batch, report, writer, vectors, on_note, list_documents)
-                        batch = []
+                        if batch.plan is None:  # it replaces a document of an earlier batch: read after that write
+                            writer.finish()
+                            batch.plan = self._plan(batch.docs)
+                        self._ingest_batch(batch.plan, report, writer, vectors, on_note, list_documents)
                         if on_progress:
                             on_progress(report)
-                if batch:
-                    self._ingest_batch(batch, report, writer, vectors, on_note, list_documents)
                 writer.finish()
                 if report.changed:
                     self.store.bump_generation()
@@ -220,9 +214,42 @@ class Briefbot:
                     lock.release()
         return report
 
-    def _ingest_batch(self, docs: list[Document], report: IngestReport, writer: _BackgroundWriter,
-                      seen: SeenVectors, on_note: Callable[[Note], None] | None = None,
-                      list_documents: bool = False) -> None:
+    def _prepared_batches(self, items: Iterable[Document | Problem]) -> Iterator[_Batch]:
+        """The input in batches of up to INGEST_BATCH new documents, each with its write plan.
+
+        Repeats of an id are folded (counted as duplicates), except that a link's article after a
+        feed's summary of it is the copy kept: taken out of the batch if still there, else it
+        replaces the stored summary, and then its plan is made only after the earlier write.
+        """
+        seen: dict[str, bool] = {}  # id -> whether the copy taken was fetched from its link
+        batch = _Batch()
+        for item in items:
+            if isinstance(item, Problem):
+                batch.problems.append(item)
+                continue
+            batch.seen += 1
+            if item.id in seen:
+                batch.duplicates += 1
+                if not (item.from_link and not seen[item.id]):
+                    continue
+                if any(d.id == item.id for d in batch.docs):
+                    batch.docs = [d for d in batch.docs if d.id != item.id]
+                else:
+                    batch.replaces_earlier = True
+            seen[item.id] = item.from_link
+            batch.docs.append(item)
+            if len(batch.docs) >= INGEST_BATCH:
+                yield self._with_plan(batch)
+                batch = _Batch()
+        yield self._with_plan(batch)
+
+    def _with_plan(self, batch: _Batch) -> _Batch:
+        if batch.docs and not batch.replaces_earlier:
+            batch.plan = self._plan(batch.docs)
+        return batch
+
+    def _plan(self, docs: list[Document]) -> _Plan:
+        """What writing `docs` takes: which are new or changed against the store, and their chunks."""
         versions = self.store.stored_versions([d.id for d in docs])
         stored = {doc_id: (v.hash, v.chunks) for doc_id, v in versions.items()}
         # Which text wins for one URL: a page fetched from its link is the article itself; a feed item
@@ -232,6 +259,13 @@ class Briefbot:
         changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)
                    and not (d.id in versions and versions[d.id].from_link and versions[d.id].hash
                             and not d.from_link)]
+        chunks = Chunker(self.embedder).chunk(changed) if changed else []
+        return _Plan(docs, stored, changed, chunks)
+
+    def _ingest_batch(self, plan: _Plan, report: IngestReport, writer: _BackgroundWriter,
+                      seen: SeenVectors, on_note: Callable[[Note], None] | None = None,
+                      list_documents: bool = False) -> None:
+        docs, stored, changed, chunks = plan.docs, plan.stored, plan.changed, plan.chunks
         report.unchanged += len(docs) - len(changed)
         per_doc: Counter[str] = Counter()
         if changed:
@@ -243,9 +277,8 @@ class Briefbot:
                     report.notes.append(note)
                     if on_note:
                         on_note(note)
-            chunks = Chunker(self.embedder).chunk(changed)
             vectors = seen.encode(self.embedder, [c.embed_text for c in chunks])
-            # The store write of this batch runs while the next batch is read and embedded.
+            # The store write of this batch runs while the next batch is embedded.
             writer.submit(chunks, vectors, {d.id: stored[d.id] for d in changed if d.id in stored})
             report.updated += sum(1 for d in changed if d.id in stored)
             report.added += sum(1 for d in changed if d.id not in stored)
@@ -401,6 +434,28 @@ class Briefbot:
         if days.size:
             stats.date_from, stats.date_to = (iso_day(int(d)) for d in (days.min(), days.max()))
         return stats
+
+
+@dataclass
+class _Plan:
+    """One batch's write plan: its documents, their stored versions, the changed ones and their chunks."""
+
+    docs: list[Document]
+    stored: dict[str, tuple[str, int]]
+    changed: list[Document]
+    chunks: list[Chunk]
+
+
+@dataclass
+class _Batch:
+    """Up to INGEST_BATCH documents read from the input, the problems met on the way, and counts."""
+
+    docs: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seen: int = 0
+    duplicates: int = 0
+    replaces_earlier: bool = False  # holds a link's article whose feed summary went in an earlier batch
+    plan: _Plan | None = None
 
 
 class SeenVectors:

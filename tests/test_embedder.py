@@ -114,3 +114,24 @@ def test_a_failure_in_an_encoder_worker_reaches_the_caller(monkeypatch) -> None:
     monkeypatch.setattr(embedder.model, "preprocess", broken)
     with pytest.raises(RuntimeError, match="tokenizer exploded"):
         embedder.encode([f"text {i}" for i in range(100)])
+
+
+def test_a_gpu_takes_bigger_batches_without_being_told() -> None:
+    assert Embedder(device="cpu").batch_size == 16
+    assert Embedder(device="cuda").batch_size == 128  # nothing loads until the first encode
+    assert Embedder(device="cuda", batch_size=64).batch_size == 64
+    assert Settings(_env_file=None, batch_size="").batch_size is None  # type: ignore[call-arg, arg-type]
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+@pytest.mark.skipif(not _cuda_available(), reason="no CUDA device here: the GPU path (fp16, batch 128) needs one")
+def test_auto_on_a_gpu_encodes_in_fp16_close_to_fp32() -> None:
+    gpu, exact = Embedder(device="cuda", precision="auto"), Embedder(precision="fp32")
+    fast, slow = gpu.encode(TEXTS), exact.encode(TEXTS)
+    assert gpu.dtype_name == "fp16" and fast.dtype == np.float32
+    assert float(np.min(np.sum(fast * slow, axis=1))) >= 0.999
