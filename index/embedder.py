@@ -229,14 +229,16 @@ class Embedder:
         other at every operation; when anything else runs (the store writer, the chunker) the
         waiting grows. Independent single-threaded batches keep every core busy instead:
         measured on 2 cores, 84-88 texts/s against 76-77 for one forward at a time on 2 threads.
-        Batches are formed as sentence-transformers forms them (by length, longest first), so
-        each text is padded as it would be there. Tokenizing is serialized: the fast tokenizer
-        is one Rust object, not meant for concurrent calls.
+        Tokenizing is serialized: the fast tokenizer is one Rust object, not meant for concurrent calls.
         """
         import numpy as np
         import torch
 
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        # Batches of texts of about the same number of word pieces, so little of a batch is padding.
+        # (sentence-transformers sorts by characters: on news items 28 % of the positions it
+        # computes are padding, against 5 % sorted by word pieces within a 512-document batch.)
+        lengths = self.count_tokens(texts)
+        order = sorted(range(len(texts)), key=lambda i: -lengths[i])
         batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         claim = iter(range(len(batches)))
