@@ -227,8 +227,9 @@ class Embedder:
 
         Why: MiniLM's matrices are small, and torch's threads on one forward pass wait for each
         other at every operation; when anything else runs (the store writer, the chunker) the
-        waiting grows. Independent single-threaded batches keep every core busy instead:
-        measured on 2 cores, 84-88 texts/s against 76-77 for one forward at a time on 2 threads.
+        waiting grows. Independent single-threaded batches keep every core busy instead. Measured
+        on 2 cores, 800 news chunks in bf16: 84-88 texts/s against 76-77 for sentence-transformers'
+        own encode on 2 threads, and 178 against 121 once batches are formed by word pieces.
         Tokenizing is serialized: the fast tokenizer is one Rust object, not meant for concurrent calls.
         """
         import numpy as np
