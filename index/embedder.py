@@ -258,10 +258,9 @@ class Embedder:
                     embedded = model(features)["sentence_embedding"]
                     out[rows] = embedded.float().numpy()
 
-        with _one_torch_thread_each():  # the pool's threads, made on first use, keep one torch thread each
-            pool = self._encoder_pool(workers)
-            for future in [pool.submit(work) for _ in range(workers)]:
-                future.result()
+        pool = self._encoder_pool(workers)
+        for future in [pool.submit(work) for _ in range(workers)]:
+            future.result()
         _return_free_memory()
         return out
 
@@ -274,7 +273,8 @@ class Embedder:
         """
         with self._lock:
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="encoder")
+                self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="encoder",
+                                                initializer=_single_torch_thread)
             return self._pool
 
     def encode_query(self, text: str) -> list[float]:
@@ -290,7 +290,7 @@ class Embedder:
     def encode_few(self, texts: list[str]) -> np.ndarray:
         """`encode` for a few dozen short texts (a model answer's sentences), on one thread like `encode_query`."""
         model = self.model
-        with self._query_lock, _one_torch_thread_each(), self._autocast(self.dtype_name):
+        with self._query_lock, _one_torch_thread(), self._autocast(self.dtype_name):
             vectors = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
                                    convert_to_numpy=True, show_progress_bar=False)
         return _unit_float32(vectors)
@@ -322,37 +322,31 @@ def _torch_threads() -> int:
     return int(torch.get_num_threads())
 
 
-class _TorchThreads:
-    """Torch's intra-op thread count, set to one while any caller needs it and restored after the last.
+@contextlib.contextmanager
+def _one_torch_thread() -> Iterator[None]:
+    """Torch runs on one thread for the calling thread inside the block, as before after it.
 
-    `torch.set_num_threads` is process-wide: a question encoded on one thread while an ingest
-    encodes in workers must not restore the count under the other, or leave it at one.
+    Once a thread has run a torch operation its thread count is its own (OpenMP), so the count
+    is saved and restored on the calling thread: a question encoded while an ingest encodes
+    elsewhere changes neither the ingest's threads nor, afterwards, its own.
     """
+    import torch
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._saved = 1
-
-    @contextlib.contextmanager
-    def __call__(self) -> Iterator[None]:
-        import torch
-
-        with self._lock:
-            if self._users == 0:
-                self._saved = torch.get_num_threads()
-                torch.set_num_threads(1)
-            self._users += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._users -= 1
-                if self._users == 0:
-                    torch.set_num_threads(self._saved)
+    before = torch.get_num_threads()
+    if before != 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if before != 1:
+            torch.set_num_threads(before)
 
 
-_one_torch_thread_each = _TorchThreads()
+def _single_torch_thread() -> None:
+    """Encoder pool threads run torch on one thread each, for their whole life."""
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def _unit_float32(vectors: np.ndarray) -> np.ndarray:
