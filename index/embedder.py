@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import gc
 import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +56,8 @@ def cpu_has_native_bf16() -> bool:
     except OSError:
         return False
     return any(flag in flags.split() for flag in _BF16_FLAGS)
+
+
 CPU_BATCH_SIZE = 16  # fastest measured on 2 cores: less padding than 32 or 64, same work per text
 GPU_BATCH_SIZE = 128  # a GPU runs a batch in one launch; bigger batches keep it busy
 MAX_WORKERS = 8  # encoder threads at most, however many cores torch reports
@@ -296,7 +297,7 @@ class Embedder:
         return _unit_float32(vectors)
 
 
-@functools.cache
+@cache
 def _malloc_trim() -> Callable[[int], int] | None:
     """glibc's malloc_trim, or None where the C library has none."""
     try:
