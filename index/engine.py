@@ -183,9 +183,11 @@ class Briefbot:
             writer = _BackgroundWriter(self.store)
             vectors = SeenVectors()
             try:
-                # Batch N+1 is read, checked against the store and chunked on a thread of its own
-                # while batch N is embedded: see index.prefetch.
-                with Prefetch(self._prepared_batches(items), name="ingest-prepare") as batches:
+                # While batch N is embedded, batch N+1 is checked against the store and chunked on
+                # one thread and batch N+2 read on another (see index.prefetch): a re-ingest of
+                # unchanged input is then bound by the slower of reading and the store lookup.
+                with Prefetch(self._formed_batches(items), name="ingest-read") as formed, \
+                        Prefetch(map(self._with_plan, formed), name="ingest-plan") as batches:
                     for batch in batches:
                         report.seen += batch.seen
                         report.duplicates += batch.duplicates
@@ -214,12 +216,13 @@ class Briefbot:
                     lock.release()
         return report
 
-    def _prepared_batches(self, items: Iterable[Document | Problem]) -> Iterator[_Batch]:
-        """The input in batches of up to INGEST_BATCH new documents, each with its write plan.
+    def _formed_batches(self, items: Iterable[Document | Problem]) -> Iterator[_Batch]:
+        """The input in batches of up to INGEST_BATCH new documents, each to be given its write plan.
 
         Repeats of an id are folded (counted as duplicates), except that a link's article after a
         feed's summary of it is the copy kept: taken out of the batch if still there, else it
-        replaces the stored summary, and then its plan is made only after the earlier write.
+        replaces the stored summary, and then its plan is made only after the earlier write
+        (`_with_plan` leaves it without one).
         """
         seen: dict[str, bool] = {}  # id -> whether the copy taken was fetched from its link
         batch = _Batch()
@@ -239,9 +242,9 @@ class Briefbot:
             seen[item.id] = item.from_link
             batch.docs.append(item)
             if len(batch.docs) >= INGEST_BATCH:
-                yield self._with_plan(batch)
+                yield batch
                 batch = _Batch()
-        yield self._with_plan(batch)
+        yield batch
 
     def _with_plan(self, batch: _Batch) -> _Batch:
         if batch.docs and not batch.replaces_earlier:

@@ -29,7 +29,14 @@ def strip_control(text: str) -> str:
     That is controls, format characters (bidi overrides, zero-width marks) and lone
     surrogates: untrusted text cannot move a terminal's cursor or display reversed.
     """
-    return "".join(ch for ch in text or "" if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    if not text:
+        return ""
+    # Each distinct character is looked up once: a news item has some 80 distinct characters
+    # among thousands, and most texts have none to remove (a re-ingest spent 4% of its time here).
+    unwanted = {ch for ch in set(text) if ch not in "\n\t" and unicodedata.category(ch)[0] == "C"}
+    if not unwanted:
+        return text
+    return "".join(ch for ch in text if ch not in unwanted)
 
 
 def clean_text(raw: str) -> str:

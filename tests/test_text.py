@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.terms import terms
-from index.text import clean_text, split_sentences
+from index.text import clean_text, split_sentences, strip_control
 
 
 def test_sentences_respect_abbreviations_and_quotes() -> None:
@@ -27,3 +27,11 @@ def test_terms_fold_demonyms_phrases_and_possessives() -> None:
 
 def test_clean_text_strips_markup_and_entities() -> None:
     assert clean_text("<p>Hello &amp;amp; <b>world</b></p><script>x()</script>") == "Hello & world"
+
+
+def test_control_and_format_characters_are_removed_newlines_and_tabs_kept() -> None:
+    # bidi override, NUL, escape, zero-width space, a lone surrogate: all category C
+    assert strip_control("a\u202eb\x00c\x1b\n\td\u200b\ud800e") == "abc\n\tde"
+    plain = "Niamey, 26 July — «Le président» 😀 e\u0301"
+    assert strip_control(plain) is plain  # nothing to remove: the text itself comes back
+    assert strip_control("") == ""
