@@ -14,6 +14,7 @@ embedded mode.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -466,27 +467,33 @@ class SeenVectors:
 
     Feeds syndicate the same description under several links; each copy is a document of its
     own, but its text needs encoding once. Bounded (the newest `limit` texts are kept): a
-    repeat is nearly always close to the first copy in the input.
+    repeat is nearly always close to the first copy in the input. Texts are kept as 16-byte
+    digests, not whole: 20,000 chunk texts would hold some 25 MB for the length of an ingest.
     """
 
     def __init__(self, limit: int = 20_000) -> None:
         self.limit = limit
         self.reused = 0
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
 
     def encode(self, embedder: Embedder, texts: list[str]) -> np.ndarray:
         """One vector per text; only texts not seen before (in this ingest or this call) are encoded."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        keys = [_text_key(t) for t in texts]
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}
         if missing:
-            for text, vector in zip(missing, embedder.encode(missing), strict=True):
-                self._vectors[text] = vector
+            for key, vector in zip(missing, embedder.encode(list(missing.values())), strict=True):
+                self._vectors[key] = vector
                 if len(self._vectors) > self.limit:
                     self._vectors.popitem(last=False)
         self.reused += len(texts) - len(missing)
-        found = [self._vectors.get(t) for t in texts]
+        found = [self._vectors.get(k) for k in keys]
         if any(v is None for v in found):  # evicted within this very call (a batch larger than the limit)
             return embedder.encode(texts)
         return np.stack([v for v in found if v is not None]) if found else np.zeros((0, 0), dtype=np.float32)
+
+
+def _text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 class _BackgroundWriter:
