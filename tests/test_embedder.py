@@ -135,3 +135,23 @@ def test_auto_on_a_gpu_encodes_in_fp16_close_to_fp32() -> None:
     fast, slow = gpu.encode(TEXTS), exact.encode(TEXTS)
     assert gpu.dtype_name == "fp16" and fast.dtype == np.float32
     assert float(np.min(np.sum(fast * slow, axis=1))) >= 0.999
+
+
+@pytest.mark.parametrize("user_setting", [None, "64"])
+def test_the_model_load_caps_onednn_primitive_cache_unless_the_user_set_it(user_setting) -> None:
+    # A fresh process: the cap must be in place before torch builds its first primitive, and a
+    # user's own setting is left as it is.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    if user_setting:
+        env["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] = user_setting
+    code = ("import os; from index.embedder import Embedder; e = Embedder(); e.encode(['a short text']); "
+            "print(os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'])")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    from index.embedder import ONEDNN_PRIMITIVE_CACHE
+
+    assert done.stdout.split()[-1] == (user_setting or str(ONEDNN_PRIMITIVE_CACHE))
