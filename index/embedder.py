@@ -301,7 +301,8 @@ class Embedder:
 
 # oneDNN (torch's bf16 matrix products) keeps a compiled primitive per input shape, 1,024 by
 # default; batches of varying length fill it over a long ingest. Measured on 15k news items in
-# server mode: peak RSS 1.46 GB with the default, 1.18 GB with 8, same wall time (176 s, 180 s).
+# server mode: peak RSS 1.46 GB with the default, 1.18 GB with 8, same wall time (176 s, 180 s);
+# with 16 the full 224k run held at 1.36-1.46 GB (BENCHMARKS.md, section 6b).
 ONEDNN_PRIMITIVE_CACHE = 16
 # glibc's arena count for this process (default 8 per core): each thread that allocates may get
 # a 64 MB arena of its own, which keeps its freed fragments resident.
@@ -317,19 +318,16 @@ def _bound_native_memory() -> None:
     the encoder threads start, takes effect. A user's own setting of either wins.
     """
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_PRIMITIVE_CACHE))
-    if "MALLOC_ARENA_MAX" in os.environ:
-        return
-    try:
-        ctypes.CDLL("libc.so.6").mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
-    except (OSError, AttributeError):  # not glibc: its allocator has no such knob to turn
-        pass
+    mallopt = _glibc_function("mallopt")
+    if mallopt is not None and "MALLOC_ARENA_MAX" not in os.environ:
+        mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
 
 
 @cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None where the C library has none."""
+def _glibc_function(name: str) -> Callable[..., int] | None:
+    """A function of glibc's allocator, or None where the C library has none (musl, macOS)."""
     try:
-        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+        return getattr(ctypes.CDLL("libc.so.6"), name)  # type: ignore[no-any-return]
     except (OSError, AttributeError):
         return None
 
@@ -340,7 +338,7 @@ def _return_free_memory() -> None:
     Each batch allocates and frees activations of a different shape, and glibc keeps freed
     blocks in its arenas: without this, the resident size of a long ingest creeps up.
     """
-    trim = _malloc_trim()
+    trim = _glibc_function("malloc_trim")
     if trim is not None:
         trim(0)
 
