@@ -25,6 +25,7 @@ from .questions import (
     coverage,
     gives_date,
     gives_quantity,
+    gives_reason,
     names_what_was_asked,
     new_names,
     profile_question,
@@ -49,6 +50,8 @@ LONG_SENTENCE_PENALTY = 0.002  # ... this much per character
 # Answer-kind bonuses: the sentence gives what the question asks for (or does not).
 QUANTITY_BONUS, QUANTITY_MISSING = 0.25, -0.1
 DATE_GIVEN_BONUS = 0.2
+# A why-question's answer gives a cause; a sentence that only restates the event does not.
+REASON_BONUS = 0.2
 NAME_BONUS, NAME_MISSING = 0.15, -0.1
 ENTITY_BONUS = 0.1
 # A second sentence joins the first only when it scores close to it.
@@ -125,6 +128,8 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
         return QUANTITY_BONUS if gives_quantity(sentence, wants, question) else QUANTITY_MISSING
     if wants == "date":
         return DATE_GIVEN_BONUS if gives_date(sentence) else 0.0
+    if wants == "reason":
+        return REASON_BONUS if gives_reason(sentence) else 0.0
     if wants == "name":
         return NAME_BONUS if new_names(sentence, question) else NAME_MISSING
     if wants_name(wants):

@@ -29,6 +29,7 @@ from .lexicon import (
     INSTITUTION_WORDS,
     MONTHS,
     NOT_NAMES,
+    NUMBER_WORDS,
     PERSON_PRONOUNS,
     PLACE_PRONOUNS,
     QUESTION_WORDS,
@@ -278,11 +279,15 @@ class RuleRewriter(Rewriter):
         """The question with its pronouns replaced by what they refer to, or None if it has none."""
         # "Which power company ...?" then "its shares": the answer's name is what "it" is.
         entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names else ""
+        # "Which three countries signed a pact?" then "what is it called?": "it" is not the
+        # countries, it is the pact; "they" would be the countries. Number decides.
+        plural = _which_plural(last.resolved)
         person = _person_of(last)
         place = _place_of(last)
         subject = "" if _is_place(last.subject) else last.subject
-        thing = entity or _last_noun_phrase(last.resolved) or subject or last.subject
-        group = entity or last.subject or _last_noun_phrase(last.resolved)
+        thing = (entity if plural is not True else "") or _last_noun_phrase(last.resolved) or subject \
+            or last.subject
+        group = (entity if plural is not False else "") or last.subject or _last_noun_phrase(last.resolved)
         out, used = question, False
         for words, referent, possessive in (
             (PERSON_PRONOUNS, person, {"his", "hers", "her"}),
@@ -364,10 +369,37 @@ def _asks_for_entity(question: str) -> bool:
 
 
 def _last_noun_phrase(question: str) -> str:
-    """The question's last "the ..." phrase before a preposition ("the famous banyan tree")."""
-    phrases = re.findall(r"\bthe\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:in|on|at|of|for|to|from|by|with|after"
-                         r"|before|during|over|about|was|is|were|are|had|has)\b|\s*[?.!]*\s*$)", question, re.I)
+    """The question's last "the ..." (or "a ...") phrase before a preposition ("the famous banyan tree").
+
+    "a mutual defence pact" is carried as "the mutual defence pact": by the follow-up it is known.
+    """
+    phrases = re.findall(r"\b(?:the|an?)\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:in|on|at|of|for|to|from|by|with"
+                         r"|after|before|during|over|about|was|is|were|are|had|has)\b|\s*[?.!]*\s*$)", question, re.I)
     return f"the {phrases[-1]}" if phrases else ""
+
+
+_WHICH_WINDOW_END = re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|[a-z]+ed)$")
+
+
+def _which_plural(question: str) -> bool | None:
+    """Whether a which-question asks for several things ("which three countries"), None if not a which-question.
+
+    The asked noun is the possessive one ("which hurricane's winds": the hurricane), else the
+    last word before the verb ("which member states were").
+    """
+    match = re.match(r"^\s*which\s+(.+)$", question, re.I)
+    if not match:
+        return None
+    window: list[str] = []
+    for word in re.findall(r"[\w'’-]+", match.group(1))[:5]:
+        if window and _WHICH_WINDOW_END.match(word.lower()):
+            break
+        window.append(word)
+    if any(NUMBER_WORDS.get(w.lower(), 1) > 1 or (w.isdigit() and int(w) > 1) for w in window):
+        return True
+    head = next((w for w in window if re.search(r"[’']s$", w)), window[-1] if window else "")
+    head = re.sub(r"[’']s$", "", head).lower()
+    return head.endswith("s") and not head.endswith(("ss", "us", "is"))
 
 
 def _is_place(name: str) -> bool:
@@ -507,11 +539,37 @@ def _replace_subject(last: Turn, new: str) -> str:
     return f"{wh or 'what'} {aux or 'about'} {new} {body}?".replace("  ", " ")
 
 
+_WHICH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
+
+
+def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
+    """Names an answer's quotes give that the question does not: what "he" or "it" may point to next.
+
+    Title Case headlines, where every word is capitalised, give none. A name the question
+    already gives in any form ("Russia" when it asked about a "Russian" group) is not news.
+    A which-question's own noun puts the name that carries it first: "Which mercenary group
+    ...?" answered with Russia and the Wagner Group makes "it" the Wagner Group.
+    """
+    from .questions import is_title_case
+    from .terms import normalise, raw_words
+
+    asked_terms = {normalise(w) for w in raw_words(question)}
+    asked = set(names_in(question))
+    found = [name for quote in quotes if not is_title_case(quote) for name in names_in(quote)
+             if name not in asked and not all(normalise(w) in asked_terms for w in raw_words(name))]
+    phrase = _WHICH_PHRASE.search(question)
+    # The which-phrase's common nouns ("group", "hurricane"), not its names or question words.
+    nouns = {re.sub(r"[’']s$", "", w) for w in phrase.group(1).split()} if phrase else set()
+    nouns = {w for w in nouns if w.islower() and len(w) > 3 and w not in QUESTION_WORDS}
+    ranked = sorted(dict.fromkeys(found), key=lambda n: not any(w.lower() in nouns for w in n.split()))
+    return tuple(ranked)
+
+
 def turn_for(resolution: Resolution, question: str, answer_names: tuple[str, ...], at: float) -> Turn:
     """The turn to remember after answering `question` as resolved."""
     return Turn(question=question, resolved=resolution.question, subject=resolution.subject,
                 answer_names=answer_names, topic=resolution.topic, at=at)
 
 
-__all__ = ["NEEDS_SUBJECT", "Conversation", "Resolution", "Rewriter", "RuleRewriter", "Turn", "is_vague",
-           "names_in", "turn_for"]
+__all__ = ["NEEDS_SUBJECT", "Conversation", "Resolution", "Rewriter", "RuleRewriter", "Turn", "answer_names",
+           "is_vague", "names_in", "turn_for"]

@@ -30,14 +30,13 @@ from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
 from .chunking import Chunk, Chunker, content_hash
 from .config import Settings, desk_name
-from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, RuleRewriter, names_in, turn_for
+from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, RuleRewriter, answer_names, turn_for
 from .dates import check_window, iso_day
 from .desk_profile import Desk
 from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
 from .prefetch import Prefetch
-from .questions import is_title_case
 from .search import HybridSearcher, Window, chunk_page
 from .sources import LoadOptions, doc_id_for, load_path, load_paths
 from .store import ChunkStore, WriterLock
@@ -351,11 +350,8 @@ class Briefbot:
         hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10)
         answer = self.answerer.answer(searched, hits, asked=text) if hits \
             else self.answerer.unasked(abstain(searched, hits), "no document matched the question")
-        asked = set(names_in(searched))
-        # Names of the quoted sentences (not of Title Case headlines, where every word is capitalised).
-        answer_names = tuple(dict.fromkeys(n for c in answer.citations for part in c.quote.split(QUOTE_JOINER)
-                                           if not is_title_case(part) for n in names_in(part) if n not in asked))
-        turn = turn_for(resolution, text, answer_names, time.time())
+        quotes = [part for c in answer.citations for part in c.quote.split(QUOTE_JOINER)]
+        turn = turn_for(resolution, text, answer_names(searched, quotes), time.time())
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, retrieved=answer.retrieved,
                       elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=searched, turn=turn,

@@ -143,7 +143,13 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("who", r"\b(who|whom|whose)\b"),
     ("which", r"\b(which|name)\b"),
     ("where", r"\bwhere\b"),
+    ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (was|is) the reason\b"),
 )
+# Words English uses to give a reason or a cause: a why-answer's sentence carries one.
+CAUSE_WORDS = ("because", "because of", "due to", "owing to", "citing", "cited", "reason", "reasons", "as a result",
+               "in response to", "in protest", "to protest", "to prevent", "to avoid", "to stop", "in order to",
+               "so that", "for fear", "fearing", "blamed", "over fears", "amid", "prompted", "led to", "caused",
+               "accused", "justified", "justify", "why")
 # Answer kinds whose quote must name something the question does not: a person or body
 # (who), or any name, places included (which, where).
 NAMING_KINDS = ("who", "which", "where")
@@ -337,7 +343,7 @@ def lexicon_hash() -> str:
     world = places()
     language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
                 NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, BOILERPLATE_PATTERN, ANSWER_KINDS,
-                QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, PERSON_PRONOUNS, GROUP_PRONOUNS,
+                QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, CAUSE_WORDS, PERSON_PRONOUNS, GROUP_PRONOUNS,
                 THING_PRONOUNS, PLACE_PRONOUNS, VAGUE_FILLER, INSTITUTION_WORDS, ROLE_WORDS, LIFE_OR_DEATH,
                 _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [

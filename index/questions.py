@@ -17,6 +17,7 @@ from .dates import Period, question_period
 from .lexicon import (
     AMOUNT_WORDS,
     ANSWER_KINDS,
+    CAUSE_WORDS,
     DURATION_UNITS,
     LIFE_OR_DEATH,
     MONTHS,
@@ -50,7 +51,8 @@ class QuestionProfile:
         terms: topic terms (question words and time words out).
         weights: idf of each topic term in the store.
         key_terms: names and numbers the evidence must mention.
-        wants: "number", "percent", "age", "duration", "sentence", "date", "name", "who", "which", "where" or "".
+        wants: "number", "percent", "age", "duration", "sentence", "date", "name", "who", "which", "where",
+            "reason" (why) or "" (none in particular).
         period: the days the question's time phrase points at, if any.
     """
 
@@ -63,6 +65,7 @@ class QuestionProfile:
 
 _QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
 _TIME_TERMS = frozenset(normalise(w) for w in TIME_WORDS)
+_WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)  # "Friday" says when, it names no one
 _KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in ANSWER_KINDS)
 
 
@@ -71,10 +74,30 @@ def query_terms(question: str) -> list[str]:
     return [t for t in terms(question) if t not in _QUESTION_TERMS]
 
 
+_WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b")
+_JOINED = re.compile(r"\b(and|or)\s+$")
+
+
 def answer_kind(question: str) -> str:
-    """The kind of answer a question wants (see `QuestionProfile.wants`), "" when none in particular."""
+    """The kind of answer a question wants (see `QuestionProfile.wants`), "" when none in particular.
+
+    The question's own wh-word decides, not a clause inside it: "Who, standing in for the
+    governor, declared the emergency when the fires broke out?" asks who, and "What did he
+    say when asked about the toll?" asks what (no kind), not when. Kinds not led by a
+    wh-word ("the number of", "sentenced to what") count wherever they stand, and so does a
+    second question joined with "and".
+    """
     lowered = question.lower()
-    return next((kind for kind, pattern in _KINDS if pattern.search(lowered)), "")
+    lead = _WH_WORD.search(lowered)
+    for kind, pattern in _KINDS:
+        for match in pattern.finditer(lowered):
+            led_by_wh = bool(_WH_WORD.search(match.group(0)))
+            # A second question joined on ("Which diplomat was expelled, and how long was he
+            # given?") is asked too; the kinds' order says which of the two the quote must give.
+            second = bool(_JOINED.search(lowered[: match.start()]))
+            if not lead or not led_by_wh or second or match.start() <= lead.start() < match.end():
+                return kind
+    return ""
 
 
 def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> QuestionProfile:
@@ -174,6 +197,14 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     return bool(numbers) or bool(_NUMBER_WORDS.search(sentence))
 
 
+_CAUSE = re.compile(r"\b(" + "|".join(re.escape(w) for w in CAUSE_WORDS) + r")\b", re.I)
+
+
+def gives_reason(sentence: str) -> bool:
+    """Whether a sentence gives a reason or cause ("because", "citing", "due to", "in response to")."""
+    return bool(_CAUSE.search(sentence))
+
+
 def gives_date(sentence: str) -> bool:
     """Whether a sentence names a day, month-day, year, weekday or a relative day ("yesterday")."""
     return bool(DATE_WORDS.search(sentence))
@@ -252,7 +283,7 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
             term = normalise(word)
             lowered = word.lower()
             if not word[:1].isupper() or (title_case and not word.isupper()) or lowered in NOT_NAMES \
-                    or (lowered in MONTHS and not places_count) \
+                    or (lowered in MONTHS and not places_count) or lowered in _WEEKDAYS \
                     or (not places_count and (lowered in demonyms or term in place)) \
                     or term in asked or asked_name(i - 1) or asked_name(i + 1):
                 continue
