@@ -304,6 +304,11 @@ class Embedder:
 # server mode: peak RSS 1.46 GB with the default, 1.18 GB with 8, same wall time (176 s, 180 s);
 # with 16 the full 224k run held at 1.36-1.46 GB (BENCHMARKS.md, section 6b).
 ONEDNN_PRIMITIVE_CACHE = 16
+# torch's own cache of oneDNN computations in front of it (ideep's, `LRU_CACHE_CAPACITY`, also
+# 1,024 by default; pytorch/pytorch#29893) is the larger one: encoding fresh news texts in bf16,
+# glibc's heap in use grew 269 -> 421 MB over 18k texts with the default, and held at 210 MB
+# with 16; fp32, which does not go through it, held at 193 MB.
+TORCH_ONEDNN_CACHE = 16
 # glibc's arena count for this process (default 8 per core): each thread that allocates may get
 # a 64 MB arena of its own, which keeps its freed fragments resident.
 MALLOC_ARENAS = 2
@@ -313,11 +318,12 @@ _M_ARENA_MAX = -8  # mallopt parameter number, from glibc's malloc.h
 def _bound_native_memory() -> None:
     """Cap the native caches that grow with a long ingest; called once, before torch first runs.
 
-    Both settings are read lazily by their libraries (oneDNN when it builds its first primitive,
-    glibc when a thread first needs an arena), so setting them here, before the model loads and
-    the encoder threads start, takes effect. A user's own setting of either wins.
+    The settings are read lazily by their libraries (oneDNN and torch when they build their first
+    primitive, glibc when a thread first needs an arena), so setting them here, before the model loads and
+    the encoder threads start, takes effect. A user's own setting of any of them wins.
     """
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", str(ONEDNN_PRIMITIVE_CACHE))
+    os.environ.setdefault("LRU_CACHE_CAPACITY", str(TORCH_ONEDNN_CACHE))
     mallopt = _glibc_function("mallopt")
     if mallopt is not None and "MALLOC_ARENA_MAX" not in os.environ:
         mallopt(_M_ARENA_MAX, MALLOC_ARENAS)

@@ -11,6 +11,7 @@ import pytest
 from index import Briefbot, QuestionError
 from index.answer import NOT_FOUND, Answerer, ExtractiveAnswerer, verify
 from index.errors import DateError
+from index.questions import answer_kind, gives_reason, new_names
 from index.types import Answer, Citation, Hit
 
 
@@ -260,3 +261,27 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     giving = _hit("giving", *with_it)
     answer = answerer.answer(question, [lacking, giving])
     assert not answer.abstained and expected in answer.answer
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    # The question's own wh-word decides, not a clause inside it.
+    ("Who, standing in for the absent governor, declared the emergency when the fires broke out?", "who"),
+    ("What did the president say when a reporter asked about the toll?", ""),
+    ("How many people died when the fire reached the town?", "number"),
+    ("When did the junta close the airspace?", "date"),
+    # A second question joined with "and" is asked too; the quantity is what the quote must give.
+    ("Which diplomat did the junta expel, and how long was he given to leave?", "duration"),
+    ("What is the number of soldiers stationed there?", "number"),
+    ("Why did the junta close the airspace?", "reason"),
+])
+def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
+    assert answer_kind(question) == kind
+
+
+def test_a_weekday_names_no_one_and_a_why_answer_gives_a_cause() -> None:
+    assert new_names("The mayor announced a new head of the agency on Friday.", "Who was hired?") == []
+    assert new_names("The mayor announced on Friday that Darryl Oliveira was hired.", "Who was hired?") \
+        == ["Darryl", "Oliveira"]
+    assert gives_reason("The junta closed the airspace, citing the threat of an intervention.")
+    assert not gives_reason("The junta closed the airspace on Sunday.")
+

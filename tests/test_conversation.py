@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from index import Briefbot
-from index.conversation import NEEDS_SUBJECT, Conversation, RuleRewriter, Turn, is_vague, names_in, turn_for
+from index.conversation import (
+    NEEDS_SUBJECT,
+    Conversation,
+    RuleRewriter,
+    Turn,
+    answer_names,
+    is_vague,
+    names_in,
+    turn_for,
+)
 
 REWRITER = RuleRewriter()
 
@@ -14,10 +23,10 @@ def converse(turns: list[tuple[str, tuple[str, ...]]]) -> list[str]:
     """Resolve each question after the ones before it (with the names each answer gave)."""
     conversation = Conversation()
     out = []
-    for question, answer_names in turns:
+    for question, names in turns:
         resolution = REWRITER.resolve(question, conversation)
         out.append(resolution.question)
-        conversation = conversation.after(turn_for(resolution, question, answer_names, 0.0))
+        conversation = conversation.after(turn_for(resolution, question, names, 0.0))
     return out
 
 
@@ -38,6 +47,29 @@ def test_she_is_the_person_named_not_a_headlines_words_or_a_country() -> None:
     _, follow = converse([("Which Hawaii congresswoman said the sirens failed?", ("Maui Hawaii", "Jill Tokuda")),
                           ("which party is she from?", ())])
     assert "Jill Tokuda" in follow and "Maui Hawaii" not in follow
+
+
+def test_it_and_they_agree_in_number_with_a_which_answer() -> None:
+    # Three countries answer the which-question: "it" is the pact they signed, not a country.
+    _, follow = converse([("Which three Sahel countries signed a mutual defence pact in September?",
+                           ("Mali", "Burkina Faso", "Niger")),
+                          ("what is it called?", ())])
+    assert follow == "what is the mutual defence pact called?"
+    # One company answers: "its" is the company.
+    _, follow = converse([("Which power company faces lawsuits over the fire?", ("Hawaiian Electric",)),
+                          ("what happened to its shares?", ())])
+    assert follow.startswith("what happened to Hawaiian Electric's shares")
+
+
+def test_the_answer_name_carrying_the_asked_noun_comes_first() -> None:
+    question = "Which Russian mercenary group did the junta turn to for help?"
+    quotes = ["Russia's mercenary force Wagner Group has taken an interest in Burkina Faso and Mali."]
+    # "Russia" is no news to a question about a "Russian" group; the group's name is what "it" will mean.
+    assert answer_names(question, quotes) == ("Wagner Group", "Burkina Faso", "Mali")
+    quotes = ["Winds from Hurricane Dora, far to the south, fanned the flames in Lahaina."]
+    assert answer_names("Which hurricane's winds fanned the fires?", quotes)[0] == "Hurricane Dora"
+    # A Title Case headline gives no names: every word is capitalised there.
+    assert answer_names(question, ["Wagner Chief Hails Coup In Niger As Independence Day"]) == ()
 
 
 def test_a_country_is_never_he() -> None:

@@ -138,20 +138,22 @@ def test_auto_on_a_gpu_encodes_in_fp16_close_to_fp32() -> None:
 
 
 @pytest.mark.parametrize("user_setting", [None, "64"])
-def test_the_model_load_caps_onednn_primitive_cache_unless_the_user_set_it(user_setting) -> None:
-    # A fresh process: the cap must be in place before torch builds its first primitive, and a
-    # user's own setting is left as it is.
+def test_the_model_load_caps_the_onednn_caches_unless_the_user_set_them(user_setting) -> None:
+    # A fresh process: the caps must be in place before torch builds its first primitive, and a
+    # user's own setting is left as it is. (oneDNN's primitive cache and torch's cache in front of it.)
     import os
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if k != "ONEDNN_PRIMITIVE_CACHE_CAPACITY"}
+    names = ("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "LRU_CACHE_CAPACITY")
+    env = {k: v for k, v in os.environ.items() if k not in names}
     if user_setting:
-        env["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] = user_setting
+        env.update(dict.fromkeys(names, user_setting))
     code = ("import os; from index.embedder import Embedder; e = Embedder(); e.encode(['a short text']); "
-            "print(os.environ['ONEDNN_PRIMITIVE_CACHE_CAPACITY'])")
+            f"print(*(os.environ[n] for n in {names!r}))")
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    from index.embedder import ONEDNN_PRIMITIVE_CACHE
+    from index.embedder import ONEDNN_PRIMITIVE_CACHE, TORCH_ONEDNN_CACHE
 
-    assert done.stdout.split()[-1] == (user_setting or str(ONEDNN_PRIMITIVE_CACHE))
+    expected = [user_setting] * 2 if user_setting else [str(ONEDNN_PRIMITIVE_CACHE), str(TORCH_ONEDNN_CACHE)]
+    assert done.stdout.split()[-2:] == expected
