@@ -1,6 +1,7 @@
 """Follow-up conversations, vague first messages and briefings, scored on the blind sets.
 
-    BRIEFBOT_DATA_DIR=... .venv/bin/python bench/followup_eval.py --niger-data /tmp/niger --maui-data /tmp/maui
+    .venv/bin/python bench/followup_eval.py --niger-data /tmp/niger --maui-data /tmp/maui
+    .venv/bin/python bench/followup_eval.py --set libya /tmp/libya followups-libya.jsonl questions-libya.jsonl
 
 The stores must already hold the corpora: seeds/ + ../shared/data/niger-2023-rss.jsonl for
 Niger, bench/corpus-maui.jsonl.gz for Maui (`briefbot ingest`). Prints, per crisis:
@@ -39,19 +40,19 @@ def p95(values: list[float]) -> float:
     return values[min(len(values) - 1, round(0.95 * (len(values) - 1)))] if values else 0.0
 
 
-def run(crisis: str, data_dir: Path, rows: bool) -> dict:
+def run(crisis: str, data_dir: Path, rows: bool, followups: Path = ROOT / "bench/followups.jsonl",
+        questions: Path | None = None) -> dict:
     from index import Briefbot, Settings
     from index.conversation import NEEDS_SUBJECT, Conversation
     from index.questions import answer_kind
 
     engine = Briefbot(Settings(data_dir=data_dir, _env_file=None))  # type: ignore[call-arg]
     engine.warm_up()
-    conversations = [json.loads(line) for line in (ROOT / "bench/followups.jsonl").read_text().splitlines()
-                     if line.strip()]
+    conversations = [json.loads(line) for line in followups.read_text().splitlines() if line.strip()]
     out: dict = {"crisis": crisis, "turns": 0, "answered": 0, "resolved": 0, "both": 0}
     resolve_ms: list[float] = []
     for conv in conversations:
-        if conv["crisis"] != crisis:
+        if conv.get("crisis", crisis) != crisis:
             continue
         state = Conversation()
         for i, turn in enumerate(conv["turns"]):
@@ -81,7 +82,7 @@ def run(crisis: str, data_dir: Path, rows: bool) -> dict:
     out["vague"] = f"{asked_back}/{len(vague)}"
     out["resolve_p95_ms"] = round(p95(resolve_ms), 2)
 
-    blind = ROOT / ("bench/extra-questions.jsonl" if crisis == "niger" else "bench/blind-maui.jsonl")
+    blind = questions or ROOT / ("bench/extra-questions.jsonl" if crisis == "niger" else "bench/blind-maui.jsonl")
     named = total = abstained = 0
     for line in blind.read_text().splitlines():
         q = json.loads(line)
@@ -111,11 +112,17 @@ def run(crisis: str, data_dir: Path, rows: bool) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--niger-data", type=Path, required=True)
-    parser.add_argument("--maui-data", type=Path, required=True)
+    parser.add_argument("--niger-data", type=Path, help="store of seeds/ + the Niger feed (the shipped sets)")
+    parser.add_argument("--maui-data", type=Path, help="store of bench/corpus-maui.jsonl.gz (the shipped sets)")
+    parser.add_argument("--set", nargs=4, action="append", default=[], metavar=("CRISIS", "STORE", "FOLLOWUPS",
+                                                                                 "QUESTIONS"),
+                        help="another set: its conversations, its question set, the store to ask")
     parser.add_argument("--rows", action="store_true", help="print every follow-up turn")
     args = parser.parse_args()
-    results = [run("niger", args.niger_data, args.rows), run("maui", args.maui_data, args.rows)]
+    results = [run("niger", args.niger_data, args.rows)] if args.niger_data else []
+    results += [run("maui", args.maui_data, args.rows)] if args.maui_data else []
+    results += [run(crisis, Path(store), args.rows, Path(followups), Path(questions))
+                for crisis, store, followups, questions in args.set]
     print("\n| crisis | follow-up turns | answered | resolved | both | vague asked back | who/which/when/how-many "
           "named | resolve p95 ms | brief p50 / p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
