@@ -36,7 +36,7 @@ from .lexicon import (
     ROLE_WORDS,
     THING_PRONOUNS,
     VAGUE_FILLER,
-    WEEKDAY_STEMS,
+    WEEKDAYS,
 )
 from .text import one_line
 
@@ -154,7 +154,7 @@ def names_in(text: str) -> list[str]:
             continue
         if len(words) > MAX_NAME_WORDS:
             continue  # a Title Case headline, not a name
-        if any(w.lower() in MONTHS or w.lower() in _WEEKDAYS for w in words):
+        if any(w.lower() in MONTHS or w.lower() in WEEKDAYS for w in words):
             continue  # "September", "Monday": when, not who
         if any(re.search(r"-[a-z]", w) for w in words):
             continue  # "Coup-instigating": a compound adjective at a clause's start
@@ -164,7 +164,6 @@ def names_in(text: str) -> list[str]:
 
 # "the Maui mayor", "Hawaii's governor", "Niger's ousted president": a person named by role.
 _ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*(?i:" + "|".join(ROLE_WORDS) + r")\b")
-_WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)
 _PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
 
 

@@ -71,6 +71,7 @@ DOCUMENT_MONTH_NUMBER: dict[str, int] = MONTH_NUMBER | {
     "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
 }
 WEEKDAY_STEMS = ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")  # + "day"
+WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)  # "Friday" says when, it names no one
 
 # Words of a time phrase ("in the first week of August"): they say when, not what.
 TIME_WORDS = frozenset("""

@@ -30,6 +30,7 @@ from .lexicon import (
     STOPWORDS,
     TIME_WORDS,
     WEEKDAY_STEMS,
+    WEEKDAYS,
     places,
 )
 from .terms import normalise, place_terms, raw_words, terms
@@ -65,7 +66,6 @@ class QuestionProfile:
 
 _QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
 _TIME_TERMS = frozenset(normalise(w) for w in TIME_WORDS)
-_WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)  # "Friday" says when, it names no one
 _KINDS = tuple((kind, re.compile(pattern)) for kind, pattern in ANSWER_KINDS)
 
 
@@ -283,7 +283,7 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
             term = normalise(word)
             lowered = word.lower()
             if not word[:1].isupper() or (title_case and not word.isupper()) or lowered in NOT_NAMES \
-                    or (lowered in MONTHS and not places_count) or lowered in _WEEKDAYS \
+                    or (lowered in MONTHS and not places_count) or lowered in WEEKDAYS \
                     or (not places_count and (lowered in demonyms or term in place)) \
                     or term in asked or asked_name(i - 1) or asked_name(i + 1):
                 continue

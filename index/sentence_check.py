@@ -36,7 +36,7 @@ from .lexicon import (
     NUMBER_WORDS,
     ROLE_WORDS,
     STOPWORDS,
-    WEEKDAY_STEMS,
+    WEEKDAYS,
 )
 from .terms import capital_country, normalise, place_terms, raw_words, terms
 from .text import CITATION_MARKER, one_line, split_sentences
@@ -131,7 +131,6 @@ _REPORTING = frozenset(normalise(w) for w in (
 _CLAUSE = re.compile(r"[;:]\s+|,\s+|\s[—–-]\s|\s(?=(?:and|but|while|whereas|although|after|as|because|"
                      r"when|which|who|rejecting|citing|saying|stating|completing|emphasizing)\s)")
 MIN_CLAUSE_WORDS = 3
-_WEEKDAYS = frozenset(f"{stem}day" for stem in WEEKDAY_STEMS)
 
 
 @dataclass(frozen=True)
@@ -364,7 +363,7 @@ def _names_elsewhere(claim: str, supports: Sequence[tuple[Passage, str]]) -> lis
     out = []
     for word in names_of(_outside_quotes(claim)):
         term = normalise(word)
-        if word.lower() in MONTHS or word.lower() in _WEEKDAYS:
+        if word.lower() in MONTHS or word.lower() in WEEKDAYS:
             continue  # when, not who: the passage-wide check has placed it
         if term not in near and capital_country(term) not in near:
             out.append(word)
