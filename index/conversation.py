@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from .lexicon import (
     GROUP_PRONOUNS,
     INSTITUTION_WORDS,
+    IRREGULAR_PAST,
     MONTHS,
     NOT_NAMES,
     NUMBER_WORDS,
@@ -34,11 +35,14 @@ from .lexicon import (
     PLACE_PRONOUNS,
     QUESTION_WORDS,
     ROLE_WORDS,
+    STOPWORDS,
     THING_PRONOUNS,
+    TIME_WORDS,
     VAGUE_FILLER,
     WEEKDAYS,
 )
 from .text import one_line
+from .types import Hit
 
 MAX_TURNS = 4  # older turns are dropped: a chat's topic drifts
 MAX_NAME_WORDS = 4  # "Ali Mahaman Lamine Zeine"; a longer capitalised run is a headline
@@ -69,6 +73,7 @@ class Turn:
         answer_names: names the answer quoted that the question did not give (who it turned out to be).
         topic: the question's trailing topic phrase ("after the coup"), carried into follow-ups.
         at: when it was asked (seconds, the caller's clock).
+        sources: the documents its answer cited, best first: a follow-up is searched in them too.
     """
 
     question: str
@@ -77,6 +82,7 @@ class Turn:
     answer_names: tuple[str, ...] = ()
     topic: str = ""
     at: float = 0.0
+    sources: tuple[Hit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +149,7 @@ def names_in(text: str) -> list[str]:
         words = name.split()
         stripped = False
         while words and (words[0].lower() in QUESTION_WORDS or words[0].lower() in _PRONOUN_WORDS
-                         or words[0].lower() in ("the", "and", "but", "so", "a", "an")):
+                         or words[0].lower() in ("the", "and", "but", "so", "a", "an") or words[0].islower()):
             words = words[1:]
             stripped = True
         if not words:
@@ -152,8 +158,8 @@ def names_in(text: str) -> list[str]:
             continue  # a sentence's first word, capitalised anyway
         if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
             continue
-        if len(words) > MAX_NAME_WORDS:
-            continue  # a Title Case headline, not a name
+        if sum(w.lower() not in NOT_NAMES and w.lower() not in ROLE_WORDS for w in words) > MAX_NAME_WORDS:
+            continue  # a Title Case headline, not a name ("French Foreign Minister Catherine Colonna" is one)
         if any(w.lower() in MONTHS or w.lower() in WEEKDAYS for w in words):
             continue  # "September", "Monday": when, not who
         if any(re.search(r"-[a-z]", w) for w in words):
@@ -163,7 +169,9 @@ def names_in(text: str) -> list[str]:
 
 
 # "the Maui mayor", "Hawaii's governor", "Niger's ousted president": a person named by role.
-_ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*(?i:" + "|".join(ROLE_WORDS) + r")\b")
+_ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*"
+                   r"(?:(?!(?:the|a|an|of|in|on|and|to|by|for|with|did|does|is|was)\b)[a-z][\w-]*\s+){0,2}?"
+                   r"(?i:" + "|".join(ROLE_WORDS) + r")\b")
 _PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
 
 
@@ -238,7 +246,7 @@ class RuleRewriter(Rewriter):
                 and not _has_word(question, _PRONOUN_WORDS):
             # A new explicit subject: a fresh question, not merged with the old one.
             return Resolution(question, subject=_main(own), topic=topic_of(question))
-        resolved = self._rewrite(question, last, own)
+        resolved = self._rewrite(question, last, own, conversation.turns[:-1])
         if resolved is None and not own and is_vague(question):
             # "how many died?", "what did the government declare afterwards?": nothing to
             # replace, so the question is asked about what the last one was about.
@@ -251,7 +259,7 @@ class RuleRewriter(Rewriter):
         return Resolution(resolved, used_context=resolved != question, subject=subject,
                           topic=topic_of(resolved) or last.topic)
 
-    def _rewrite(self, question: str, last: Turn, own: list[str]) -> str | None:
+    def _rewrite(self, question: str, last: Turn, own: list[str], earlier: tuple[Turn, ...] = ()) -> str | None:
         bare = _BARE_WH.match(question)
         if bare:  # "why?", "when?", "how many?": the last question, asked that way
             answered = _answer_in_place(last)
@@ -270,23 +278,30 @@ class RuleRewriter(Rewriter):
         if and_x:
             rest = and_x.group(1)
             if _LEAD.match(rest):  # "and what did Russia say?": its own question, on the last topic
-                return _with_topic(self._pronouns(rest, last) or rest, last)
+                return _with_topic(self._pronouns(rest, last, earlier) or rest, last)
             return _replace_subject(last, rest)  # "and Russia?"
-        return self._pronouns(question, last)
+        return self._pronouns(question, last, earlier)
 
-    def _pronouns(self, question: str, last: Turn) -> str | None:
+    def _pronouns(self, question: str, last: Turn, earlier: tuple[Turn, ...] = ()) -> str | None:
         """The question with its pronouns replaced by what they refer to, or None if it has none."""
         # "Which power company ...?" then "its shares": the answer's name is what "it" is.
         entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names else ""
+        # "It" is never a person: an answer naming one did not give the programme or company asked for.
+        thing_entity = "" if entity and _personal_name(entity) else entity
         # "Which three countries signed a pact?" then "what is it called?": "it" is not the
         # countries, it is the pact; "they" would be the countries. Number decides.
         plural = _which_plural(last.resolved)
         person = _person_of(last)
         place = _place_of(last)
-        subject = "" if _is_place(last.subject) else last.subject
-        thing = (entity if plural is not True else "") or _last_noun_phrase(last.resolved) or subject \
-            or last.subject
-        group = (entity if plural is not False else "") or last.subject or _last_noun_phrase(last.resolved)
+        subject = "" if _is_place(last.subject) or _is_demonym(last.subject) else last.subject
+        # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
+        asked = _which_noun_phrase(last.resolved)
+        thing = (thing_entity if plural is not True else "") or (asked if plural is not True else "") \
+            or _last_noun_phrase(last.resolved) or subject or last.subject
+        # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
+        group = (entity if plural is not False else "") or _counted(last.resolved) or (asked if plural else "") \
+            or _plural_noun(last.resolved) or last.subject or _last_noun_phrase(last.resolved) \
+            or next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
         out, used = question, False
         for words, referent, possessive in (
             (PERSON_PRONOUNS, person, {"his", "hers", "her"}),
@@ -363,8 +378,51 @@ def _asks_who(question: str) -> bool:
 
 def _asks_for_entity(question: str) -> bool:
     """Whether the question asks for a name: who, or which company, hurricane, country..."""
-    return bool(re.match(r"^\s*(who|whom|whose|which|what (company|organi[sz]ation|group|agency|country|city|town"
-                         r"|storm|hurricane|party|bank|firm))\b", question, re.I))
+    return bool(_WHICH_LEAD.match(question)) or \
+        bool(re.match(r"^\s*(who|whom|whose|what (company|organi[sz]ation|group|agency|country|city|town"
+                      r"|storm|hurricane|party|bank|firm))\b", question, re.I))
+
+
+def _which_noun_phrase(question: str) -> str:
+    """What a which-question asks for, as "the ..." ("From which US trade programme did ...?": "the US trade
+    programme"); "" for "which of ..." and questions without "which" near the start."""
+    match = _WHICH_LEAD.match(question)
+    if not match:
+        return ""
+    window = _which_window(match.group(1))
+    if not window or window[0].lower() == "of" or any(w.lower() in QUESTION_WORDS for w in window):
+        return ""
+    return "the " + " ".join(window)
+
+
+def _counted(question: str) -> str:
+    """What a how-many question counts ("How many mines does Orano have": "the mines"), "" if none."""
+    match = re.match(r"^\s*(?:[\w'’-]+\s+){0,3}?how many\s+(?:of\s+(?:the\s+)?)?((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)",
+                     question, re.I)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    cut = next((i for i, w in enumerate(words) if _WHICH_WINDOW_END.match(w.lower()) or w.lower() in STOPWORDS),
+               len(words))
+    return "the " + " ".join(words[:cut]) if cut else ""
+
+
+_NOT_PLURAL_NOUNS = frozenset("""
+is was has does this its his hers yours ours theirs always sometimes perhaps towards afterwards across less
+unless thus news series species whereas
+""".split())
+
+
+def _plural_noun(question: str) -> str:
+    """The first plural common noun of a question ("had members stranded": "the members"), "" if none."""
+    for word in re.findall(r"(?<![\w'’-])([a-z][a-z-]{2,}s)\b", question):
+        if word not in _NOT_PLURAL_NOUNS and not word.endswith(("ss", "us", "is", "ous")) \
+                and word not in QUESTION_WORDS and word not in VAGUE_FILLER:
+            return f"the {word}"
+    return ""
+
+
+_TIME_HEADS = frozenset((*TIME_WORDS, "time", "night", "morning", "evening", "weekend", "year", "years"))
 
 
 def _last_noun_phrase(question: str) -> str:
@@ -374,10 +432,25 @@ def _last_noun_phrase(question: str) -> str:
     """
     phrases = re.findall(r"\b(?:the|an?)\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:in|on|at|of|for|to|from|by|with"
                          r"|after|before|during|over|about|was|is|were|are|had|has)\b|\s*[?.!]*\s*$)", question, re.I)
+    # "at the end of October" is when, not what "it" is.
+    phrases = [p for p in phrases if p.split()[-1].lower() not in _TIME_HEADS]
     return f"the {phrases[-1]}" if phrases else ""
 
 
-_WHICH_WINDOW_END = re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|[a-z]+ed)$")
+_WHICH_WINDOW_END = re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|[a-z]+ed|"
+                               + "|".join(sorted(IRREGULAR_PAST)) + ")$")
+# "which" opening a question, or after a few words ("From which programme ...", "The armies of which countries").
+_WHICH_LEAD = re.compile(r"^\s*(?:[\w'’-]+\s+){0,6}?which\s+(.+)$", re.I)
+
+
+def _which_window(after_which: str) -> list[str]:
+    """A which-phrase's words: up to five, until its verb ("three countries" in "three countries signed")."""
+    window: list[str] = []
+    for word in re.findall(r"[\w'’-]+", after_which)[:5]:
+        if window and _WHICH_WINDOW_END.match(word.lower()):
+            break
+        window.append(word)
+    return window
 
 
 def _which_plural(question: str) -> bool | None:
@@ -386,14 +459,10 @@ def _which_plural(question: str) -> bool | None:
     The asked noun is the possessive one ("which hurricane's winds": the hurricane), else the
     last word before the verb ("which member states were").
     """
-    match = re.match(r"^\s*which\s+(.+)$", question, re.I)
+    match = _WHICH_LEAD.match(question)
     if not match:
         return None
-    window: list[str] = []
-    for word in re.findall(r"[\w'’-]+", match.group(1))[:5]:
-        if window and _WHICH_WINDOW_END.match(word.lower()):
-            break
-        window.append(word)
+    window = _which_window(match.group(1))
     if any(NUMBER_WORDS.get(w.lower(), 1) > 1 or (w.isdigit() and int(w) > 1) for w in window):
         return True
     head = next((w for w in window if re.search(r"[’']s$", w)), window[-1] if window else "")
@@ -500,9 +569,18 @@ def _place_of(last: Turn) -> str:
         return last.answer_names[0]
     places = place_terms()
     for name in (*names_in(last.resolved), *last.answer_names):
-        if any(normalise(w) in places for w in name.split()):
+        if not _is_demonym(name) and any(normalise(w) in places for w in name.split()):
             return name
-    return last.subject
+    return "" if _is_demonym(last.subject) else last.subject
+
+
+def _is_demonym(name: str) -> bool:
+    """Whether a name is only a people's or region's adjective ("French", "West African"): no place to be in."""
+    from .lexicon import places
+
+    words = [re.sub(r"[’']s$", "", w).lower() for w in name.split()]
+    demonyms = places().demonyms
+    return bool(words) and words[-1] in demonyms and all(w in demonyms or w in NOT_NAMES for w in words)
 
 
 def _about_last(question: str, last: Turn) -> str | None:
@@ -554,8 +632,12 @@ def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
 
     asked_terms = {normalise(w) for w in raw_words(question)}
     asked = set(names_in(question))
+    # A people's adjective ("Africans", "Russian") names no one and nothing a pronoun could mean,
+    # unless a country was asked for ("Which country lost rescuers?" "Greek rescuers ...").
+    country = re.search(r"\b(?:countr(?:y|ies)|nation|nations|nationality)\b", question, re.I)
     found = [name for quote in quotes if not is_title_case(quote) for name in names_in(quote)
-             if name not in asked and not all(normalise(w) in asked_terms for w in raw_words(name))]
+             if name not in asked and not all(normalise(w) in asked_terms for w in raw_words(name))
+             and (country or not _is_demonym(name))]
     phrase = _WHICH_PHRASE.search(question)
     # The which-phrase's common nouns ("group", "hurricane"), not its names or question words.
     nouns = {re.sub(r"[’']s$", "", w) for w in phrase.group(1).split()} if phrase else set()
@@ -564,10 +646,11 @@ def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
     return tuple(ranked)
 
 
-def turn_for(resolution: Resolution, question: str, answer_names: tuple[str, ...], at: float) -> Turn:
+def turn_for(resolution: Resolution, question: str, answer_names: tuple[str, ...], at: float,
+             sources: tuple[Hit, ...] = ()) -> Turn:
     """The turn to remember after answering `question` as resolved."""
     return Turn(question=question, resolved=resolution.question, subject=resolution.subject,
-                answer_names=answer_names, topic=resolution.topic, at=at)
+                answer_names=answer_names, topic=resolution.topic, at=at, sources=sources)
 
 
 __all__ = ["NEEDS_SUBJECT", "Conversation", "Resolution", "Rewriter", "RuleRewriter", "Turn", "answer_names",

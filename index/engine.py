@@ -347,11 +347,16 @@ class Briefbot:
         if self.keywords.get().size == 0:
             raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
         searched = resolution.question
-        hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10)
+        last = conversation.last if conversation else None
+        # A follow-up is searched in the documents that answered the turn before it as well.
+        carried = last.sources if last and resolution.used_context else ()
+        hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10, carried=carried)
         answer = self.answerer.answer(searched, hits, asked=text) if hits \
             else self.answerer.unasked(abstain(searched, hits), "no document matched the question")
         quotes = [part for c in answer.citations for part in c.quote.split(QUOTE_JOINER)]
-        turn = turn_for(resolution, text, answer_names(searched, quotes), time.time())
+        cited = {c.doc_id for c in answer.citations}
+        sources = tuple(h for h in answer.retrieved if h.doc_id in cited)
+        turn = turn_for(resolution, text, answer_names(searched, quotes), time.time(), sources)
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, retrieved=answer.retrieved,
                       elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=searched, turn=turn,

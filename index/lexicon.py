@@ -78,6 +78,15 @@ TIME_WORDS = frozenset("""
 first second third last final early late mid middle end beginning start week weeks month months day days half
 """.split())
 
+# English verbs whose past tense does not end in -ed: where a which-phrase ends ("which country lost ...").
+IRREGULAR_PAST = frozenset("""
+became began bit blew broke brought built bought caught chose came cost cut dealt dug did drew drove ate fell fed
+felt fought found fled flew forbade forgot froze got gave went grew hung had heard hid hit held hurt kept knew laid
+led left lent let lay lit lost made meant met paid put quit read rode rang rose ran said saw sought sold sent set
+shook shot shut sang sank sat slept slid spoke spent split spread sprang stood stole stuck struck swore swept swam
+took taught tore told thought threw understood woke wore won withdrew wrote
+""".split())
+
 # Number words, one spelling for every rule that reads quantities.
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -116,7 +125,8 @@ ROLE_WORDS = ("attorney general", "mayor", "governor", "president", "prime minis
               "chief executive", "director", "administrator", "secretary", "senator", "lawmaker", "judge",
               "king", "queen", "pope", "emir", "colonel", "head", "congresswoman", "congressman",
               "representative", "diplomat", "activist", "journalist", "reporter", "actor", "actress", "singer",
-              "businessman", "businesswoman", "billionaire", "founder", "chairman", "chairwoman", "commissioner")
+              "businessman", "businesswoman", "billionaire", "founder", "chairman", "chairwoman", "commissioner",
+              "officer")
 # Words of a question that carry no subject of their own.
 VAGUE_FILLER = frozenset("""
 that this those these happen happened happening do does did say said tell about and so but then the a an to of
@@ -205,6 +215,7 @@ class Places:
         acronyms: an initialism as written ("US", "UK", "UAE") -> country term.
         capitals: a capital's lower-case one-word name -> country term.
         regions: continents and world regions and their adjectives ("africa", "african", "european").
+        demonyms: the people's and regions' adjectives ("french", "nigeriens", "african"): about a place, not one.
     """
 
     words: dict[str, str]
@@ -212,6 +223,7 @@ class Places:
     acronyms: dict[str, str]
     capitals: dict[str, str]
     regions: frozenset[str]
+    demonyms: frozenset[str] = frozenset()
 
     @property
     def terms(self) -> frozenset[str]:
@@ -277,6 +289,7 @@ def places() -> Places:
     # World regions and their adjectives: "African" is about Africa, as "Nigerien" is about Niger.
     region_words: set[str] = set()
     region_of: dict[str, str] = {}
+    demonyms: set[str] = set()
     for region in regions:
         for word in _name_words(region):
             if word not in _GENERIC_NAME_WORDS:
@@ -318,6 +331,8 @@ def places() -> Places:
         if len(dparts) == 1:
             words.setdefault(dparts[0], term)
             words.setdefault(dparts[0] + "s", term)  # "Nigeriens", "Russians"
+            if dparts[0] not in _name_words(name):  # a place named as its people's adjective is still a place
+                demonyms |= {dparts[0], dparts[0] + "s"}
         for city in capital if isinstance(capital, list) else [capital]:  # some countries have several
             cap = _name_words(re.sub(r"(\s+[A-Z.]+)+$", "", str(city)))  # "Washington D.C." -> washington
             if len(cap) == 1:
@@ -332,7 +347,8 @@ def places() -> Places:
             words.setdefault(sparts[0], seat_term)
         elif seat_term:
             phrases.setdefault(sparts, seat_term)
-    return Places(words, phrases, acronyms, capitals, frozenset(region_words))
+    demonyms |= set(region_of) | {a + "s" for a in region_of}  # "Africans"
+    return Places(words, phrases, acronyms, capitals, frozenset(region_words), frozenset(demonyms))
 
 
 # --- the hash ---------------------------------------------------------------------------------

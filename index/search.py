@@ -9,6 +9,7 @@ questions asking for "the latest" get a recency-aware order.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,6 +27,10 @@ from .types import Hit
 RRF_K = 5  # far below the usual 60: a first place in one retriever must count (short news items;
 # chosen on the dev set and confirmed on a blind question set, bench/extra-questions.jsonl)
 CANDIDATES = 50  # chunks fetched from each retriever before fusion
+# A follow-up is most often answered by the report that answered the turn before it ("how many
+# of them are operating?" after "how many mines does Orano have?"): those documents are fused
+# as a third ranked list, weighted like the dense one (bench/followup_eval.py).
+CONTEXT_WEIGHT = 1.0
 
 _RECENCY = re.compile(r"\b(latest|newest|most recent|recent(ly)?|last|current(ly)?|now|today|this week|update)\b", re.I)
 
@@ -64,6 +69,15 @@ class Window:
             mask = allowed if mask is None else mask & allowed
         return mask
 
+    def admits(self, hit: Hit) -> bool:
+        """Whether a retrieved document lies in the window (an undated one only in an open window)."""
+        if self.languages and hit.language not in self.languages:
+            return False
+        if not hit.date:
+            return not (self.since or self.until)
+        return (not self.since or hit.date >= self.since.isoformat()) \
+            and (not self.until or hit.date <= self.until.isoformat())
+
 
 def wants_recent(question: str) -> bool:
     """Whether a question asks for recent news ("latest", "now", "this week", ...)."""
@@ -80,17 +94,23 @@ class HybridSearcher:
     """
 
     def __init__(self, store: ChunkStore, keywords: KeywordIndexCache, embedder: Embedder,
-                 dense_weight: float = 1.0, keyword_weight: float = 2.0, rrf_k: int = RRF_K) -> None:
+                 dense_weight: float = 1.0, keyword_weight: float = 2.0, rrf_k: int = RRF_K,
+                 context_weight: float = CONTEXT_WEIGHT) -> None:
         self.store = store
         self.keywords = keywords
         self.embedder = embedder
         self.dense_weight = dense_weight
         self.keyword_weight = keyword_weight
         self.rrf_k = rrf_k
+        self.context_weight = context_weight
 
     def search(self, question: str, window: Window = Window(), k: int = 10,
-               candidates: int = CANDIDATES) -> list[Hit]:
-        """Up to k documents, best first, each once, from `candidates` chunks of each retriever."""
+               candidates: int = CANDIDATES, carried: Sequence[Hit] = ()) -> list[Hit]:
+        """Up to k documents, best first, each once, from `candidates` chunks of each retriever.
+
+        `carried` are the documents the conversation's last answer cited, best first: a
+        follow-up's context. They rank as a third retriever's list.
+        """
         # A capital in a question stands for its government ("Washington's top diplomat"): search
         # for the country, as reports name it, not for every mention of the city.
         qterms = [capital_country(t) or t for t in query_terms(question)]
@@ -124,6 +144,7 @@ class HybridSearcher:
                 seen.add(doc_id)
                 rank += 1
                 scores[doc_id] = scores.get(doc_id, 0.0) + weight / (self.rrf_k + rank)
+        self._fuse_carried(carried, window, scores, passages)
 
         similarity: dict[str, float] = {}
         for chunk, sim in dense:
@@ -152,10 +173,20 @@ class HybridSearcher:
                             language=str(meta.get("lang", "")), score=scores[doc_id],
                             passages=tuple(c.text for c in chunks), similarity=similarity.get(doc_id, 0.0),
                             pages=tuple(chunk_page(c) for c in chunks),
-                            date_source=str(meta.get("date_source", ""))))
+                            date_source=str(meta.get("date_source", "")), chunk_ids=tuple(c.id for c in chunks)))
             if len(hits) >= k:
                 break
         return hits
+
+    def _fuse_carried(self, carried: Sequence[Hit], window: Window, scores: dict[str, float],
+                      passages: dict[str, list[StoredChunk]]) -> None:
+        """Adds the conversation's documents to the fused scores, fetching the chunks not retrieved again."""
+        carried = [h for h in carried if window.admits(h) and h.chunk_ids]
+        missing = [cid for h in carried if h.doc_id not in passages for cid in h.chunk_ids]
+        for chunk in self.store.get_chunks(missing):  # a document deleted since is simply gone
+            passages.setdefault(str(chunk.meta.get("doc_id")), []).append(chunk)
+        for rank, hit in enumerate((h for h in carried if h.doc_id in passages), 1):
+            scores[hit.doc_id] = scores.get(hit.doc_id, 0.0) + self.context_weight / (self.rrf_k + rank)
 
 
 def chunk_page(chunk: StoredChunk) -> int | None:

@@ -135,6 +135,7 @@ class Hit:
     similarity: float = 0.0  # cosine of the question and the document's closest chunk
     pages: tuple[int | None, ...] = ()  # the page of each passage (same order), None where unpaged
     date_source: str = ""  # as `Document.date_source`; "ingested" is shown to readers
+    chunk_ids: tuple[str, ...] = ()  # the stored chunks behind `passages` (a follow-up fetches them again)
 
     @property
     def paged(self) -> bool:

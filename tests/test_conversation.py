@@ -72,6 +72,41 @@ def test_the_answer_name_carrying_the_asked_noun_comes_first() -> None:
     assert answer_names(question, ["Wagner Chief Hails Coup In Niger As Independence Day"]) == ()
 
 
+def test_they_is_what_a_how_many_question_counted() -> None:
+    _, _, follow = converse([("Which French nuclear company activated a crisis unit in Niger?", ("Orano",)),
+                             ("how many mines does it have there?", ()),
+                             ("how many of them are operating?", ())])
+    assert follow == "how many of the mines are operating in Niger?"
+    # A people's adjective ("French") is nowhere to be "there".
+    assert "in French" not in converse([("Which French company had mines in Niger?", ("Orano",)),
+                                        ("how many workers does it have there?", ())])[1]
+
+
+def test_an_unanswered_which_question_still_says_what_it_is() -> None:
+    # The answer named a person, not the programme asked for: "it" is the programme as asked.
+    _, follow = converse([("From which US trade programme did Biden remove Niger at the end of October?",
+                           ("Joe Biden", "Uganda")),
+                          ("which other countries lost it too?", ())])
+    assert follow == "which other countries lost the US trade programme too?"
+    # "they" without a plural answer: the plural noun the last question used.
+    _, follow = converse([("Which California church had members stranded in Niger?", ("Cornerstone",)),
+                          ("how old were they?", ())])
+    assert follow.startswith("how old were the members")
+
+
+def test_titles_do_not_make_a_name_a_headline_and_roles_keep_their_owner() -> None:
+    titled = "French Foreign Minister Catherine Colonna"
+    assert names_in(f"{titled} said so.") == [titled]
+    assert names_in("Which of Mohamed Bazoum's daughters spoke?") == ["Mohamed Bazoum"]
+    _, follow = converse([("Which French foreign minister set a deadline for the junta?",
+                           ("French Foreign Minister Catherine Colonna",)),
+                          ("what did she say about the envoy?", ())])
+    assert follow.startswith("what did Catherine Colonna say")
+    _, follow = converse([("Which country did Algeria's foreign minister warn about?", ()),
+                          ("what did he warn against?", ())])
+    assert follow.startswith("what did Algeria's foreign minister warn against")
+
+
 def test_a_country_is_never_he() -> None:
     _, follow = converse([("Who declared himself Niger's new leader?", ()), ("when did he take power?", ())])
     assert "Niger take" not in follow
@@ -193,3 +228,38 @@ def test_batch_lines_of_one_conversation_share_context(engine: Briefbot, tmp_pat
     assert rows["a1"]["resolved_question"] == rows["a1"]["question"]
     assert "ECOWAS" in rows["a2"]["resolved_question"] and "Algeria" not in rows["a2"]["resolved_question"]
     assert rows["solo"]["abstained"] and rows["solo"]["resolved_question"] == "why?"
+
+
+@pytest.mark.slow
+def test_a_follow_up_is_searched_in_the_documents_the_last_answer_cited(engine: Briefbot) -> None:
+    import dataclasses
+    from datetime import date
+
+    from index.search import Window
+
+    question = "What did ECOWAS order after the summit in Abuja?"
+    plain = {h.doc_id: h for h in engine.searcher.search(question, k=50)}
+    # A document the plain search ranks below its top 3, carried from an earlier answer: it
+    # ranks as a third retriever's first, on top of what the question's own search gave it.
+    other = next(h for h in engine.searcher.search("uranium exports to France", k=10)
+                 if h.doc_id not in list(plain)[:3] and h.date)
+    boosted = {h.doc_id: h for h in engine.searcher.search(question, k=50, carried=[other])}
+    before = plain[other.doc_id].score if other.doc_id in plain else 0.0
+    first_place = engine.searcher.context_weight / (engine.searcher.rrf_k + 1)
+    assert boosted[other.doc_id].score == pytest.approx(before + first_place)
+    assert list(boosted).index(other.doc_id) <= (list(plain).index(other.doc_id) if other.doc_id in plain else 50)
+    assert boosted[other.doc_id].passages  # its text was fetched again
+    # Outside the question's date window, a carried document stays out.
+    day = date.fromisoformat(other.date)
+    windowed = engine.searcher.search(question, Window(since=day.replace(year=day.year + 1)), k=10, carried=[other])
+    assert other.doc_id not in [h.doc_id for h in windowed]
+    # A carried document deleted since is simply gone, with no error.
+    gone = dataclasses.replace(other, doc_id="deleted", chunk_ids=("deleted-0",))
+    assert "deleted" not in [h.doc_id for h in engine.searcher.search(question, k=10, carried=[gone])]
+
+    first = engine.ask("Who did General Tchiani appoint as prime minister?")
+    assert first.turn is not None and first.turn.sources
+    assert {h.doc_id for h in first.turn.sources} == {c.doc_id for c in first.citations}
+    follow = engine.ask("when was he appointed?", conversation=Conversation().after(first.turn))
+    assert follow.used_context
+    assert {h.doc_id for h in first.turn.sources} <= {h.doc_id for h in follow.retrieved}
