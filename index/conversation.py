@@ -48,7 +48,9 @@ MAX_TURNS = 4  # older turns are dropped: a chat's topic drifts
 MAX_NAME_WORDS = 4  # "Ali Mahaman Lamine Zeine"; a longer capitalised run is a headline
 
 _WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old)?)"
-_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:since\s+|for\s+|until\s+|from\s+)?{_WH})\s*"
+# "why?", "since when?", and "on which day?", "from which country?": the last question, asked that way.
+_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:since\s+|for\s+|until\s+|from\s+|on\s+|in\s+|at\s+)?"
+                      rf"(?:(?:which|what)\s+(?!about\b)[a-z]+|{_WH}))\s*"
                       r"(?:then|exactly|so|now)?\s*[?.!]*\s*$", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[?.!]*\s*$", re.I)
 _AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
@@ -120,6 +122,8 @@ class Resolution:
         needs_subject: the question names no one and nothing, and the context does not either.
         subject: the names or topic the resolved question is about.
         topic: its trailing topic phrase, for the next follow-up.
+        continues: the question carries on the conversation (it brings no new subject of its
+            own), so the documents that answered the last turn are searched too.
     """
 
     question: str
@@ -127,6 +131,7 @@ class Resolution:
     needs_subject: bool = False
     subject: str = ""
     topic: str = ""
+    continues: bool = False
 
 
 class Rewriter(ABC):
@@ -208,6 +213,16 @@ def is_vague(question: str) -> bool:
     return not has_own_subject(question)
 
 
+MAX_ELLIPTICAL_WORDS = 1  # "how many died?", "how much per month?": too few words to stand alone in a chat
+
+
+def _elliptical(question: str) -> bool:
+    """A short question with no name that only makes sense after the last one ("how many died?")."""
+    words = [w for w in re.findall(r"[a-z][a-z'-]*", question.lower())
+             if w not in QUESTION_WORDS and w not in _PRONOUN_WORDS and w not in VAGUE_FILLER and w not in STOPWORDS]
+    return not names_in(question) and len(words) <= MAX_ELLIPTICAL_WORDS
+
+
 def _strip_end(text: str) -> str:
     return re.sub(r"[\s?.!]+$", "", text)
 
@@ -247,17 +262,20 @@ class RuleRewriter(Rewriter):
             # A new explicit subject: a fresh question, not merged with the old one.
             return Resolution(question, subject=_main(own), topic=topic_of(question))
         resolved = self._rewrite(question, last, own, conversation.turns[:-1])
-        if resolved is None and not own and is_vague(question):
-            # "how many died?", "what did the government declare afterwards?": nothing to
-            # replace, so the question is asked about what the last one was about.
+        if resolved is None and not own and (is_vague(question) or _elliptical(question)):
+            # "how many died?", "how much per month?": nothing to replace, so the question is
+            # asked about what the last one was about.
             resolved = _about_last(question, last)
         if resolved is None:
             if is_vague(question):
                 return Resolution(question, needs_subject=True)
-            return Resolution(question, subject=_main(own), topic=topic_of(question))
+            # "how many countries committed troops?" after a question on the ECOWAS summit: no
+            # pronoun to resolve, but no new subject either; the conversation's stays.
+            return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
+                              continues=not own)
         subject = _main(own) or last.subject
         return Resolution(resolved, used_context=resolved != question, subject=subject,
-                          topic=topic_of(resolved) or last.topic)
+                          topic=topic_of(resolved) or last.topic, continues=True)
 
     def _rewrite(self, question: str, last: Turn, own: list[str], earlier: tuple[Turn, ...] = ()) -> str | None:
         bare = _BARE_WH.match(question)
@@ -585,7 +603,8 @@ def _is_demonym(name: str) -> bool:
 
 def _about_last(question: str, last: Turn) -> str | None:
     """A subject-less question asked about the last question's subject and topic."""
-    context = " ".join(p for p in (last.subject, _strip_topic_word(last.topic)) if p)
+    subject = "" if _is_demonym(last.subject) else last.subject
+    context = " ".join(p for p in (subject, _strip_topic_word(last.topic)) if p)
     if not context:
         _, _, body = _question_body(last.resolved)
         context = body

@@ -349,7 +349,7 @@ class Briefbot:
         searched = resolution.question
         last = conversation.last if conversation else None
         # A follow-up is searched in the documents that answered the turn before it as well.
-        carried = last.sources if last and resolution.used_context else ()
+        carried = last.sources if last and resolution.continues else ()
         hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10, carried=carried)
         answer = self.answerer.answer(searched, hits, asked=text) if hits \
             else self.answerer.unasked(abstain(searched, hits), "no document matched the question")

@@ -107,6 +107,25 @@ def test_titles_do_not_make_a_name_a_headline_and_roles_keep_their_owner() -> No
     assert follow.startswith("what did Algeria's foreign minister warn against")
 
 
+def test_short_follow_ups_are_asked_about_the_last_question() -> None:
+    # "on which day?" is a bare wh-question: the last question, asked that way.
+    _, follow = converse([("How many soldiers were killed in the attack near the border in August?", ()),
+                          ("on which day?", ())])
+    assert follow.startswith("on which day") and "killed in the attack near the border" in follow
+    # One word of its own ("died") cannot stand alone in a chat.
+    _, follow = converse([("Who was blamed for the attack on the army convoy near Tillaberi?", ()),
+                          ("how many died?", ())])
+    assert follow.startswith("how many died") and "convoy" in follow
+    # A question with words enough of its own is searched as asked, but it carries the conversation on.
+    rewriter_turn = REWRITER.resolve("What did ECOWAS leaders order at their summit?", Conversation())
+    conversation = Conversation().after(turn_for(rewriter_turn, "What did ECOWAS leaders order?", (), 0.0))
+    later = REWRITER.resolve("how many countries committed troops?", conversation)
+    assert later.question == "how many countries committed troops?" and later.continues
+    assert later.subject == "ECOWAS" and not later.used_context
+    # A new explicit subject does not carry the conversation on.
+    assert not REWRITER.resolve("What did Algeria propose?", conversation).continues
+
+
 def test_a_country_is_never_he() -> None:
     _, follow = converse([("Who declared himself Niger's new leader?", ()), ("when did he take power?", ())])
     assert "Niger take" not in follow
