@@ -76,7 +76,7 @@ def run(crisis: str, data_dir: Path, rows: bool, followups: Path = ROOT / "bench
             if rows:
                 mark = ("A" if ok_answer else "-") + ("R" if ok_resolved else "-")
                 print(f"{mark} {conv['id']}.{i} {turn['question']!r} -> {resolution.question!r}\n"
-                      f"      {answer.answer[:160]}")
+                      f"      {answer.answer[:160]}\n      want {turn['answer_all_of_any']}")
     vague = [json.loads(line) for line in (ROOT / "bench/vague.jsonl").read_text().splitlines() if line.strip()]
     asked_back = sum(engine.ask(v["question"]).answer == NEEDS_SUBJECT for v in vague)
     out["vague"] = f"{asked_back}/{len(vague)}"

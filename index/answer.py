@@ -57,6 +57,7 @@ ENTITY_BONUS = 0.1
 # A second sentence joins the first only when it scores close to it.
 SAME_SOURCE_RATIO = 0.85
 OTHER_SOURCE_RATIO = 0.9
+SAID_PENALTY = 0.3  # a sentence the conversation's last answer quoted (bench/followup_eval.py)
 SAME_CONTENT_SHARE = 0.6  # two sentences sharing this share of terms say the same thing
 MIN_SENTENCE_CHARS = 20
 
@@ -69,13 +70,14 @@ class Answerer(ABC):
 
     name = "answerer"
 
-    def answer(self, question: str, hits: Sequence[Hit], asked: str = "") -> Answer:
+    def answer(self, question: str, hits: Sequence[Hit], asked: str = "", said: Sequence[str] = ()) -> Answer:
         """The subclass's answer if its citations verify against `hits`, else an abstention.
 
         `question` is what was searched (a follow-up resolved against the conversation);
-        `asked` is the message as the user wrote it, when it differs.
+        `asked` is the message as the user wrote it, when it differs; `said` are the sentences
+        the conversation's last answer quoted (a follow-up asks for something else).
         """
-        draft = self._answer_asked(question, list(hits), asked or question)
+        draft = self._answer_asked(question, list(hits), asked or question, tuple(said))
         problems = verify(draft, hits)
         if problems:
             log.warning("%s answer failed verification, abstaining: %s", self.name, "; ".join(problems))
@@ -86,8 +88,9 @@ class Answerer(ABC):
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         """An answer with `[n]` markers and quoted citations, or `abstain(...)`."""
 
-    def _answer_asked(self, question: str, hits: list[Hit], asked: str) -> Answer:
-        """`_answer`, for answerers that also read the question as the user asked it (a model's prompt)."""
+    def _answer_asked(self, question: str, hits: list[Hit], asked: str, said: tuple[str, ...] = ()) -> Answer:
+        """`_answer`, for answerers that also read the question as the user asked it (a model's prompt)
+        or what the conversation was already told."""
         return self._answer(question, hits)
 
     def unasked(self, answer: Answer, why: str) -> Answer:
@@ -158,7 +161,14 @@ class ExtractiveAnswerer(Answerer):
         self.lead_with_headline = True
 
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
+        return self._extract(question, hits, ())
+
+    def _answer_asked(self, question: str, hits: list[Hit], asked: str, said: tuple[str, ...] = ()) -> Answer:
+        return self._extract(question, hits, said)
+
+    def _extract(self, question: str, hits: list[Hit], said: tuple[str, ...]) -> Answer:
         profile = profile_question(question, self.index_provider())
+        said_keys = {one_line(s) for s in said}
         candidates: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self.read_docs]):
             doc_cover = support(profile, hit, self.min_coverage, self.min_support)
@@ -172,13 +182,17 @@ class ExtractiveAnswerer(Answerer):
                 cover = coverage(profile, s_terms)
                 if cover <= 0:
                     continue
+                typed = _answer_type_bonus(sentence, profile.wants, question)
                 score = (
                     cover
                     + DOC_WEIGHT * doc_cover
                     + RANK_WEIGHT * prior
                     + timely
-                    + _answer_type_bonus(sentence, profile.wants, question)
+                    + typed
                     - LONG_SENTENCE_PENALTY * max(0, len(sentence) - LONG_SENTENCE_CHARS)
+                    # A follow-up asks for something the last answer did not say, unless that
+                    # sentence gives what is asked ("when?" answered by the date it quoted).
+                    - (SAID_PENALTY if typed <= 0 and one_line(sentence) in said_keys else 0.0)
                 )
                 is_title = position == 0 and sentence == one_line(hit.title)
                 candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))

@@ -29,6 +29,7 @@ from .lexicon import (
     INSTITUTION_WORDS,
     IRREGULAR_PAST,
     MONTHS,
+    NAMED_EVENT_WORDS,
     NOT_NAMES,
     NUMBER_WORDS,
     PERSON_PRONOUNS,
@@ -76,6 +77,7 @@ class Turn:
         topic: the question's trailing topic phrase ("after the coup"), carried into follow-ups.
         at: when it was asked (seconds, the caller's clock).
         sources: the documents its answer cited, best first: a follow-up is searched in them too.
+        said: the sentences its answer quoted: a follow-up asks for something else.
     """
 
     question: str
@@ -85,6 +87,7 @@ class Turn:
     topic: str = ""
     at: float = 0.0
     sources: tuple[Hit, ...] = ()
+    said: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,17 @@ def _elliptical(question: str) -> bool:
     return not names_in(question) and len(words) <= MAX_ELLIPTICAL_WORDS
 
 
+# "that estimate", "those talks": a thing the conversation named before. Not "that the ..." (a
+# clause), "that killed" or "that says" (a relative clause's verb).
+_POINTING = re.compile(r"\b(?:(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|has|had|will|would|could|can)\b)"
+                       r"[a-z]+(?<!ed)(?<!s)|(?:these|those)\s+(?!(?:the|a|an|are|were|have|had)\b)[a-z]+(?<!ed))\b")
+
+
+def _points_back(question: str) -> bool:
+    """Whether a question points at something said before: "Who made that argument?", "why that day?"."""
+    return bool(_POINTING.search(question))
+
+
 def _strip_end(text: str) -> str:
     return re.sub(r"[\s?.!]+$", "", text)
 
@@ -262,7 +276,7 @@ class RuleRewriter(Rewriter):
             # A new explicit subject: a fresh question, not merged with the old one.
             return Resolution(question, subject=_main(own), topic=topic_of(question))
         resolved = self._rewrite(question, last, own, conversation.turns[:-1])
-        if resolved is None and not own and (is_vague(question) or _elliptical(question)):
+        if resolved is None and not own and (is_vague(question) or _elliptical(question) or _points_back(question)):
             # "how many died?", "how much per month?": nothing to replace, so the question is
             # asked about what the last one was about.
             resolved = _about_last(question, last)
@@ -305,7 +319,8 @@ class RuleRewriter(Rewriter):
         # "Which power company ...?" then "its shares": the answer's name is what "it" is.
         entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names else ""
         # "It" is never a person: an answer naming one did not give the programme or company asked for.
-        thing_entity = "" if entity and _personal_name(entity) else entity
+        misfit = _personal_name(entity) or (_is_place(entity) and not _asks_place(last.resolved))
+        thing_entity = "" if entity and misfit else entity
         # "Which three countries signed a pact?" then "what is it called?": "it" is not the
         # countries, it is the pact; "they" would be the countries. Number decides.
         plural = _which_plural(last.resolved)
@@ -410,6 +425,9 @@ def _which_noun_phrase(question: str) -> str:
     window = _which_window(match.group(1))
     if not window or window[0].lower() == "of" or any(w.lower() in QUESTION_WORDS for w in window):
         return ""
+    owner = next((i for i, w in enumerate(window) if re.search(r"[’']s$", w)), None)
+    if owner is not None:  # "which mineral's exports": the mineral
+        window = [*window[:owner], re.sub(r"[’']s$", "", window[owner])]
     return "the " + " ".join(window)
 
 
@@ -440,7 +458,8 @@ def _plural_noun(question: str) -> str:
     return ""
 
 
-_TIME_HEADS = frozenset((*TIME_WORDS, "time", "night", "morning", "evening", "weekend", "year", "years"))
+# Heads that never say what "it" is: "at the end of October", "before the one in July".
+_TIME_HEADS = frozenset((*TIME_WORDS, "time", "night", "morning", "evening", "weekend", "year", "years", "one", "ones"))
 
 
 def _last_noun_phrase(question: str) -> str:
@@ -500,6 +519,8 @@ def _is_person(name: str) -> bool:
     # "Senior US", "Niger ECOWAS": a name ending in an initialism is a headline's words, not a person.
     # The last word (or a place phrase the name ends with, "Burkina Faso") decides place or not:
     # a first name may be a capital too ("Victoria Nuland").
+    if words and words[0].lower() in NAMED_EVENT_WORDS:
+        return False  # "Storm Daniel" is no "he"
     return bool(words) and not _ends_with_place(words) and not name.isupper() and not words[-1].isupper() \
         and not any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS for w in words[1:] or words)
 
@@ -548,7 +569,9 @@ def _person_of(last: Turn) -> str:
     named = [p for p in map(_personal_name, names_in(last.resolved)) if p]
     asked = re.match(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", last.resolved, re.I)
     if asked and not named:
-        named = [asked.group(1)]
+        # "Who was mayor of Derna when its dams burst?": "he" is the mayor of Derna, not the whole clause.
+        named = [re.split(r"\s*,\s*|\s+(?:when|while|after|before|during|since|as|who|which|that|in \d{4})\b",
+                          asked.group(1), maxsplit=1)[0]]
     if named:
         return named[0]
     role = _ROLE.search(last.resolved)
@@ -578,12 +601,20 @@ def _main(names: list[str]) -> str:
     return names[0] if names else ""
 
 
+_ASKS_PLACE = re.compile(r"^\s*(?:where|(?:[\w'’-]+\s+){0,6}?which\s+(?:[\w'’-]+\s+){0,3}?(?:city|town|village|country"
+                         r"|countries|nation|region|state|island|area|place|province|capital|port))\b", re.I)
+
+
+def _asks_place(question: str) -> bool:
+    """Whether a question asks for a place ("where", "which town", "from which country")."""
+    return bool(_ASKS_PLACE.match(question))
+
+
 def _place_of(last: Turn) -> str:
     """Where "there" points: a place the last question asked for, or named, or its subject."""
     from .terms import normalise, place_terms
 
-    if re.match(r"^\s*(where|which ([\w'’-]+ ){0,3}(city|town|village|country|region|state|island|area|place))\b",
-                last.resolved, re.I) and last.answer_names:
+    if _asks_place(last.resolved) and last.answer_names:
         return last.answer_names[0]
     places = place_terms()
     for name in (*names_in(last.resolved), *last.answer_names):
@@ -602,12 +633,14 @@ def _is_demonym(name: str) -> bool:
 
 
 def _about_last(question: str, last: Turn) -> str | None:
-    """A subject-less question asked about the last question's subject and topic."""
+    """A subject-less question asked about what the last question asked ("how many died: ... the attack ...").
+
+    The last question's words, not only its subject: "Which group produced that estimate?"
+    needs the estimate's words (global heating, rainfall, Libya) to find the report giving it.
+    """
+    _, _, body = _question_body(last.resolved.split(": ")[-1] if ": " in last.resolved else last.resolved)
     subject = "" if _is_demonym(last.subject) else last.subject
-    context = " ".join(p for p in (subject, _strip_topic_word(last.topic)) if p)
-    if not context:
-        _, _, body = _question_body(last.resolved)
-        context = body
+    context = body or " ".join(p for p in (subject, _strip_topic_word(last.topic)) if p)
     return f"{_strip_end(question)}: {context}?" if context else None
 
 
@@ -625,14 +658,16 @@ def _with_topic(question: str, last: Turn) -> str:
 def _replace_subject(last: Turn, new: str) -> str:
     """The last question asked of `new` instead of its subject."""
     new = _strip_end(new)
+    bare_new = re.sub(r"^(?:for|in|on|about|with|to|from|at)\s+(?=[A-Z])", "", new)  # "and for Greece?"
     if last.subject and last.subject in last.resolved:
+        new = bare_new
         # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.
         joined = re.compile(re.escape(last.subject) + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
         return joined.sub(lambda _: new, last.resolved, count=1)
     for name in names_in(last.resolved):
-        return last.resolved.replace(name, new, 1)
-    wh, aux, body = _question_body(last.resolved)
-    return f"{wh or 'what'} {aux or 'about'} {new} {body}?".replace("  ", " ")
+        return last.resolved.replace(name, bare_new, 1)
+    # No name to put it in place of: the last question, now about `new`.
+    return f"{_strip_end(last.resolved)}: {bare_new}?"
 
 
 _WHICH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
@@ -666,10 +701,10 @@ def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
 
 
 def turn_for(resolution: Resolution, question: str, answer_names: tuple[str, ...], at: float,
-             sources: tuple[Hit, ...] = ()) -> Turn:
+             sources: tuple[Hit, ...] = (), said: tuple[str, ...] = ()) -> Turn:
     """The turn to remember after answering `question` as resolved."""
     return Turn(question=question, resolved=resolution.question, subject=resolution.subject,
-                answer_names=answer_names, topic=resolution.topic, at=at, sources=sources)
+                answer_names=answer_names, topic=resolution.topic, at=at, sources=sources, said=said)
 
 
 __all__ = ["NEEDS_SUBJECT", "Conversation", "Resolution", "Rewriter", "RuleRewriter", "Turn", "answer_names",

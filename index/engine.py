@@ -349,14 +349,14 @@ class Briefbot:
         searched = resolution.question
         last = conversation.last if conversation else None
         # A follow-up is searched in the documents that answered the turn before it as well.
-        carried = last.sources if last and resolution.continues else ()
+        carried, said = (last.sources, last.said) if last and resolution.continues else ((), ())
         hits = self.searcher.search(searched, Window(since, until, self.window_languages), 10, carried=carried)
-        answer = self.answerer.answer(searched, hits, asked=text) if hits \
+        answer = self.answerer.answer(searched, hits, asked=text, said=said) if hits \
             else self.answerer.unasked(abstain(searched, hits), "no document matched the question")
         quotes = [part for c in answer.citations for part in c.quote.split(QUOTE_JOINER)]
         cited = {c.doc_id for c in answer.citations}
         sources = tuple(h for h in answer.retrieved if h.doc_id in cited)
-        turn = turn_for(resolution, text, answer_names(searched, quotes), time.time(), sources)
+        turn = turn_for(resolution, text, answer_names(searched, quotes), time.time(), sources, tuple(quotes))
         return Answer(question=text, answer=answer.answer, abstained=answer.abstained,
                       citations=answer.citations, retrieved=answer.retrieved,
                       elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=searched, turn=turn,

@@ -114,6 +114,8 @@ READ_MORE = ("Continue reading", "Read more", "Read full article")
 
 # Conversations: pronouns a follow-up points back with, the words of a question that says
 # nothing by itself ("why did that happen?"), and words that make a name an institution.
+# Words that make a capitalised name an event, never a person: "Storm Daniel", "Hurricane Dora".
+NAMED_EVENT_WORDS = frozenset("storm hurricane typhoon cyclone tropical medicane operation".split())
 PERSON_PRONOUNS = ("he", "she", "him", "her", "his", "hers", "himself", "herself")
 GROUP_PRONOUNS = ("they", "them", "their", "theirs", "themselves")
 THING_PRONOUNS = ("it", "its", "itself")

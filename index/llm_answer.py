@@ -195,22 +195,22 @@ class LLMAnswerer(Answerer):
                  if support(profile, h, self.fallback.min_coverage, self.fallback.min_support) is not None]
         return [Passage(n, hit, passage_text(hit)) for n, hit in enumerate(shown[:MAX_PASSAGES], start=1)]
 
-    def _answer_asked(self, question: str, hits: list[Hit], asked: str) -> Answer:
+    def _answer_asked(self, question: str, hits: list[Hit], asked: str, said: tuple[str, ...] = ()) -> Answer:
         profile = profile_question(question, self.fallback.index_provider())
         passages = self.passages(question, hits, profile)
         if not passages:
-            return self._fall_back(question, hits, "no retrieved document supports the question; the model was "
+            return self._fall_back(question, hits, said, "no retrieved document supports the question; the model was "
                                                    "not asked")
         try:
             reply = self.client.complete(build_messages(asked, question, passages), MAX_TOKENS)
         except ModelError as exc:
-            return self._fall_back(question, hits, exc.reason)
+            return self._fall_back(question, hits, said, exc.reason)
         text = reply.text.strip()
         if not CITATION_MARKER.search(text):
             if NO_ANSWER.lower() in text.lower():
-                return self._fall_back(question, hits, "the model found no answer in the passages")
+                return self._fall_back(question, hits, said, "the model found no answer in the passages")
             if _REFUSAL.match(text):
-                return self._fall_back(question, hits, "the model declined to answer")
+                return self._fall_back(question, hits, said, "the model declined to answer")
         verdicts = self.checker.check(text, passages, question)
         kept = [v for v in verdicts if v.kept][:MAX_KEPT]
         dropped = tuple(f"{one_line(v.claim)[:200]} ({v.problem})" for v in verdicts if not v.kept)
@@ -219,19 +219,21 @@ class LLMAnswerer(Answerer):
         if not kept:
             reason = f"no sentence of the model's reply could be verified ({len(verdicts)} dropped"
             reason += f"; first: {verdicts[0].problem})" if verdicts else ")"
-            return self._fall_back(question, hits, reason, dropped)
+            return self._fall_back(question, hits, said, reason, dropped)
         missing = _what_is_missing(profile, question, kept)
         if missing:
-            return self._fall_back(question, hits, f"the model's verified sentences do not give {missing}", dropped)
+            return self._fall_back(question, hits, said, f"the model's verified sentences do not give {missing}",
+                                   dropped)
         answer = compose(question, kept, passages, hits)
         problems = verify(answer, hits)
         if problems:  # cannot happen while compose quotes source sentences; never let it through if it does
-            return self._fall_back(question, hits, "the model's answer failed verification: " + "; ".join(problems),
-                                   dropped)
+            return self._fall_back(question, hits, said,
+                                   "the model's answer failed verification: " + "; ".join(problems), dropped)
         log.debug("model answer: %d of %d sentences kept in %.2f s", len(kept), len(verdicts), reply.elapsed_s)
         return replace(answer, dropped=dropped)
 
-    def _fall_back(self, question: str, hits: list[Hit], reason: str, dropped: tuple[str, ...] = ()) -> Answer:
+    def _fall_back(self, question: str, hits: list[Hit], said: tuple[str, ...], reason: str,
+                   dropped: tuple[str, ...] = ()) -> Answer:
         # Debug only: a server outage is logged once per incident by index.llm_client, not per question.
         log.debug("extractive answer instead of the model's: %s", reason)
-        return replace(self.fallback.answer(question, hits), fallback_reason=reason, dropped=dropped)
+        return replace(self.fallback.answer(question, hits, said=said), fallback_reason=reason, dropped=dropped)

@@ -285,3 +285,22 @@ def test_a_weekday_names_no_one_and_a_why_answer_gives_a_cause() -> None:
     assert gives_reason("The junta closed the airspace, citing the threat of an intervention.")
     assert not gives_reason("The junta closed the airspace on Sunday.")
 
+
+
+def test_a_follow_up_is_not_answered_with_what_the_last_answer_said(engine: Briefbot) -> None:
+    """A sentence the conversation was just shown is passed over, unless it gives what is now asked."""
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    said = "The emergency chief defended the decision not to sound the sirens in Lahaina."
+    hits = [_hit("chief", "Emergency chief defends silent sirens",
+                 f"{said} The emergency chief defended not sounding the sirens because residents used to "
+                 "tsunamis would have fled toward the fire.")]
+    question = "why did the emergency chief defend the decision not to sound the sirens in Lahaina?"
+    fresh = answerer.answer(question, hits)
+    assert not fresh.abstained and said in fresh.answer  # asked afresh, the closest sentence leads
+    follow = answerer.answer(question, hits, said=(said,))
+    assert not follow.abstained and "tsunamis" in follow.answer and said not in follow.answer
+    # A quoted sentence that gives what is asked (here a date) is still the answer.
+    dated = "The sirens stayed silent on 8 August, the chief said."
+    hits = [_hit("dated", "Sirens silent", f"{dated} Residents criticised the chief and the sirens.")]
+    again = answerer.answer("when did the sirens stay silent?", hits, said=(dated,))
+    assert not again.abstained and "8 August" in again.answer

@@ -279,6 +279,8 @@ def test_a_follow_up_is_searched_in_the_documents_the_last_answer_cited(engine: 
     first = engine.ask("Who did General Tchiani appoint as prime minister?")
     assert first.turn is not None and first.turn.sources
     assert {h.doc_id for h in first.turn.sources} == {c.doc_id for c in first.citations}
+    # What it quoted is remembered too: the follow-up's answer passes over it (test_answers.py).
+    assert first.turn.said and all(any(s in c.quote for c in first.citations) for s in first.turn.said)
     follow = engine.ask("when was he appointed?", conversation=Conversation().after(first.turn))
     assert follow.used_context
     assert {h.doc_id for h in first.turn.sources} <= {h.doc_id for h in follow.retrieved}

@@ -50,9 +50,9 @@ class LongFormAnswerer:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
 
-    def answer(self, question: str, hits: list[Hit], asked: str = "") -> Answer:
+    def answer(self, question: str, hits: list[Hit], asked: str = "", said: tuple[str, ...] = ()) -> Answer:
         if not question.lower().startswith("tell me everything"):
-            return self.inner.answer(question, hits, asked)
+            return self.inner.answer(question, hits, asked, said)
         citations, paragraphs = [], []
         for n, hit in enumerate(hits, 1):
             citations.append(Citation(n, hit.title, hit.url, hit.date, hit.source, hit.passages[0]))
