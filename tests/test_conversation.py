@@ -126,6 +126,18 @@ def test_short_follow_ups_are_asked_about_the_last_question() -> None:
     assert not REWRITER.resolve("What did Algeria propose?", conversation).continues
 
 
+def test_pointing_phrases_and_what_about_carry_the_last_questions_words() -> None:
+    first = "How much more likely did global heating make the extreme rainfall that hit Libya, according to scientists?"
+    _, follow, other = converse([(first, ("World Weather Attribution",)), ("Which group produced that estimate?", ()),
+                                 ("And for Greece?", ())])
+    assert follow.startswith("Which group produced that estimate:") and "global heating" in follow
+    assert "Greece" in other and "Libya" not in other and "for Greece" not in other
+    # A named storm is no "he": "his house" is the mayor's, the person the last question asked for.
+    _, follow = converse([("Who was mayor of Derna when its dams burst?", ("Storm Daniel",)),
+                          ("What did protesters do to his house?", ())])
+    assert "Storm Daniel" not in follow and "mayor of Derna's house" in follow
+
+
 def test_a_country_is_never_he() -> None:
     _, follow = converse([("Who declared himself Niger's new leader?", ()), ("when did he take power?", ())])
     assert "Niger take" not in follow
