@@ -14,6 +14,7 @@ number), it abstains.
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -105,15 +106,37 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     for its country), or when it is off topic: too few of the question's terms and not close
     enough in meaning (the embedding); either signal alone may fail on a paraphrase.
     """
-    doc_terms = set(terms(hit.title + "\n" + "\n".join(hit.passages)))
+    text = hit.title + "\n" + "\n".join(hit.passages)
+    doc_terms = set(terms(text))
     # A capital speaks for its country's government ("London and Washington are reducing staff").
     doc_terms |= {c for c in map(capital_country, doc_terms) if c}
-    if any(not (t in doc_terms or capital_country(t) in doc_terms) for t in profile.key_terms):
+    if any(not (t in doc_terms or capital_country(t) in doc_terms) for t in profile.key_terms) \
+            and not _names_all_found(profile, doc_terms, text, hit):
         return None
     doc_cover = coverage(profile, doc_terms)
     if doc_cover < min_coverage or doc_cover + hit.similarity < min_support:
         return None
     return doc_cover
+
+
+_CAPITALISED_RUN = re.compile(r"(?!(?:The|A|An)\b)[A-Z][\w’'-]*(?:\s+(?:(?:of|for|the|and|on)\s+)?[A-Z][\w’'-]*)+")
+
+
+def _names_all_found(profile: QuestionProfile, doc_terms: set[str], text: str, hit: Hit) -> bool:
+    """Whether every key name of the question is in the document, in any of the ways reports write it.
+
+    "the AP" is "The Associated Press" (initials), "the UN" the "United Nations"; an outlet the
+    question names ("told Le Monde", "the New York Times") is the document's own site.
+    """
+    missing = [n for n in profile.key_names
+               if not all(t in doc_terms or capital_country(t) in doc_terms for t in n.terms)]
+    if not missing:
+        return True
+    initialisms = {"".join(w[0] for w in run.split() if w[0].isupper()).lower()
+                   for run in _CAPITALISED_RUN.findall(text)}
+    site = re.sub(r"^(?:https?://)?(?:www\.)?", "", (hit.url or hit.source).lower()).split("/")[0].split(".")[0]
+    return all((name.initials and (name.initials in initialisms or (site and site.startswith(name.initials))))
+               or (name.joined and site and name.joined in site) for name in missing)
 
 
 @dataclass(frozen=True)

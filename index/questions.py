@@ -62,6 +62,22 @@ class QuestionProfile:
     key_terms: frozenset[str]
     wants: str
     period: Period | None = None
+    key_names: tuple[KeyName, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyName:
+    """One name of a question as its key terms, with the other ways a report may write it.
+
+    Attributes:
+        terms: its key terms ("new", "york", "time" for "New York Times").
+        initials: its initialism, lower case ("nyt"; "ap" for "AP" itself), "" for one plain word.
+        joined: its words run together, lower case ("lemonde" for "Le Monde"), as a web address writes them.
+    """
+
+    terms: tuple[str, ...]
+    initials: str = ""
+    joined: str = ""
 
 
 _QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
@@ -113,9 +129,17 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
     qterms = [t for t in query_terms(question) if t not in temporal]
     weights = {t: rarity.idf(t) for t in qterms}
     key: set[str] = set()
+    runs: dict[int, tuple[list[str], list[str]]] = {}  # each capitalised run's first word: (its words, key terms)
+    run_start = -1
     for i, word in enumerate(words):
+        if word[:1].isupper() and (i > 0 or topic):
+            run_start = run_start if i > 0 and words[i - 1][:1].isupper() and run_start >= 0 else i
+            runs.setdefault(run_start, ([], []))[0].append(word)
+        else:
+            run_start = -1
         lowered = word.lower()
-        if lowered in MONTHS or (word.isdigit() and _is_date_number(words, i)):
+        # A month or weekday says when ("on the Monday after the storm"), not what a report is about.
+        if lowered in MONTHS or lowered in WEEKDAYS or (word.isdigit() and _is_date_number(words, i)):
             continue
         term = normalise(word)
         if term not in weights:
@@ -128,7 +152,22 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
         is_number = word[:1].isdigit()
         if is_number or is_name:
             key.add(term)
-    return QuestionProfile(tuple(qterms), weights, frozenset(key), answer_kind(question), question_period(question))
+            if is_name and run_start >= 0:
+                runs[run_start][1].append(term)
+            else:
+                runs[-1 - i] = ([word], [term])  # a number is a name of its own
+    names = [_key_name(run_words, run_terms) for run_words, run_terms in runs.values() if run_terms]
+    return QuestionProfile(tuple(qterms), weights, frozenset(key), answer_kind(question), question_period(question),
+                           tuple(names))
+
+
+def _key_name(words: list[str], key_terms: list[str]) -> KeyName:
+    """A capitalised run's key terms with its initialism and joined form ("New York Times": nyt, newyorktimes)."""
+    if len(words) == 1:
+        initials = words[0].lower() if words[0].isupper() and len(words[0]) > 1 else ""
+    else:
+        initials = "".join(w[0] for w in words).lower()
+    return KeyName(tuple(key_terms), initials, "".join(words).lower() if len(words) > 1 else "")
 
 
 def coverage(profile: QuestionProfile, present: set[str]) -> float:

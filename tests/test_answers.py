@@ -304,3 +304,35 @@ def test_a_follow_up_is_not_answered_with_what_the_last_answer_said(engine: Brie
     hits = [_hit("dated", "Sirens silent", f"{dated} Residents criticised the chief and the sirens.")]
     again = answerer.answer("when did the sirens stay silent?", hits, said=(dated,))
     assert not again.abstained and "8 August" in again.answer
+
+
+def test_a_name_is_found_as_reports_write_it(engine: Briefbot) -> None:
+    """'the AP' is The Associated Press, an outlet the question names is the document's own site,
+    and a weekday only says when; a document that never names the thing still cannot answer."""
+    from index.answer import support
+    from index.questions import profile_question
+
+    rarity = engine.keywords.get()
+
+    def supported(question: str, hit: Hit) -> bool:
+        return support(profile_question(question, rarity), hit) is not None
+
+    minister = _hit("ap", "Flood victims buried", "Othman Abduljaleel, health minister for eastern Libya, told The "
+                    "Associated Press at least 700 bodies had been buried.", similarity=0.7)
+    assert supported("Which health minister gave the AP the count of flood victims buried?", minister)
+    assert not supported("Which health minister gave Reuters the count of flood victims buried?", minister)
+    climatologist = replace(
+        _hit("lm", "Cyclone's strength", "Climatologist Davide Faranda explains how the Mediterranean's heat "
+             "drove the cyclone's strength.", similarity=0.7), url="https://www.lemonde.fr/en/environment/a.html")
+    assert supported("Which climatologist explained to Le Monde that the heat drove the cyclone's strength?",
+                     climatologist)
+    assert not supported("Which climatologist explained to Der Spiegel that the heat drove the cyclone's strength?",
+                         climatologist)
+    katrina = replace(_hit("nyt", "Thousands feared dead", "In a catastrophe recalling Hurricane "
+                                       "Katrina, a storm burst through dams on Derna.", similarity=0.7),
+                                  url="https://www.nytimes.com/2023/09/12/world/libya.html")
+    assert supported("Which hurricane did the New York Times recall when dams burst on Derna?", katrina)
+    premier = _hit("pm", "Thousands feared dead", "Prime Minister Ossama Hamad of the east Libyan government said "
+                   "thousands are feared dead.", similarity=0.7)
+    assert supported("Who leads the east Libyan government and warned on the Monday that thousands were feared dead?",
+                     premier)
