@@ -27,6 +27,7 @@ from .questions import (
     gives_date,
     gives_quantity,
     gives_reason,
+    names_a_person,
     names_what_was_asked,
     new_names,
     profile_question,
@@ -55,6 +56,7 @@ DATE_GIVEN_BONUS = 0.2
 REASON_BONUS = 0.2
 NAME_BONUS, NAME_MISSING = 0.15, -0.1
 ENTITY_BONUS = 0.1
+PERSON_BONUS = 0.1  # a who-answer sentence that names a person (first and last name)
 # A second sentence joins the first only when it scores close to it.
 SAME_SOURCE_RATIO = 0.85
 OTHER_SOURCE_RATIO = 0.9
@@ -159,7 +161,9 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
     if wants == "name":
         return NAME_BONUS if new_names(sentence, question) else NAME_MISSING
     if wants_name(wants):
-        return ENTITY_BONUS if names_what_was_asked(sentence, question, wants) else 0.0
+        named = ENTITY_BONUS if names_what_was_asked(sentence, question, wants) else 0.0
+        # "Who led the agency?": a first and last name is likelier the answer than a place's.
+        return named + (PERSON_BONUS if wants == "who" and named and names_a_person(sentence, question) else 0.0)
     return 0.0
 
 

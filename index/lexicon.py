@@ -150,8 +150,11 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("percent", r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b"),
     ("sentence", r"\bwhat (prison |jail )?(sentence|term of imprisonment)\b|\bsentenced to what\b"),
     ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b"),
-    ("number", r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"),
-    ("date", r"\b(when|by when|what date|what day|until when)\b"),
+    # "What did FEMA estimate it would cost?" asks for an amount as "how much" does.
+    ("number", r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"
+               r"|\bwhat (?:[\w'’-]+\s+){0,6}?(?:would|will|could|to|it|they|did|does)\s+cost\b"
+               r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"),
+    ("date", r"\b(when|by when|what date|what day|which day|until when)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"),
     ("who", r"\b(who|whom|whose)\b"),
     ("which", r"\b(which|name)\b"),

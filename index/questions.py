@@ -19,6 +19,7 @@ from .lexicon import (
     ANSWER_KINDS,
     CAUSE_WORDS,
     DURATION_UNITS,
+    INSTITUTION_WORDS,
     LIFE_OR_DEATH,
     MONTHS,
     NAMING_KINDS,
@@ -266,6 +267,30 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
     a who-answer names a person or body, a which- or where-answer any name (places count).
     """
     return bool(new_names(sentence, question, places_count=wants in ("which", "where")))
+
+
+_TWO_NAMES = re.compile(r"(?<![\w'’-])([A-Z][a-z][\w'’-]*)\s+(?:(?:al|el|bin|ben|de|van|von|da)[- ])?"
+                        r"([A-Z][a-z][\w'’-]*)")
+
+
+def names_a_person(sentence: str, question: str) -> bool:
+    """Whether a sentence names someone the question does not: a first and a last name ("Herman Andaya").
+
+    Two capitalised words in a row that are no title, institution, place, month or weekday,
+    and not both in the question. A who-answer that names a person is likelier the answer.
+    """
+    if is_title_case(sentence):
+        return False  # a Title Case headline capitalises every word
+    asked = {w.lower() for w in raw_words(question)}
+    place = place_terms()
+    for match in _TWO_NAMES.finditer(sentence):
+        words = [re.sub(r"[’']s$", "", w) for w in match.groups()]
+        if any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS or w.lower() in MONTHS
+               or w.lower() in WEEKDAYS or w.lower() in QUESTION_WORDS or normalise(w) in place for w in words):
+            continue
+        if not all(w.lower() in asked for w in words):
+            return True
+    return False
 
 
 TITLE_CASE_LOWER_SHARE = 0.15  # a Title Case headline has at most this share of lower-case long words

@@ -273,6 +273,11 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     ("Which diplomat did the junta expel, and how long was he given to leave?", "duration"),
     ("What is the number of soldiers stationed there?", "number"),
     ("Why did the junta close the airspace?", "reason"),
+    # A cost is an amount, as "how much"; a day of the week is a date answer.
+    ("What did FEMA estimate it would cost to rebuild the town?", "number"),
+    ("What will the new dam cost?", "number"),
+    ("What did the cost of living crisis lead to?", ""),
+    ("On which day of the week was the ultimatum due to run out?", "date"),
 ])
 def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
@@ -336,3 +341,17 @@ def test_a_name_is_found_as_reports_write_it(engine: Briefbot) -> None:
                    "thousands are feared dead.", similarity=0.7)
     assert supported("Who leads the east Libyan government and warned on the Monday that thousands were feared dead?",
                      premier)
+
+
+def test_a_who_answer_naming_a_person_is_preferred() -> None:
+    from index.questions import names_a_person
+
+    question = "Who led the Maui Emergency Management Agency when the sirens were not sounded?"
+    assert names_a_person("Herman Andaya, the agency's administrator, resigned a day later.", question)
+    assert names_a_person("Prime Minister Ossama Hamad of the eastern government said thousands died.", question)
+    # A place, an institution the question names, or a title alone is nobody.
+    assert not names_a_person("His agency's decision not to sound the sirens as fires neared Lahaina drew scrutiny.",
+                              question)
+    assert not names_a_person("A spokesman for the Maui Emergency Management Agency declined to comment on it.",
+                              question)
+    assert not names_a_person("Fires spread across West Maui and the Kula area on Tuesday afternoon.", question)
