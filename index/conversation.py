@@ -43,7 +43,7 @@ from .lexicon import (
     WEEKDAYS,
 )
 from .text import one_line
-from .types import Hit
+from .types import Hit, Turn
 
 MAX_TURNS = 4  # older turns are dropped: a chat's topic drifts
 MAX_NAME_WORDS = 4  # "Ali Mahaman Lamine Zeine"; a longer capitalised run is a headline
@@ -63,31 +63,6 @@ _TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following
 
 NEEDS_SUBJECT = ("I'm not sure who or what you mean. Ask again with a name or an event, for example "
                  "\"When did General Tchiani take power?\"")
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One question of a conversation, as asked and as searched, and the names its answer gave.
-
-    Attributes:
-        question: the words the user typed.
-        resolved: the standalone question that was searched.
-        subject: the names (or topic) the resolved question is about.
-        answer_names: names the answer quoted that the question did not give (who it turned out to be).
-        topic: the question's trailing topic phrase ("after the coup"), carried into follow-ups.
-        at: when it was asked (seconds, the caller's clock).
-        sources: the documents its answer cited, best first: a follow-up is searched in them too.
-        said: the sentences its answer quoted: a follow-up asks for something else.
-    """
-
-    question: str
-    resolved: str
-    subject: str = ""
-    answer_names: tuple[str, ...] = ()
-    topic: str = ""
-    at: float = 0.0
-    sources: tuple[Hit, ...] = ()
-    said: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

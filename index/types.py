@@ -9,10 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from .conversation import Turn
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -193,6 +190,31 @@ class Citation:
         if self.date_flagged:
             out["date_source"] = self.date_source
         return out
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question of a conversation (`index.conversation`), as asked and as searched, and the names its answer gave.
+
+    Attributes:
+        question: the words the user typed.
+        resolved: the standalone question that was searched.
+        subject: the names (or topic) the resolved question is about.
+        answer_names: names the answer quoted that the question did not give (who it turned out to be).
+        topic: the question's trailing topic phrase ("after the coup"), carried into follow-ups.
+        at: when it was asked (seconds, the caller's clock).
+        sources: the documents its answer cited, best first: a follow-up is searched in them too.
+        said: the sentences its answer quoted: a follow-up asks for something else.
+    """
+
+    question: str
+    resolved: str
+    subject: str = ""
+    answer_names: tuple[str, ...] = ()
+    topic: str = ""
+    at: float = 0.0
+    sources: tuple[Hit, ...] = ()
+    said: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
