@@ -12,7 +12,8 @@ Niger, bench/corpus-maui.jsonl.gz for Maui (`briefbot ingest`). Prints, per cris
 - vague first messages (bench/vague.jsonl): the share that abstain and ask back;
 - who/which/where/when/how-many answers of the blind question sets: the share of answers that
   do not abstain and name the asked-for thing (answer groups matched);
-- briefing latency, and the added latency of resolving a follow-up (resolve only).
+- briefing latency, the added latency of resolving a follow-up (resolve only), and what
+  searching the last answer's documents too adds to a follow-up's search.
 
 The set files were written by a helper who had not seen the code (bench/followups.md).
 """
@@ -51,6 +52,7 @@ def run(crisis: str, data_dir: Path, rows: bool, followups: Path = ROOT / "bench
     conversations = [json.loads(line) for line in followups.read_text().splitlines() if line.strip()]
     out: dict = {"crisis": crisis, "turns": 0, "answered": 0, "resolved": 0, "both": 0}
     resolve_ms: list[float] = []
+    context_ms: list[float] = []  # what searching the last answer's documents too adds
     for conv in conversations:
         if conv.get("crisis", crisis) != crisis:
             continue
@@ -59,6 +61,8 @@ def run(crisis: str, data_dir: Path, rows: bool, followups: Path = ROOT / "bench
             started = time.perf_counter()
             resolution = engine.rewriter.resolve(turn["question"], state)
             resolve_ms.append((time.perf_counter() - started) * 1000)
+            if resolution.continues and state.last is not None and state.last.sources:
+                context_ms.append(_context_cost(engine, resolution.question, state.last.sources))
             answer = engine.ask(turn["question"], conversation=state)
             if answer.turn is not None:
                 state = state.after(answer.turn)
@@ -81,6 +85,7 @@ def run(crisis: str, data_dir: Path, rows: bool, followups: Path = ROOT / "bench
     asked_back = sum(engine.ask(v["question"]).answer == NEEDS_SUBJECT for v in vague)
     out["vague"] = f"{asked_back}/{len(vague)}"
     out["resolve_p95_ms"] = round(p95(resolve_ms), 2)
+    out["context_p95_ms"] = round(p95(context_ms), 2)
 
     blind = questions or ROOT / ("bench/extra-questions.jsonl" if crisis == "niger" else "bench/blind-maui.jsonl")
     named = total = abstained = 0
@@ -110,6 +115,20 @@ def run(crisis: str, data_dir: Path, rows: bool, followups: Path = ROOT / "bench
     return out
 
 
+def _context_cost(engine, question: str, carried) -> float:
+    """Milliseconds a search spends on the conversation's documents: with them minus the mean of two
+    searches without, one before and one after (the machine's noise falls on both sides)."""
+    from index.search import Window
+
+    def timed(with_context: bool) -> float:
+        started = time.perf_counter()
+        engine.searcher.search(question, Window(), 10, carried=carried if with_context else ())
+        return time.perf_counter() - started
+
+    before, with_context, after = timed(False), timed(True), timed(False)
+    return (with_context - (before + after) / 2) * 1000
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--niger-data", type=Path, help="store of seeds/ + the Niger feed (the shipped sets)")
@@ -124,12 +143,12 @@ def main() -> int:
     results += [run(crisis, Path(store), args.rows, Path(followups), Path(questions))
                 for crisis, store, followups, questions in args.set]
     print("\n| crisis | follow-up turns | answered | resolved | both | vague asked back | who/which/when/how-many "
-          "named | resolve p95 ms | brief p50 / p95 ms |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "named | resolve p95 ms | context search p95 +ms | brief p50 / p95 ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         n = max(r["turns"], 1)
         print(f"| {r['crisis']} | {r['turns']} | {r['answered'] / n:.2f} | {r['resolved'] / n:.2f} | "
-              f"{r['both'] / n:.2f} | {r['vague']} | {r['naming']} | {r['resolve_p95_ms']} | "
+              f"{r['both'] / n:.2f} | {r['vague']} | {r['naming']} | {r['resolve_p95_ms']} | {r['context_p95_ms']} | "
               f"{r['brief_p50_ms']} / {r['brief_p95_ms']} |")
     return 0
 

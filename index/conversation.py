@@ -155,6 +155,7 @@ def names_in(text: str) -> list[str]:
 _ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*"
                    r"(?:(?!(?:the|a|an|of|in|on|and|to|by|for|with|did|does|is|was)\b)[a-z][\w-]*\s+){0,2}?"
                    r"(?i:" + "|".join(ROLE_WORDS) + r")\b")
+_ACTED_ON = ("them", "themselves")  # the plural pronouns that are a verb's object, not its subject
 _PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
 
 
@@ -307,13 +308,19 @@ class RuleRewriter(Rewriter):
         thing = (thing_entity if plural is not True else "") or (asked if plural is not True else "") \
             or _last_noun_phrase(last.resolved) or subject or last.subject
         # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
-        group = (entity if plural is not False else "") or _counted(last.resolved) or (asked if plural else "") \
-            or _plural_noun(last.resolved) or last.subject or _last_noun_phrase(last.resolved) \
-            or next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
+        # "They" acts: the last question's subject ("How many days did ECOWAS give?" "What did
+        # they close?"); "them" is acted on: what was counted ("how many of them operate?").
+        plural_entity = entity if plural is not False else ""
+        counted = _counted(last.resolved) or (asked if plural else "") or _plural_noun(last.resolved)
+        actor = "" if not last.subject or _ends_with_place(last.subject.split()) else last.subject
+        before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
+        group = plural_entity or actor or counted or last.subject or _last_noun_phrase(last.resolved) or before
+        acted_on = plural_entity or counted or last.subject or _last_noun_phrase(last.resolved) or before
         out, used = question, False
         for words, referent, possessive in (
             (PERSON_PRONOUNS, person, {"his", "hers", "her"}),
-            (GROUP_PRONOUNS, group, {"their", "theirs"}),
+            (_ACTED_ON, acted_on, set()),
+            (tuple(w for w in GROUP_PRONOUNS if w not in _ACTED_ON), group, {"their", "theirs"}),
             (THING_PRONOUNS, thing, {"its"}),
             (PLACE_PRONOUNS, place, set()),
         ):

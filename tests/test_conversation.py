@@ -77,6 +77,9 @@ def test_they_is_what_a_how_many_question_counted() -> None:
                              ("how many mines does it have there?", ()),
                              ("how many of them are operating?", ())])
     assert follow == "how many of the mines are operating in Niger?"
+    # "They" acts: the subject, not the counted days.
+    _, follow = converse([("How many days did ECOWAS give the junta?", ()), ("What did they close?", ())])
+    assert follow == "What did ECOWAS close?"
     # A people's adjective ("French") is nowhere to be "there".
     assert "in French" not in converse([("Which French company had mines in Niger?", ("Orano",)),
                                         ("how many workers does it have there?", ())])[1]
