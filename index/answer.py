@@ -23,6 +23,7 @@ from .dates import human_date
 from .questions import (
     QuestionProfile,
     TermRarity,
+    asks_for_person,
     coverage,
     gives_date,
     gives_quantity,
@@ -235,6 +236,10 @@ class ExtractiveAnswerer(Answerer):
             # "Who declared himself leader?": a quote that names no one the question does not
             # only restates it. The headline, quoted first, may carry the name.
             naming = [c for c in candidates if names_what_was_asked(c.sentence, question, profile.wants)]
+            if profile.wants == "who" and asks_for_person(question):
+                # "Who led the agency?": when some quote names a person, one naming only a town does not answer.
+                people = [c for c in naming if names_a_person(c.sentence, question)]
+                naming = people or naming
             # A headline is followed by its report's best (naming) body sentence: it may lead.
             named_docs = {c.hit.doc_id for c in naming if not c.is_title}
             candidates = [c for c in candidates if c in naming or (c.is_title and c.hit.doc_id in named_docs)]

@@ -28,6 +28,7 @@ from .lexicon import (
     QUANTITY_KINDS,
     QUESTION_WORDS,
     RELATIVE_DAYS,
+    ROLE_WORDS,
     STOPWORDS,
     TIME_WORDS,
     WEEKDAY_STEMS,
@@ -291,6 +292,16 @@ def names_a_person(sentence: str, question: str) -> bool:
         if not all(w.lower() in asked for w in words):
             return True
     return False
+
+
+_ASKS_PERSON = re.compile(r"^\s*who\b.*\b(?:led|leads|heads?|headed|runs|ran|chaired|chairs|"
+                          + "|".join(r"\s+".join(role.split()) for role in ROLE_WORDS) + r")\b", re.I)
+
+
+def asks_for_person(question: str) -> bool:
+    """Whether a who-question asks for a person by role ("Who led the agency?", "Who, standing in for the
+    governor, ...?"), not for whoever did something ("Who was blamed for the attack?")."""
+    return bool(_ASKS_PERSON.search(question))
 
 
 TITLE_CASE_LOWER_SHARE = 0.15  # a Title Case headline has at most this share of lower-case long words

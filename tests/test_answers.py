@@ -355,3 +355,21 @@ def test_a_who_answer_naming_a_person_is_preferred() -> None:
     assert not names_a_person("A spokesman for the Maui Emergency Management Agency declined to comment on it.",
                               question)
     assert not names_a_person("Fires spread across West Maui and the Kula area on Tuesday afternoon.", question)
+
+
+def test_a_who_question_asking_for_a_role_is_answered_by_a_person(engine: Briefbot) -> None:
+    from index.questions import asks_for_person
+
+    assert asks_for_person("Who led the Maui Emergency Management Agency when the sirens were not sounded?")
+    assert asks_for_person("Who, standing in for the absent governor, declared the state of emergency?")
+    assert not asks_for_person("Who was blamed for the attack near the border?")
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    question = "Who led the Maui Emergency Management Agency when the outdoor sirens were not sounded?"
+    hits = [
+        _hit("town", "Maui emergency agency chief resigns", "The Maui Emergency Management Agency led the response "
+             "and the outdoor sirens were not sounded when the fire reached Lahaina.", similarity=0.7),
+        _hit("person", "Maui Emergency Management Agency chief defends silent outdoor sirens",
+             "Herman Andaya said the agency keeps the sirens for tsunamis.", similarity=0.6),
+    ]
+    answer = answerer.answer(question, hits)
+    assert not answer.abstained and "Herman Andaya" in answer.answer
