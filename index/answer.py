@@ -29,6 +29,7 @@ from .questions import (
     gives_quantity,
     gives_reason,
     names_a_person,
+    names_the_kind,
     names_what_was_asked,
     new_names,
     profile_question,
@@ -164,7 +165,8 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
     if wants_name(wants):
         named = ENTITY_BONUS if names_what_was_asked(sentence, question, wants) else 0.0
         # "Who led the agency?": a first and last name is likelier the answer than a place's.
-        return named + (PERSON_BONUS if wants == "who" and named and names_a_person(sentence, question) else 0.0)
+        return named + (PERSON_BONUS if wants == "who" and named and names_a_person(sentence, question) else 0.0) \
+            + (ENTITY_BONUS if wants == "which" and named and names_the_kind(sentence, question) else 0.0)
     return 0.0
 
 

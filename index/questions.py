@@ -107,6 +107,11 @@ def answer_kind(question: str) -> str:
     """
     lowered = question.lower()
     lead = _WH_WORD.search(lowered)
+    # "When the soldiers went on television, what did they say?": a leading when- or where-clause
+    # sets the scene; the question is the wh-word after its comma.
+    scene = re.match(r"^\s*(?:when|where)\b[^,?]*,\s*(?=(?:who|whom|whose|what|which|why|how)\b)", lowered)
+    if scene:
+        lead = _WH_WORD.search(lowered, scene.end())
     for kind, pattern in _KINDS:
         for match in pattern.finditer(lowered):
             led_by_wh = bool(_WH_WORD.search(match.group(0)))
@@ -294,6 +299,26 @@ def names_a_person(sentence: str, question: str) -> bool:
     return False
 
 
+_WHICH_NOUN = re.compile(r"\bwhich\s+((?:[a-z][\w-]*\s+){0,3}?)([a-z]{3,})(?:'s|’s)?\s+"
+                         r"(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|[a-z]+ed)\b", re.I)
+
+
+def names_the_kind(sentence: str, question: str) -> bool:
+    """Whether a sentence names something of the kind a which-question asks for by that kind's word:
+    "the Ionian Sea" for "which sea", "Hurricane Katrina" for "which hurricane"."""
+    match = _WHICH_NOUN.search(question)
+    if not match:
+        return False
+    noun = re.escape(match.group(2).lower().removesuffix("s"))
+    kind = rf"(?i:{noun}s?)"
+    asked = {w.lower() for w in raw_words(question)}
+    for found in re.finditer(rf"\b([A-Z][\w’'-]+)\s+{kind}\b|\b{kind}\s+([A-Z][\w’'-]+)", sentence):
+        name = (found.group(1) or found.group(2) or "").lower()
+        if name not in asked and name not in NOT_NAMES and name not in QUESTION_WORDS and name not in STOPWORDS:
+            return True
+    return False
+
+
 _ASKS_PERSON = re.compile(r"^\s*who\b.*\b(?:led|leads|heads?|headed|runs|ran|chaired|chairs|"
                           + "|".join(r"\s+".join(role.split()) for role in ROLE_WORDS) + r")\b", re.I)
 
@@ -328,6 +353,9 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
     question gives ("Mohamed" of "Mohamed Bazoum" when it asks about Bazoum).
     """
     asked = {normalise(w) for w in raw_words(question)}
+    # The question's own names: "Mohamed" is part of one next to "Bazoum", but "Ionian" is not part
+    # of a name the question gives when it only asks "which sea" ("the Ionian Sea").
+    asked_names = {normalise(w) for i, w in enumerate(raw_words(question)) if i > 0 and w[:1].isupper()}
     out = []
     place = place_terms()
     demonyms = places().words
@@ -344,7 +372,7 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
                 return False
             word = words[j]
             return word[:1].isupper() and not word.isupper() and word.lower() not in NOT_NAMES \
-                and normalise(word) in asked
+                and normalise(word) in asked_names
 
         # A clause's first word is a name only when it plainly is one: a known place (for
         # which/where questions) or the first of two capitalised words ("Darryl Oliveira will").
@@ -358,6 +386,7 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
             term = normalise(word)
             lowered = word.lower()
             if not word[:1].isupper() or (title_case and not word.isupper()) or lowered in NOT_NAMES \
+                    or lowered in ROLE_WORDS \
                     or (lowered in MONTHS and not places_count) or lowered in WEEKDAYS \
                     or (not places_count and (lowered in demonyms or term in place)) \
                     or term in asked or asked_name(i - 1) or asked_name(i + 1):

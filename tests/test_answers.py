@@ -278,6 +278,9 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     ("What will the new dam cost?", "number"),
     ("What did the cost of living crisis lead to?", ""),
     ("On which day of the week was the ultimatum due to run out?", "date"),
+    # A leading when-clause sets the scene; the question is what follows its comma.
+    ("When the soldiers went on national television, what did they say they had done?", ""),
+    ("When the fire broke out, who declared the emergency?", "who"),
 ])
 def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
@@ -373,3 +376,19 @@ def test_a_who_question_asking_for_a_role_is_answered_by_a_person(engine: Briefb
     ]
     answer = answerer.answer(question, hits)
     assert not answer.abstained and "Herman Andaya" in answer.answer
+
+
+def test_a_which_answer_names_a_thing_of_the_kind_asked() -> None:
+    from index.questions import names_the_kind, new_names
+
+    question = "Which sea did Storm Daniel first develop over before it hit Greece?"
+    sentence = "Storm Daniel developed over the Ionian Sea partly due to this setup, flooding central Greece."
+    # "Sea" is the question's own word, but not its name: "Ionian" is new, and it names a sea.
+    assert "Ionian" in new_names(sentence, question, places_count=True)
+    assert names_the_kind(sentence, question)
+    assert not names_the_kind("Europe-wide formation is partly responsible for Storm Daniel, it said.", question)
+    assert names_the_kind("In a catastrophe recalling Hurricane Katrina, a storm burst through the dams.",
+                          "Which hurricane did the reports recall when the dams burst?")
+    # A title next to a name the question gives is not news ("The Mayor of Maui County").
+    assert new_names("The Mayor of Maui County announced the hiring of a new head of the agency on Friday.",
+                     "Who was hired to run the Maui Emergency Management Agency?") == []
