@@ -87,6 +87,23 @@ shook shot shut sang sank sat slept slid spoke spent split spread sprang stood s
 took taught tore told thought threw understood woke wore won withdrew wrote
 """.split())
 
+# Units a count may be asked in ("how many acres"): the quote must give the number in that unit.
+MEASURE_UNITS = frozenset("""
+acre acres hectare hectares tonne tonnes ton tons kilogram kilograms kilo kilos pound pounds kilometre kilometres
+kilometer kilometers km mile miles metre metres meter meters feet foot inch inches barrel barrels gallon gallons
+litre litres liter liters megawatt megawatts gigawatt gigawatts degree degrees mph
+""".split())
+# Verbs of paying: "how much did X pay / pledge / donate" asks for money, not any number.
+MONEY_VERBS = frozenset("""
+pay paid pays paying cost costs spend spent spends pledge pledged pledges donate donated donates raise raised
+raises give gave gives lend lent loan loaned owe owed owes settle settled fine fined award awarded allocate
+allocated budget budgeted invest invested
+""".split())
+# How a quote writes an amount of money.
+MONEY_PATTERN = (r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|(?:thousand|million|billion|trillion)\s)?\s*"
+                 r"(?:dollars?|euros?|pounds sterling|pounds|yen|yuan|dinars?"
+                 r"|dirhams?|francs?|rupees?|usd|eur|gbp)\b|\b(?:usd|eur|gbp|cfa)\s?\d")
+
 # Number words, one spelling for every rule that reads quantities.
 NUMBER_WORDS: dict[str, int] = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -148,7 +165,7 @@ county city state province district island islands region town village
 ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("age", r"\bhow old\b|\bwhat age\b"),
     ("percent", r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b"),
-    ("sentence", r"\bwhat (prison |jail )?(sentence|term of imprisonment)\b|\bsentenced to what\b"),
+    ("sentence", r"\bwhat (prison |jail )?(sentences?|terms? of imprisonment)\b|\bsentenced to what\b"),
     ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b"),
     # "What did FEMA estimate it would cost?" asks for an amount as "how much" does.
     ("number", r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"

@@ -21,6 +21,9 @@ from .lexicon import (
     DURATION_UNITS,
     INSTITUTION_WORDS,
     LIFE_OR_DEATH,
+    MEASURE_UNITS,
+    MONEY_PATTERN,
+    MONEY_VERBS,
     MONTHS,
     NAMING_KINDS,
     NOT_NAMES,
@@ -227,6 +230,34 @@ DATE_WORDS = re.compile(
     + "|".join(WEEKDAY_STEMS) + r")day|" + _alternation(RELATIVE_DAYS).replace("'", "'?") + r")\b", re.I)
 
 
+_COUNT_WORDS = "|".join(sorted((w for w in NUMBER_WORDS), key=len, reverse=True))
+_MONEY = re.compile(MONEY_PATTERN, re.I)
+
+
+def _asked_unit(question: str) -> str:
+    """The unit a how-many question counts in, as a pattern ("how many acres": acres?), "" if none."""
+    match = re.search(r"\bhow many\s+([\w-]+)(?:\s+([\w-]+))?", question, re.I)
+    if not match:
+        return ""
+    word = next((w.lower() for w in match.groups() if w and w.lower() in MEASURE_UNITS), "")
+    if not word:
+        return ""
+    stem = word.removesuffix("es") if word.endswith(("inches",)) else word.removesuffix("s")
+    return rf"\b{re.escape(stem)}(?:e?s)?\b"
+
+
+def _asks_money(question: str) -> bool:
+    """Whether a question asks for money: "how much did X pay / pledge / cost"."""
+    # "How much did X pay ...": an auxiliary, then the paying verb in the same clause. Not "how
+    # much water ..., once the dams gave way" (a noun is what is measured; "gave" is another clause's).
+    match = re.search(r"\bhow much\s+(?:did|does|do|will|would|could|has|have|had|is|was|are|were)\b([^,;]*)",
+                      question, re.I)
+    if not match:
+        return False
+    clause = re.split(r"\b(?:once|when|after|before|because|while|since|as|if)\b", match.group(1), maxsplit=1)[0]
+    return any(w.lower() in MONEY_VERBS for w in raw_words(clause))
+
+
 def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     """Whether a sentence can answer a how-many / what-percentage / how-old / how-long question at all."""
     if wants == "age":
@@ -237,6 +268,11 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
         return bool(_DURATION.search(sentence))
     if wants == "sentence":  # a prison term, or life, or death
         return bool(_DURATION.search(sentence) or _LIFE_OR_DEATH.search(sentence))
+    unit = _asked_unit(question)
+    if unit and not re.search(rf"(?:\d|\b(?:{_COUNT_WORDS}))[\d,.]*\s*(?:[\w-]+\s+){{0,2}}?{unit}", sentence, re.I):
+        return False  # "how many acres": a count of miles or people is no answer
+    if _asks_money(question) and not _MONEY.search(sentence):
+        return False  # "how much did they pay": a number of people is no answer
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
     numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
     numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}  # a year is not a count

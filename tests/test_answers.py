@@ -281,6 +281,7 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     # A leading when-clause sets the scene; the question is what follows its comma.
     ("When the soldiers went on national television, what did they say they had done?", ""),
     ("When the fire broke out, who declared the emergency?", "who"),
+    ("What prison sentences did the officials receive?", "sentence"),
 ])
 def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
@@ -392,3 +393,18 @@ def test_a_which_answer_names_a_thing_of_the_kind_asked() -> None:
     # A title next to a name the question gives is not news ("The Mayor of Maui County").
     assert new_names("The Mayor of Maui County announced the hiring of a new head of the agency on Friday.",
                      "Who was hired to run the Maui Emergency Management Agency?") == []
+
+
+def test_a_count_in_units_or_money_needs_that_unit_or_money() -> None:
+    from index.questions import gives_quantity
+
+    acres = "How many acres did the upcountry fire burn?"
+    assert not gives_quantity("Another wildfire is still burning 25 miles away in the hills.", "number", acres)
+    assert gives_quantity("The upcountry fire scorched more than 1,000 acres of pasture.", "number", acres)
+    paid = "How much did the power company agree to pay to settle the lawsuit?"
+    assert not gives_quantity("The fires killed over 100 people this month.", "number", paid)
+    assert gives_quantity("The company agreed to pay $1.99 billion to settle.", "number", paid)
+    assert gives_quantity("A settlement of 4 billion dollars was reached.", "number", paid)
+    # "gave" in another clause does not make a volume of water a sum of money.
+    water = "How much water, by expert estimate, poured into the city once the dams gave way?"
+    assert gives_quantity("Experts estimate that 30 million cubic metres of water were released.", "number", water)
