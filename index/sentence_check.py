@@ -68,8 +68,9 @@ _ASSISTANT = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|[Aa]s an AI|language model|[
                         r"(?:provided|given|supplied|these|above) (?:passages?|documents?|texts?|context|sources)|"
                         r"system (?:note|prompt|message)|previous instructions)\b", re.I)
 _NEGATION = re.compile(r"not|no|never|none|nothing|neither|nor|cannot|without|n't", re.I)
-_NEGATIVE_VERBS = re.compile(r"refus\w*|den(?:y|ies|ied|ying)|reject\w*|declin\w*|fail\w*|stopp?\w*|halt\w*|"
-                             r"ceas\w*|abandon\w*", re.I)
+_STOP_VERBS = re.compile(r"stopp?\w*|halt\w*|ceas\w*|suspen\w*|paus\w*|freez\w*|froze\w*", re.I)
+_NEGATIVE_VERBS = re.compile(r"refus\w*|den(?:y|ies|ied|ying)|reject\w*|declin\w*|fail\w*|abandon\w*|"
+                             + _STOP_VERBS.pattern, re.I)
 NEGATION_SCOPE = 3  # content words after a negation that it negates ("did not say how many soldiers")
 # Pairs of opposite terms (stems) a claim must not swap: a sentence and its opposite embed alike.
 _OPPOSITES = (("open", "close"), ("reopen", "close"), ("lift", "impos"), ("rise", "fall"), ("increas", "decreas"),
@@ -127,7 +128,8 @@ _REPORTING = frozenset(normalise(w) for w in (
     "say", "tell", "warn", "accuse", "announce", "state", "claim", "report", "urge", "call", "describe",
     "insist", "note", "explain", "argue", "allege", "express", "declare", "stress", "emphasize", "comment",
     "mention", "cite", "quote", "acknowledge", "reply", "respond", "indicate", "suggest", "assert", "remark",
-    "reiterate", "caution", "criticize", "condemn", "denounce", "praise", "welcome", "ask", "demand"))
+    "reiterate", "caution", "criticize", "condemn", "denounce", "praise", "welcome", "ask", "demand",
+    "write", "voice"))
 _CLAUSE = re.compile(r"[;:]\s+|,\s+|\s[—–-]\s|\s(?=(?:and|but|while|whereas|although|after|as|because|"
                      r"when|which|who|rejecting|citing|saying|stating|completing|emphasizing)\s)")
 MIN_CLAUSE_WORDS = 3
@@ -273,8 +275,12 @@ def source_problem(sentence: str) -> str:
     return ""
 
 
-def _negated_terms(text: str) -> tuple[set[str], set[str]]:
-    """Terms a text negates (the few after "not", "no", "refused", ... in the same clause) and the rest."""
+def _negated_terms(text: str, stopping_negates: bool = True) -> tuple[set[str], set[str]]:
+    """Terms a text negates (the few after "not", "no", "refused", ... in the same clause) and the rest.
+
+    `stopping_negates=False`: "halted exports" and "exports were suspended" both stop the exports,
+    whichever side of the verb they stand; then stopping verbs negate nothing.
+    """
     negated: set[str] = set()
     plain: set[str] = set()
     text = _RULED_OUT.sub("not", _outside_quotes(text))
@@ -283,8 +289,13 @@ def _negated_terms(text: str) -> tuple[set[str], set[str]]:
         for word in re.findall(r"[\w'’-]+", clause):
             lowered = word.lower().replace("’", "'")
             word = IRREGULAR_PAST.get(lowered, word)  # "said" and "say" are one verb here
-            if _NEGATION.fullmatch(lowered) or lowered.endswith("n't") or _NEGATIVE_VERBS.fullmatch(lowered):
+            if _STOP_VERBS.fullmatch(lowered):
+                plain |= set(terms(word))  # "suspended" is itself a term ("resumed" is its opposite)
+            if _NEGATION.fullmatch(lowered) or lowered.endswith("n't") or (
+                    _NEGATIVE_VERBS.fullmatch(lowered) and (stopping_negates or not _STOP_VERBS.fullmatch(lowered))):
                 scope = NEGATION_SCOPE
+                continue
+            if _STOP_VERBS.fullmatch(lowered):
                 continue
             if lowered in _SCOPE_ENDS:
                 scope = 0  # "not intervene militarily | in Niger": a preposition starts what is not negated
@@ -300,13 +311,62 @@ def _negated_terms(text: str) -> tuple[set[str], set[str]]:
     return negated, plain - negated
 
 
+_MODALS = frozenset("would will could should must may might can shall to".split())
+# "ordered to leave", "threatened to cut", "plans to withdraw": what a source gives as meant, not done.
+_INTENT_WINDOW = 2  # words back from a verb to look for "to" or a modal ("to swiftly leave", "would not leave")
+_DECIDED = frozenset("decided decides agreed agrees voted votes moved began begun started continued opted chose "
+                     "resolved managed".split())
+
+
+def _verb_uses(sentence: str, term: str) -> tuple[int, int]:
+    """How often a sentence uses a verb (by its term) as done, and as only meant: after "to" or a modal."""
+    words = [w.lower().replace("’", "'") for w in re.findall(r"[\w'’-]+", _outside_quotes(sentence))]
+    done = meant = 0
+    for i, word in enumerate(words):
+        base = IRREGULAR_PAST.get(word, word)
+        if normalise(base) != term and normalise(word) != term:
+            continue
+        before = words[max(0, i - _INTENT_WINDOW):i]
+        # "decided to suspend", "agreed to pay": a decision taken is done; "ordered to leave" is not.
+        if any(w in _MODALS for w in before) and not any(w in _DECIDED for w in before):
+            meant += 1
+        else:
+            done += 1
+    return done, meant
+
+
+def _done_not_meant(claim: str, sources: Sequence[str]) -> str:
+    """A verb the claim states as done that its sources give only as ordered, planned or threatened, or "".
+
+    "Itté left Niger within 48 hours" rests on "Itté was given 48 hours to leave": the same verb,
+    but what was ordered is not what happened.
+    """
+    words = [w.lower().replace("’", "'") for w in re.findall(r"[\w'’-]+", _outside_quotes(claim))]
+    for i, word in enumerate(words):
+        past = word in IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)
+        if not past or word in ("was", "were", "had", "did") or any(w in _MODALS for w in words[max(0, i - 2):i]):
+            continue
+        term = normalise(IRREGULAR_PAST.get(word, word))
+        uses = [_verb_uses(sentence, term) for sentence in sources]
+        done, meant = sum(u[0] for u in uses), sum(u[1] for u in uses)
+        if meant and not done:
+            return word
+    return ""
+
+
+def _has_stop_verb(text: str) -> bool:
+    return any(_STOP_VERBS.fullmatch(w) for w in re.findall(r"[\w'’-]+", text.lower()))
+
+
 def _turned_around(claim: str, sources: Sequence[str]) -> str:
     """A term the claim affirms that its sources only negate (or the reverse), or the opposite of theirs; or ""."""
-    claim_neg, claim_plain = _negated_terms(claim)
+    # Both stop something ("halted exports", "exports were suspended"): the voice may differ, not the sense.
+    stopping = not (_has_stop_verb(claim) and any(_has_stop_verb(s) for s in sources))
+    claim_neg, claim_plain = _negated_terms(claim, stopping)
     source_neg: set[str] = set()
     source_plain: set[str] = set()
     for sentence in sources:
-        negated, plain = _negated_terms(sentence)
+        negated, plain = _negated_terms(sentence, stopping)
         source_neg |= negated
         source_plain |= plain
     # A term the passage both affirms and negates (in different sentences) decides nothing.
@@ -582,6 +642,8 @@ class SentenceChecker:
             elif turned := (_turned_around(verdict.claim, list(supports.values()))
                             or _turned_around(verdict.claim, [s for p in cited for s in p.sentences])):
                 verdict.problem = f"turns its source around (“{turned}”)"
+            elif undone := _done_not_meant(verdict.claim, list(supports.values())):
+                verdict.problem = f"states as done what its source gives as ordered or meant (“{undone}”)"
             else:
                 verdict.supports = supports
                 verdict.cited = tuple(supports)

@@ -62,3 +62,29 @@ def test_a_completion_is_read_from_the_first_choice() -> None:
     reply = parse_completion(b'{"choices": [{"index": 0, "message": {"role": "assistant", "content": "Hi [1]."},'
                              b' "finish_reason": "length"}]}', 0.5)
     assert reply.text == "Hi [1]." and reply.finish_reason == "length" and reply.elapsed_s == 0.5
+
+
+def test_what_was_only_ordered_or_meant_is_not_done() -> None:
+    from index.sentence_check import _done_not_meant
+
+    ordered = ["The junta gave French ambassador Sylvain Itte 48 hours to leave Niger."]
+    assert _done_not_meant("Itte left Niger within 48 hours.", ordered) == "left"
+    assert _done_not_meant("The junta told Itte to leave Niger within 48 hours.", ordered) == ""
+    # A decision taken is done: "decided to suspend" supports "suspended".
+    decided = ["The Canadian government has decided to suspend direct development assistance to Niger."]
+    assert _done_not_meant("Canada suspended direct development assistance to Niger.", decided) == ""
+    # A source that says it happened as well as that it was ordered supports it.
+    both = [*ordered, "Itte left Niamey on Wednesday morning, weeks after the junta ordered him out."]
+    assert _done_not_meant("Itte left Niger.", both) == ""
+
+
+def test_stopping_something_reads_the_same_in_either_voice() -> None:
+    from index.sentence_check import _turned_around
+
+    source = ["Niger's military rulers announced that exports of uranium and gold to France were suspended."]
+    assert _turned_around("The military rulers halted uranium and gold exports to France.", source) == ""
+    # Opposites still count: resuming is not suspending.
+    assert _turned_around("The military rulers resumed uranium exports to France.", source) != ""
+    # And "not" still negates: a stopping verb only loses its say when both sides use one.
+    assert _turned_around("The rulers did not export uranium to France.",
+                          ["The rulers exported uranium to France."]) != ""

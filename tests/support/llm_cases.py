@@ -296,10 +296,13 @@ BAD_HELDOUT: list[tuple[str, str, str]] = [
 # every word is in the cited passage or a common verb, and the sentence stays close in meaning.
 # Catching them needs an entailment model, which briefbot does not ship.
 KNOWN_GAPS: list[str] = [
-    # "added" an action the report does not give; close (0.87) to "rerouted flights".
+    # "added" an action the report does not give; close (0.87) to "rerouted flights", and the report
+    # itself has "added" (as in "he added").
     "Several airlines added flights between Europe and South Africa {cite:airspace}.",
-    # "join" turns "would be treated as a declaration of war" around; no word to catch it by.
+    # "join" turns "would be treated as a declaration of war" around; no word to catch it by. A rule
+    # that made every verb after "would" an action caught it, but also dropped "would bring home"
+    # for "would pull out" (all three at cosine 0.75): not kept.
     "Mali and Burkina Faso said they would join an intervention in Niger {cite:Burkina}.",
-    # Ordered to leave is not left: the report's own verb in another mood.
-    "Itté left Niger within 48 hours {cite:Itté}.",
 ]
+# Closed on 2026-12-03 (so this set is no longer held out; tests/support/llm_cases_blind.py is):
+# "Itté left Niger within 48 hours" now fails as stating done what its source gives as ordered.
