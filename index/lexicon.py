@@ -101,7 +101,7 @@ allocated budget budgeted invest invested
 """.split())
 # How a quote writes an amount of money.
 MONEY_PATTERN = (r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|(?:thousand|million|billion|trillion)\s)?\s*"
-                 r"(?:dollars?|euros?|pounds sterling|pounds|yen|yuan|dinars?"
+                 r"(?:[\w.]{2,10}\s)?(?:dollars?|euros?|pounds sterling|pounds|yen|yuan|dinars?"
                  r"|dirhams?|francs?|rupees?|usd|eur|gbp)\b|\b(?:usd|eur|gbp|cfa)\s?\d")
 
 # Number words, one spelling for every rule that reads quantities.

@@ -405,6 +405,9 @@ def test_a_count_in_units_or_money_needs_that_unit_or_money() -> None:
     assert not gives_quantity("The fires killed over 100 people this month.", "number", paid)
     assert gives_quantity("The company agreed to pay $1.99 billion to settle.", "number", paid)
     assert gives_quantity("A settlement of 4 billion dollars was reached.", "number", paid)
+    assert gives_quantity("The repairs will cost 2.4 billion CFA francs.", "number", paid)
+    assert gives_quantity("A litre of smuggled petrol sold for 900 CFA francs in Maradi.", "number",
+                          "How much did a litre of smuggled petrol cost in Maradi?")
     # "gave" in another clause does not make a volume of water a sum of money.
     water = "How much water, by expert estimate, poured into the city once the dams gave way?"
     assert gives_quantity("Experts estimate that 30 million cubic metres of water were released.", "number", water)
