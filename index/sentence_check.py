@@ -408,6 +408,7 @@ def _names_elsewhere(claim: str, supports: Sequence[tuple[Passage, str]]) -> lis
     though Benin is named in the next one: the claim has moved a name.
     """
     near: set[str] = set()
+    near_texts: list[str] = []
     for passage, sentence in supports:
         sentences = passage.sentences
         # A short report's headline is part of what each sentence says; a long article's covers all of it.
@@ -418,16 +419,34 @@ def _names_elsewhere(claim: str, supports: Sequence[tuple[Passage, str]]) -> lis
         if sentence == one_line(passage.hit.title) and len(sentences) > 1:
             window.append(sentences[1])  # a headline is told by the report's first sentence
         text = "\n".join(window)
+        near_texts.append(text)
         near |= set(terms(text)) | {normalise(i) for i in initialisms(text)}
-    near |= {c for c in map(capital_country, near) if c}
+    folded = {c for c in map(capital_country, near) if c}
     out = []
     for word in names_of(_outside_quotes(claim)):
         term = normalise(word)
         if word.lower() in MONTHS or word.lower() in WEEKDAYS:
             continue  # when, not who: the passage-wide check has placed it
-        if term not in near and capital_country(term) not in near:
+        # "Washington said" may stand for the United States; "in Niamey" may not stand for "in Niger".
+        if term not in near and term not in folded and (capital_country(term) not in near or _as_place(claim, word)):
             out.append(word)
+    # "by the end of the month" rests on "by the end of the year"; "six-week" on "six-month".
+    near_words = set(re.findall(r"[a-z]+", "\n".join(near_texts).lower()))
+    for unit in re.findall(r"[a-z]+", _outside_quotes(claim).lower()):
+        if unit in _TIME_UNITS and unit not in near_words and _TIME_UNITS[unit] not in near_words:
+            out.append(unit)
     return list(dict.fromkeys(out))
+
+
+# Units of time a claim must take from the sentence it rests on, each with its other number.
+_TIME_UNITS = {"hour": "hours", "hours": "hour", "day": "days", "days": "day", "week": "weeks", "weeks": "week",
+               "month": "months", "months": "month", "year": "years", "years": "year"}
+_PLACE_PREPOSITIONS = r"(?:in|at|near|from|to|into|inside|outside|around|across)"
+
+
+def _as_place(claim: str, word: str) -> bool:
+    """Whether a claim names a place as where something is ("in Niamey"), not as a government ("Niamey said")."""
+    return bool(re.search(rf"\b{_PLACE_PREPOSITIONS}\s+(?:the\s+)?{re.escape(word)}\b", claim, re.I))
 
 
 def _content_words(claim: str) -> list[tuple[str, str]]:
@@ -507,7 +526,7 @@ def _facts_problem(claim: str, cited: Sequence[Passage]) -> str:
         if lowered in MONTHS and lowered in date_months:
             continue
         term = normalise(word)
-        if term in have_terms or capital_country(term) in have_terms:
+        if term in have_terms or (capital_country(term) in have_terms and not _as_place(claim, word)):
             continue
         missing_names.append(word)
     if missing_names:

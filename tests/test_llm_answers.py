@@ -430,8 +430,34 @@ def test_a_set_written_blind_is_measured_and_its_leaks_named(llm_engine: Briefbo
         print(f"  good dropped: {claim}")
     for category, claim in leaks:
         print(f"  bad leaked ({category}): {claim}")
-    # Measured when the set was written: 22 of 49 leaked, 3 of 38 dropped. The lexical checks catch
-    # what they were written for, not swapped places and actors the passage also names, nor a
-    # change of mood; these ceilings keep it from getting worse until an entailment check exists.
+    # Measured when the set was written: 22 of 49 leaked, 3 of 38 dropped; 18 once a place and a
+    # unit of time had to come from the sentence a claim rests on (this set was used for that, the
+    # second one below was not). The lexical checks catch what they were written for, not swapped
+    # actors nor a change of mood; these ceilings keep it from getting worse until an entailment
+    # check exists.
     assert len(BAD_BLIND) >= 40 and len(GOOD_BLIND) >= 30
-    assert len(leaks) <= 22 and total - kept <= 3
+    assert len(leaks) <= 18 and total - kept <= 3
+
+
+def test_a_second_set_written_blind_is_measured(llm_engine: Briefbot, standin: OpenAIStandin) -> None:
+    """A second blind set (tests/support/llm_cases_blind2.py), scored once on the code of its day, never tuned on."""
+    from support.llm_cases_blind2 import BAD_BLIND2, GOOD_BLIND2
+
+    total, kept, dropped = run_good(llm_engine, standin, GOOD_BLIND2)
+    leaks = []
+    for key, category, reply in BAD_BLIND2:
+        standin.script(Reply(reply))
+        answer = llm_engine.ask(QUESTIONS[key])
+        assert_verified(answer)
+        if answer.answerer == "llm":
+            leaks += [(category, c) for c in claims(reply) if c in answer.answer]
+    print(f"\nblind-2 good sentences: {total}, dropped {total - kept} ({(total - kept) / total:.1%}); "
+          f"blind-2 bad replies: {len(BAD_BLIND2)}, leaked {len(leaks)}")
+    for claim in dropped:
+        print(f"  good dropped: {claim}")
+    for category, claim in leaks:
+        print(f"  bad leaked ({category}): {claim}")
+    # Scored on the code before and after the first blind set was used: 20 of 53 leaked and 5 of
+    # 37 dropped both times. Ceilings, so it cannot get worse unnoticed.
+    assert len(BAD_BLIND2) >= 40 and len(GOOD_BLIND2) >= 30
+    assert len(leaks) <= 20 and total - kept <= 5

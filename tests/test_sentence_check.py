@@ -88,3 +88,24 @@ def test_stopping_something_reads_the_same_in_either_voice() -> None:
     # And "not" still negates: a stopping verb only loses its say when both sides use one.
     assert _turned_around("The rulers did not export uranium to France.",
                           ["The rulers exported uranium to France."]) != ""
+
+
+def test_a_place_and_a_unit_of_time_come_from_the_sentence_a_claim_rests_on() -> None:
+    from index.types import Hit
+    from index.sentence_check import Passage, _names_elsewhere
+
+    text = ("The World Food Programme said 3.3 million people in Niger faced acute food insecurity. "
+            "Aid trucks waited in Niamey. Macron said the soldiers would leave by the end of the year.")
+    hit = Hit(doc_id="d", title="Aid agencies warn", url="", date="2023-08-10", source="s", language="en",
+              score=1.0, passages=(text,))
+    passage = Passage(1, hit, text)
+    food = "The World Food Programme said 3.3 million people in Niger faced acute food insecurity."
+    # "in Niamey" is not "in Niger", though Niamey is Niger's capital and named elsewhere in the report.
+    assert _names_elsewhere("3.3 million people in Niamey faced acute food insecurity.", [(passage, food)]) \
+        == ["Niamey"]
+    # A capital as a government may stand for its country.
+    assert _names_elsewhere("Niamey said 3.3 million people faced acute food insecurity.", [(passage, food)]) == []
+    leave = "Macron said the soldiers would leave by the end of the year."
+    assert _names_elsewhere("Macron said the soldiers would leave by the end of the month.", [(passage, leave)]) \
+        == ["month"]
+    assert _names_elsewhere("Macron said the soldiers would leave within the year.", [(passage, leave)]) == []
