@@ -412,52 +412,45 @@ print(json.dumps({{"answer": answer, "loaded": loaded}}))
     assert "Zeine" in data["answer"]["answer"]
 
 
-def test_a_set_written_blind_is_measured_and_its_leaks_named(llm_engine: Briefbot, standin: OpenAIStandin) -> None:
-    """Replies written on 2026-12-03 by a helper who had not seen the checks (tests/support/llm_cases_blind.py)."""
-    from support.llm_cases_blind import BAD_BLIND, GOOD_BLIND
-
-    total, kept, dropped = run_good(llm_engine, standin, GOOD_BLIND)
+def measure_blind(engine: Briefbot, standin: OpenAIStandin, name: str, good: list[tuple[str, str]],
+                  bad: list[tuple[str, str, str]]) -> tuple[int, int, list[tuple[str, str]]]:
+    """A blind set's good sentences and bad replies through the engine: (good dropped, good total, leaks)."""
+    total, kept, dropped = run_good(engine, standin, good)
     leaks = []
-    for key, category, reply in BAD_BLIND:
+    for key, category, reply in bad:
         standin.script(Reply(reply))
-        answer = llm_engine.ask(QUESTIONS[key])
+        answer = engine.ask(QUESTIONS[key])
         assert_verified(answer)
         if answer.answerer == "llm":
             leaks += [(category, c) for c in claims(reply) if c in answer.answer]
-    print(f"\nblind good sentences: {total}, dropped {total - kept} ({(total - kept) / total:.1%}); "
-          f"blind bad replies: {len(BAD_BLIND)}, leaked {len(leaks)}")
+    print(f"\n{name} good sentences: {total}, dropped {total - kept} ({(total - kept) / total:.1%}); "
+          f"{name} bad replies: {len(bad)}, leaked {len(leaks)}")
     for claim in dropped:
         print(f"  good dropped: {claim}")
     for category, claim in leaks:
         print(f"  bad leaked ({category}): {claim}")
+    assert len(bad) >= 40 and len(good) >= 30
+    return total - kept, total, leaks
+
+
+def test_a_set_written_blind_is_measured_and_its_leaks_named(llm_engine: Briefbot, standin: OpenAIStandin) -> None:
+    """Replies written on 2026-12-03 by a helper who had not seen the checks (tests/support/llm_cases_blind.py)."""
+    from support.llm_cases_blind import BAD_BLIND, GOOD_BLIND
+
+    dropped, _, leaks = measure_blind(llm_engine, standin, "blind", GOOD_BLIND, BAD_BLIND)
     # Measured when the set was written: 22 of 49 leaked, 3 of 38 dropped; 18 once a place and a
     # unit of time had to come from the sentence a claim rests on (this set was used for that, the
     # second one below was not). The lexical checks catch what they were written for, not swapped
     # actors nor a change of mood; these ceilings keep it from getting worse until an entailment
     # check exists.
-    assert len(BAD_BLIND) >= 40 and len(GOOD_BLIND) >= 30
-    assert len(leaks) <= 18 and total - kept <= 3
+    assert len(leaks) <= 18 and dropped <= 3
 
 
 def test_a_second_set_written_blind_is_measured(llm_engine: Briefbot, standin: OpenAIStandin) -> None:
-    """A second blind set (tests/support/llm_cases_blind2.py), scored once on the code of its day, never tuned on."""
+    """A second blind set (tests/support/llm_cases_blind2.py), never tuned on."""
     from support.llm_cases_blind2 import BAD_BLIND2, GOOD_BLIND2
 
-    total, kept, dropped = run_good(llm_engine, standin, GOOD_BLIND2)
-    leaks = []
-    for key, category, reply in BAD_BLIND2:
-        standin.script(Reply(reply))
-        answer = llm_engine.ask(QUESTIONS[key])
-        assert_verified(answer)
-        if answer.answerer == "llm":
-            leaks += [(category, c) for c in claims(reply) if c in answer.answer]
-    print(f"\nblind-2 good sentences: {total}, dropped {total - kept} ({(total - kept) / total:.1%}); "
-          f"blind-2 bad replies: {len(BAD_BLIND2)}, leaked {len(leaks)}")
-    for claim in dropped:
-        print(f"  good dropped: {claim}")
-    for category, claim in leaks:
-        print(f"  bad leaked ({category}): {claim}")
+    dropped, _, leaks = measure_blind(llm_engine, standin, "blind-2", GOOD_BLIND2, BAD_BLIND2)
     # Scored on the code before and after the first blind set was used: 20 of 53 leaked and 5 of
     # 37 dropped both times. Ceilings, so it cannot get worse unnoticed.
-    assert len(BAD_BLIND2) >= 40 and len(GOOD_BLIND2) >= 30
-    assert len(leaks) <= 20 and total - kept <= 5
+    assert len(leaks) <= 20 and dropped <= 5

@@ -91,8 +91,8 @@ def test_stopping_something_reads_the_same_in_either_voice() -> None:
 
 
 def test_a_place_and_a_unit_of_time_come_from_the_sentence_a_claim_rests_on() -> None:
-    from index.types import Hit
     from index.sentence_check import Passage, _names_elsewhere
+    from index.types import Hit
 
     text = ("The World Food Programme said 3.3 million people in Niger faced acute food insecurity. "
             "Aid trucks waited in Niamey. Macron said the soldiers would leave by the end of the year.")
