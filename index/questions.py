@@ -230,7 +230,7 @@ DATE_WORDS = re.compile(
     + "|".join(WEEKDAY_STEMS) + r")day|" + _alternation(RELATIVE_DAYS).replace("'", "'?") + r")\b", re.I)
 
 
-_COUNT_WORDS = "|".join(sorted((w for w in NUMBER_WORDS), key=len, reverse=True))
+_COUNT_WORDS = _alternation(NUMBER_WORDS)
 _MONEY = re.compile(MONEY_PATTERN, re.I)
 
 
@@ -355,14 +355,14 @@ def names_the_kind(sentence: str, question: str) -> bool:
     return False
 
 
-_ASKS_PERSON = re.compile(r"^\s*who\b.*\b(?:led|leads|heads?|headed|runs|ran|chaired|chairs|"
+_ASKS_BY_ROLE = re.compile(r"^\s*who\b.*\b(?:led|leads|heads?|headed|runs|ran|chaired|chairs|"
                           + "|".join(r"\s+".join(role.split()) for role in ROLE_WORDS) + r")\b", re.I)
 
 
 def asks_for_person(question: str) -> bool:
     """Whether a who-question asks for a person by role ("Who led the agency?", "Who, standing in for the
     governor, ...?"), not for whoever did something ("Who was blamed for the attack?")."""
-    return bool(_ASKS_PERSON.search(question))
+    return bool(_ASKS_BY_ROLE.search(question))
 
 
 TITLE_CASE_LOWER_SHARE = 0.15  # a Title Case headline has at most this share of lower-case long words

@@ -128,6 +128,18 @@ def run_good(engine: Briefbot, standin: OpenAIStandin, good: list[tuple[str, str
     return total, kept, dropped
 
 
+def run_bad(engine: Briefbot, standin: OpenAIStandin, bad: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """Each bad reply through the engine; returns (category, sentence) of those the reader would see."""
+    leaks = []
+    for key, category, reply in bad:
+        standin.script(Reply(reply))
+        answer = engine.ask(QUESTIONS[key])
+        assert_verified(answer)
+        if answer.answerer == "llm":
+            leaks += [(category, c) for c in claims(reply) if c in answer.answer]
+    return leaks
+
+
 def test_good_sentences_reach_the_reader_with_verbatim_quotes(llm_engine: Briefbot, standin: OpenAIStandin) -> None:
     total, kept, dropped = run_good(llm_engine, standin, GOOD)
     rate = (total - kept) / total
@@ -142,13 +154,7 @@ def test_held_out_sentences_are_measured_and_their_known_gaps_named(llm_engine: 
                                                                    standin: OpenAIStandin) -> None:
     """Sentences written after the rules were set: the drop rate and the leaks are reported, not tuned away."""
     total, kept, dropped = run_good(llm_engine, standin, GOOD_HELDOUT)
-    leaks = []
-    for key, _category, reply in BAD_HELDOUT:
-        standin.script(Reply(reply))
-        answer = llm_engine.ask(QUESTIONS[key])
-        assert_verified(answer)
-        if answer.answerer == "llm":
-            leaks += [c for c in claims(reply) if c in answer.answer]
+    leaks = [claim for _, claim in run_bad(llm_engine, standin, BAD_HELDOUT)]
     print(f"\nheld-out good sentences: {total}, dropped {total - kept} ({(total - kept) / total:.1%}); "
           f"held-out bad replies: {len(BAD_HELDOUT)}, leaked {len(leaks)}")
     for claim in dropped:
@@ -416,13 +422,7 @@ def measure_blind(engine: Briefbot, standin: OpenAIStandin, name: str, good: lis
                   bad: list[tuple[str, str, str]]) -> tuple[int, int, list[tuple[str, str]]]:
     """A blind set's good sentences and bad replies through the engine: (good dropped, good total, leaks)."""
     total, kept, dropped = run_good(engine, standin, good)
-    leaks = []
-    for key, category, reply in bad:
-        standin.script(Reply(reply))
-        answer = engine.ask(QUESTIONS[key])
-        assert_verified(answer)
-        if answer.answerer == "llm":
-            leaks += [(category, c) for c in claims(reply) if c in answer.answer]
+    leaks = run_bad(engine, standin, bad)
     print(f"\n{name} good sentences: {total}, dropped {total - kept} ({(total - kept) / total:.1%}); "
           f"{name} bad replies: {len(bad)}, leaked {len(leaks)}")
     for claim in dropped:
