@@ -99,6 +99,21 @@ pay paid pays paying cost costs spend spent spends pledge pledged pledges donate
 raises give gave gives lend lent loan loaned owe owed owes settle settled fine fined award awarded allocate
 allocated budget budgeted invest invested
 """.split())
+# Nouns that are amounts of money: "how large a ransom", "how much bail" ask for money, not any number.
+MONEY_NOUNS = frozenset("""
+ransom ransoms bail fine fines loan loans payment payments salary salaries budget budgets bond bonds compensation
+settlement settlements payout payouts bribe bribes bounty reward rewards
+""".split())
+# What a casualty count counts. A how-many question about one kind ("injured") is not answered
+# by a count of another ("killed"): the quote must name the kind asked.
+TOLL_KINDS: dict[str, frozenset[str]] = {kind: frozenset(words.split()) for kind, words in (
+    ("dead", "killed kill kills killing dead died die dies dying death deaths fatalities fatality perished lives "
+             "bodies"),
+    ("injured", "injured injuring injure injures wounded wounding injuries injury hurt"),
+    ("missing", "missing unaccounted disappeared"),
+    ("displaced", "displaced homeless evacuated evacuees fled fleeing refugees uprooted"),
+    ("arrested", "arrested arrest arrests detained detention detaining jailed imprisoned"),
+)}
 # How a quote writes an amount of money.
 MONEY_PATTERN = (r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k|(?:thousand|million|billion|trillion)\s)?\s*"
                  r"(?:[\w.]{2,10}\s)?(?:dollars?|euros?|pounds sterling|pounds|yen|yuan|dinars?"
@@ -168,7 +183,7 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("sentence", r"\bwhat (prison |jail )?(sentences?|terms? of imprisonment)\b|\bsentenced to what\b"),
     ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b"),
     # "What did FEMA estimate it would cost?" asks for an amount as "how much" does.
-    ("number", r"\bhow (many|much)\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"
+    ("number", r"\bhow (many|much)\b|\bhow (large|big) an?\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"
                r"|\bwhat (?:[\w'’-]+\s+){0,6}?(?:would|will|could|to|it|they|did|does)\s+cost\b"
                r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"),
     ("date", r"\b(when|by when|what date|what day|which day|until when)\b"),

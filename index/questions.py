@@ -22,6 +22,7 @@ from .lexicon import (
     INSTITUTION_WORDS,
     LIFE_OR_DEATH,
     MEASURE_UNITS,
+    MONEY_NOUNS,
     MONEY_PATTERN,
     MONEY_VERBS,
     MONTHS,
@@ -34,6 +35,7 @@ from .lexicon import (
     ROLE_WORDS,
     STOPWORDS,
     TIME_WORDS,
+    TOLL_KINDS,
     WEEKDAY_STEMS,
     WEEKDAYS,
     places,
@@ -223,6 +225,8 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|" + _alternation(
     [w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100] + ["a", "an", "several", "few"]) + r")[\s-]+("
     + "|".join(f"{u}s?" for u in DURATION_UNITS) + r")\b", re.I)
 _LIFE_OR_DEATH = re.compile(r"\b(" + _alternation(LIFE_OR_DEATH) + r")\b", re.I)
+# A prison term is given in words of punishment: "one day after" is a duration, not a sentence.
+_PUNISHMENT = re.compile(r"\b(sentenc\w*|prison\w*|jail\w*|imprison\w*|behind bars|convict\w*|custod\w*)\b", re.I)
 _AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b", re.I)
 _MONTH_ALT = "|".join(sorted(MONTHS))
 DATE_WORDS = re.compile(
@@ -246,16 +250,54 @@ def _asked_unit(question: str) -> str:
     return rf"\b{re.escape(stem)}(?:e?s)?\b"
 
 
+_SUBORDINATE = r"\b(?:once|when|after|before|because|while|since|as|if)\b"
+_COUNT_ANCHOR = re.compile(r"\bhow (?:many|much|large an?|big an?)\b|\bnumber of\b|(?=\b[\w-]+\s+toll\b)", re.I)
+
+
+def _counted_clause(question: str) -> str:
+    """The words a count question counts with: from "how many" to the end of its clause.
+
+    "How many people were injured when protesters attacked the embassy?" -> " people were injured ".
+    """
+    match = _COUNT_ANCHOR.search(question)
+    rest = question[match.end():] if match else question
+    return re.split(_SUBORDINATE + r"|[,;?]", rest, maxsplit=1, flags=re.I)[0]
+
+
 def _asks_money(question: str) -> bool:
-    """Whether a question asks for money: "how much did X pay / pledge / cost"."""
+    """Whether a question asks for money: "how much did X pay / pledge / cost", "how large a ransom"."""
     # "How much did X pay ...": an auxiliary, then the paying verb in the same clause. Not "how
     # much water ..., once the dams gave way" (a noun is what is measured; "gave" is another clause's).
     match = re.search(r"\bhow much\s+(?:did|does|do|will|would|could|has|have|had|is|was|are|were)\b([^,;]*)",
                       question, re.I)
+    if match:
+        clause = re.split(_SUBORDINATE, match.group(1), maxsplit=1)[0]
+        if any(w.lower() in MONEY_VERBS for w in raw_words(clause)):
+            return True
+    # "How large a ransom", "how much bail": the measured noun is an amount of money.
+    noun = re.search(r"\bhow (?:much|large an?|big an?)\s+((?:[\w'-]+\s*){1,3})", question, re.I)
+    return noun is not None and any(w.lower() in MONEY_NOUNS for w in raw_words(noun.group(1)))
+
+
+def _asked_tolls(question: str) -> set[str]:
+    """The casualty kinds a count question asks for ("how many were injured": {"injured"})."""
+    words = {w.lower() for w in raw_words(_counted_clause(question))}
+    return {kind for kind, kind_words in TOLL_KINDS.items() if words & kind_words}
+
+
+def _counted_nationality(question: str) -> set[str]:
+    """Country terms of the people counted: "how many French soldiers" -> {"france"}."""
+    match = re.search(r"\bhow many\s+((?:[\w'-]+\s+){1,3})", question, re.I)
     if not match:
-        return False
-    clause = re.split(r"\b(?:once|when|after|before|because|while|since|as|if)\b", match.group(1), maxsplit=1)[0]
-    return any(w.lower() in MONEY_VERBS for w in raw_words(clause))
+        return set()
+    known = places().words
+    out = set()
+    for word in raw_words(match.group(1)):
+        if word.lower() in ("were", "was", "are", "is", "have", "has", "had", "did", "do", "does", "will", "would"):
+            break
+        if word.lower() in known and word[:1].isupper():
+            out.add(normalise(word))
+    return out
 
 
 def gives_quantity(sentence: str, wants: str, question: str) -> bool:
@@ -267,12 +309,18 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     if wants == "duration":
         return bool(_DURATION.search(sentence))
     if wants == "sentence":  # a prison term, or life, or death
-        return bool(_DURATION.search(sentence) or _LIFE_OR_DEATH.search(sentence))
+        return bool(_LIFE_OR_DEATH.search(sentence) or (_DURATION.search(sentence) and _PUNISHMENT.search(sentence)))
     unit = _asked_unit(question)
     if unit and not re.search(rf"(?:\d|\b(?:{_COUNT_WORDS}))[\d,.]*\s*(?:[\w-]+\s+){{0,2}}?{unit}", sentence, re.I):
         return False  # "how many acres": a count of miles or people is no answer
     if _asks_money(question) and not _MONEY.search(sentence):
         return False  # "how much did they pay": a number of people is no answer
+    tolls = _asked_tolls(question)
+    if tolls and not any(set(map(str.lower, raw_words(sentence))) & TOLL_KINDS[kind] for kind in tolls):
+        return False  # "how many were injured": a death toll is no answer
+    nationality = _counted_nationality(question)
+    if nationality and not nationality <= set(terms(sentence)):
+        return False  # "how many French soldiers": a count of soldiers of no stated country is no answer
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
     numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
     numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}  # a year is not a count

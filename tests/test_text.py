@@ -29,6 +29,14 @@ def test_clean_text_strips_markup_and_entities() -> None:
     assert clean_text("<p>Hello &amp;amp; <b>world</b></p><script>x()</script>") == "Hello & world"
 
 
+def test_clean_text_drops_a_tag_the_feed_cut_off_and_twice_escaped_markup() -> None:
+    # Feed descriptions are truncated at a length, often inside a link's opening tag.
+    cut = '<p>The death toll has been put at <a href="https://www.example.org/world/2023/sep/21/the-waters'
+    assert clean_text(cut) == "The death toll has been put at"
+    assert clean_text("&lt;p&gt;Aid &lt;a href=&quot;x&quot;&gt;arrives&lt;/a&gt;&lt;/p&gt;") == "Aid arrives"
+    assert clean_text("3 &lt; 4 and 5 &gt; 2") == "3 < 4 and 5 > 2"  # an escaped comparison is text
+
+
 def test_control_and_format_characters_are_removed_newlines_and_tabs_kept() -> None:
     # bidi override, NUL, escape, zero-width space, a lone surrogate: all category C
     assert strip_control("a\u202eb\x00c\x1b\n\td\u200b\ud800e") == "abc\n\tde"
