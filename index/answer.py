@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .dates import human_date
+from .gender import asked_gender
 from .questions import (
     QuestionProfile,
     TermRarity,
@@ -238,9 +239,11 @@ class ExtractiveAnswerer(Answerer):
             # "Who declared himself leader?": a quote that names no one the question does not
             # only restates it. The headline, quoted first, may carry the name.
             naming = [c for c in candidates if names_what_was_asked(c.sentence, question, profile.wants)]
-            if profile.wants == "who" and asks_for_person(question):
-                # "Who led the agency?": when some quote names a person, one naming only a town does not answer.
-                people = [c for c in naming if names_a_person(c.sentence, question)]
+            gender = asked_gender(question) if profile.wants == "who" else ""
+            if profile.wants == "who" and (gender or asks_for_person(question)):
+                # "Who led the agency?": when some quote names a person, one naming only a town does not
+                # answer; "Who is the wife of ...?": nor one naming only her husband.
+                people = [c for c in naming if names_a_person(c.sentence, question, gender)]
                 naming = people or naming
             # A headline is followed by its report's best (naming) body sentence: it may lead.
             named_docs = {c.hit.doc_id for c in naming if not c.is_title}

@@ -24,6 +24,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .gender import pronoun_gender
 from .lexicon import (
     GROUP_PRONOUNS,
     INSTITUTION_WORDS,
@@ -278,16 +279,16 @@ class RuleRewriter(Rewriter):
                 return None
             aux = aux or "did"
             return f"{bare.group(1).lower()} {aux} {body}?"
-        about = _WHAT_ABOUT.match(question)
-        if about:  # "what about Russia?": the last question with the new subject in the old one's place
-            new = about.group(1)
-            return _replace_subject(last, new)
-        and_x = _AND_X.match(question)
-        if and_x:
-            rest = and_x.group(1)
-            if _LEAD.match(rest):  # "and what did Russia say?": its own question, on the last topic
+        about = _WHAT_ABOUT.match(question) or _AND_X.match(question)
+        if about:
+            rest = about.group(1)
+            if about.re is _AND_X and _LEAD.match(rest):  # "and what did Russia say?": its own question
                 return _with_topic(self._pronouns(rest, last, earlier) or rest, last)
-            return _replace_subject(last, rest)  # "and Russia?"
+            if _has_word(rest, _PRONOUN_WORDS):
+                # "And his profession?", "and the year he died?": asked of the one the pronoun means,
+                # not put in the last question's subject's place.
+                return self._pronouns(f"what is {rest}?", last, earlier)
+            return _replace_subject(last, rest)  # "what about Russia?", "and Russia?"
         return self._pronouns(question, last, earlier)
 
     def _pronouns(self, question: str, last: Turn, earlier: tuple[Turn, ...] = ()) -> str | None:
@@ -300,7 +301,7 @@ class RuleRewriter(Rewriter):
         # "Which three countries signed a pact?" then "what is it called?": "it" is not the
         # countries, it is the pact; "they" would be the countries. Number decides.
         plural = _which_plural(last.resolved)
-        person = _person_of(last)
+        person = _person_of(last, pronoun_gender(question))
         place = _place_of(last)
         subject = "" if _is_place(last.subject) or _is_demonym(last.subject) else last.subject
         # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
@@ -538,28 +539,45 @@ def _ends_with_place(words: list[str]) -> bool:
     return len(words) <= 3 and lowered[0] in places().words
 
 
-def _person_of(last: Turn) -> str:
-    """Who "he"/"she" is, never a country ("Niger" is not "he").
+def _people_of(last: Turn) -> list[str]:
+    """Who "he"/"she" may be, likeliest first, never a country ("Niger" is not "he").
 
-    The person a who-question's answer named; else a person the last question named; else,
-    when the last question named a role ("the Maui mayor", "Niger's president"), the person
-    its answer named, or the role itself.
+    The people a who-question's answer named; else the people the last question named; else,
+    when the last question named a role ("the Maui mayor", "Niger's president"), the people its
+    answer named, or the role itself.
     """
     people = [p for p in map(_personal_name, last.answer_names) if p]
-    if _asks_who(last.resolved) and people:
-        return people[0]
     named = [p for p in map(_personal_name, names_in(last.resolved)) if p]
+    if _asks_who(last.resolved) and people:
+        return list(dict.fromkeys([*people, *named]))
     asked = re.match(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", last.resolved, re.I)
     if asked and not named:
         # "Who was mayor of Derna when its dams burst?": "he" is the mayor of Derna, not the whole clause.
         named = [re.split(r"\s*,\s*|\s+(?:when|while|after|before|during|since|as|who|which|that|in \d{4})\b",
                           asked.group(1), maxsplit=1)[0]]
     if named:
-        return named[0]
+        return list(dict.fromkeys([*named, *people]))
     role = _ROLE.search(last.resolved)
-    if role:
-        phrase = re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I)
-        return people[0] if people else phrase
+    if role and not people:
+        return [re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I)]
+    return people
+
+
+def _person_of(last: Turn, gender: str = "") -> str:
+    """Who "he"/"she" is: the likeliest person whose first name is not of the other gender.
+
+    "Who is the wife of the deposed president?" answered with "Wife of ... Ali Bongo jailed. Sylvia
+    Bongo Ondimba Valentin ...": "she" is Sylvia. Names decide only when there is a choice.
+    """
+    people = _people_of(last)
+    if gender and len(people) > 1:
+        from .gender import gender_of
+
+        genders = [gender_of(p) for p in people]
+        fitting = [p for p, g in zip(people, genders, strict=True) if g == gender] \
+            or [p for p, g in zip(people, genders, strict=True) if not g]
+        if fitting:
+            return fitting[0]
     return people[0] if people else ""
 
 

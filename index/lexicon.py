@@ -49,6 +49,7 @@ president presidential general gen minister ministers prime chief leader leaders
 government foreign office secretary state states republic senator senate parliament national council court
 north south east west northern southern eastern western central region regional
 mr mrs ms dr king queen prince sir
+tv ceo mp mps pm
 """.split())
 
 # Multi-word names of bodies folded to one term before tokenising (question and evidence alike).
@@ -102,7 +103,7 @@ allocated budget budgeted invest invested
 # Nouns that are amounts of money: "how large a ransom", "how much bail" ask for money, not any number.
 MONEY_NOUNS = frozenset("""
 ransom ransoms bail fine fines loan loans payment payments salary salaries budget budgets bond bonds compensation
-settlement settlements payout payouts bribe bribes bounty reward rewards
+settlement settlements payout payouts bribe bribes bounty reward rewards cash money funds
 """.split())
 # What a casualty count counts. A how-many question about one kind ("injured") is not answered
 # by a count of another ("killed"): the quote must name the kind asked.
@@ -172,6 +173,7 @@ INSTITUTION_WORDS = frozenset("""
 department agency ministry office company corporation bank group union council commission committee court
 party front movement alliance bloc force forces guard army navy police service services fund foundation
 university institute association organisation organization electric airlines news times post
+press agence media network television radio broadcasting tribune herald journal telegraph
 county city state province district island islands region town village
 """.split())
 
@@ -185,9 +187,12 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     # "What did FEMA estimate it would cost?" asks for an amount as "how much" does.
     ("number", r"\bhow (many|much)\b|\bhow (large|big) an?\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"
                r"|\bwhat (?:[\w'’-]+\s+){0,6}?(?:would|will|could|to|it|they|did|does)\s+cost\b"
-               r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"),
-    ("date", r"\b(when|by when|what date|what day|which day|until when)\b"),
-    ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"),
+               r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"
+               # "What was the voter turnout?": nouns that are numbers.
+               r"|\bwhat (?:is|was|are|were) the (?:[\w-]+\s+){0,2}?(?:turnout|population|tally|margin|price)\b"),
+    ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"),
+    ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
+             r"|\bwhat (is|was|are|were) (?:[\w'’-]+\s+){1,5}?(called|named|known as)\s*\?"),
     ("who", r"\b(who|whom|whose)\b"),
     ("which", r"\b(which|name)\b"),
     ("where", r"\bwhere\b"),

@@ -363,11 +363,12 @@ _TWO_NAMES = re.compile(r"(?<![\w'’-])([A-Z][a-z][\w'’-]*)\s+(?:(?:al|el|bin
                         r"([A-Z][a-z][\w'’-]*)")
 
 
-def names_a_person(sentence: str, question: str) -> bool:
+def names_a_person(sentence: str, question: str, gender: str = "") -> bool:
     """Whether a sentence names someone the question does not: a first and a last name ("Herman Andaya").
 
     Two capitalised words in a row that are no title, institution, place, month or weekday,
     and not both in the question. A who-answer that names a person is likelier the answer.
+    With a `gender` ("f" for "Who is the wife of ...?"), only a first name of that gender counts.
     """
     if is_title_case(sentence):
         return False  # a Title Case headline capitalises every word
@@ -378,8 +379,14 @@ def names_a_person(sentence: str, question: str) -> bool:
         if any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS or w.lower() in MONTHS
                or w.lower() in WEEKDAYS or w.lower() in QUESTION_WORDS or normalise(w) in place for w in words):
             continue
-        if not all(w.lower() in asked for w in words):
-            return True
+        if all(w.lower() in asked for w in words):
+            continue
+        if gender:
+            from .gender import gender_of
+
+            if gender_of(words[0]) != gender:
+                continue  # "Wife of Gabon's deposed leader Ali Bongo jailed": Ali is not the wife
+        return True
     return False
 
 

@@ -440,3 +440,17 @@ def test_a_prison_term_is_a_duration_given_as_punishment() -> None:
     assert not gives_quantity("The chief resigned one day after explaining his decision.", "sentence", asked)
     assert gives_quantity("The former chief was sentenced to 12 years in prison.", "sentence", asked)
     assert gives_quantity("He faces life in prison.", "sentence", asked)
+
+
+def test_a_who_question_asking_for_a_wife_is_not_answered_by_her_husbands_name() -> None:
+    from index.gender import asked_gender, gender_of
+    from index.questions import names_a_person
+
+    question = "Who is the wife of the president deposed in August?"
+    assert asked_gender(question) == "f" and asked_gender("Who is the deposed president's son?") == "m"
+    assert asked_gender("Who leads the junta?") == ""
+    assert gender_of("Sylvia Bongo Ondimba") == "f" and gender_of("Ali Bongo") == "m" and gender_of("Xq Zorb") == ""
+    assert not names_a_person("Wife of the deposed leader Ali Bongo jailed.", question, "f")
+    assert names_a_person("Sylvia Bongo Ondimba Valentin had been under house arrest.", question, "f")
+    # Without a gender asked, any first and last name counts, as before.
+    assert names_a_person("Wife of the deposed leader Ali Bongo jailed.", question)

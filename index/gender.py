@@ -1,0 +1,74 @@
+"""The gender a first name is mostly given, from the `nomquamgender` package's name records.
+
+A follow-up's "she" after an answer naming "Ali Bongo" and "Sylvia Bongo Ondimba" is the woman.
+Names only decide where their records agree (at least 90% one way, as the package's own default);
+"Kim", "Jean" or an unknown name decide nothing. The table (22 MB of JSON, 720k names) is read
+once, lazily, on the first question that needs it (about 0.8 s), straight from the package's data
+file: importing the package itself would import pandas.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+from .lexicon import ascii_fold
+
+DECIDED = 0.1  # p(female) at most this is a man's name, at least 1 - this a woman's
+MIN_RECORDS = 20  # a name seen fewer times decides nothing
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict[str, float]:
+    """First name (lower case, unaccented) -> p(female), for names whose records decide."""
+    spec = importlib.util.find_spec("nomquamgender")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
+    if not path.is_file():
+        return {}
+    raw = path.read_bytes()
+    try:
+        import orjson  # chromadb's dependency: 5x faster on 22 MB
+
+        data = orjson.loads(raw)
+    except ImportError:
+        data = json.loads(raw)
+    return {name: row[2] for name, row in data.items()
+            if name.isalpha() and row[1] >= MIN_RECORDS and (row[2] <= DECIDED or row[2] >= 1 - DECIDED)}
+
+
+def gender_of(name: str) -> str:
+    """ "f" or "m" for a person's name by its first word ("Sylvia Bongo" -> "f"), "" when undecided."""
+    words = name.split()
+    if not words:
+        return ""
+    first = ascii_fold(words[0]).lower().strip(".'’")
+    share = _table().get(first)
+    if share is None:
+        return ""
+    return "f" if share >= 1 - DECIDED else "m"
+
+
+def pronoun_gender(question: str) -> str:
+    """ "f" for she/her/hers/herself in a question, "m" for he/him/his/himself, "" for neither or both."""
+    words = {w.lower() for w in question.replace("’", "'").split()}
+    words = {w.strip("?.,!;:'\"") for w in words}
+    female = bool(words & {"she", "her", "hers", "herself"})
+    male = bool(words & {"he", "him", "his", "himself"})
+    return "f" if female and not male else "m" if male and not female else ""
+
+
+_FEMALE_ROLE = re.compile(r"\b(?:wife|widow|mother|daughter|sister|woman|girl|queen|first lady|grandmother|niece|"
+                          r"aunt|bride|girlfriend)\b", re.I)
+_MALE_ROLE = re.compile(r"\b(?:husband|widower|father|son|brother|man|boy|king|grandfather|nephew|uncle|groom|"
+                        r"boyfriend)\b", re.I)
+
+
+def asked_gender(question: str) -> str:
+    """ "f" when a question asks for a woman by her tie ("Who is the wife of ...?"), "m" for a man, else ""."""
+    female, male = bool(_FEMALE_ROLE.search(question)), bool(_MALE_ROLE.search(question))
+    return "f" if female and not male else "m" if male and not female else ""
