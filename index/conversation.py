@@ -284,7 +284,7 @@ class RuleRewriter(Rewriter):
             rest = about.group(1)
             if about.re is _AND_X and _LEAD.match(rest):  # "and what did Russia say?": its own question
                 return _with_topic(self._pronouns(rest, last, earlier) or rest, last)
-            if _has_word(rest, _PRONOUN_WORDS):
+            if re.match(r"(?:his|her|their|its)\b", rest, re.I) or _has_word(rest, PERSON_PRONOUNS):
                 # "And his profession?", "and the year he died?": asked of the one the pronoun means,
                 # not put in the last question's subject's place.
                 return self._pronouns(f"what is {rest}?", last, earlier)
@@ -573,9 +573,8 @@ def _person_of(last: Turn, gender: str = "") -> str:
     if gender and len(people) > 1:
         from .gender import gender_of
 
-        genders = [gender_of(p) for p in people]
-        fitting = [p for p, g in zip(people, genders, strict=True) if g == gender] \
-            or [p for p, g in zip(people, genders, strict=True) if not g]
+        # Only a name of the other gender is passed over: most names decide nothing ("Abdel-Fatau").
+        fitting = [p for p in people if gender_of(p) in (gender, "")]
         if fitting:
             return fitting[0]
     return people[0] if people else ""

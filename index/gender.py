@@ -15,7 +15,7 @@ import json
 import re
 from pathlib import Path
 
-from .lexicon import ascii_fold
+from .lexicon import NOT_NAMES, ROLE_WORDS, ascii_fold
 
 DECIDED = 0.1  # p(female) at most this is a man's name, at least 1 - this a woman's
 MIN_RECORDS = 20  # a name seen fewer times decides nothing
@@ -43,10 +43,13 @@ def _table() -> dict[str, float]:
 
 def gender_of(name: str) -> str:
     """ "f" or "m" for a person's name by its first word ("Sylvia Bongo" -> "f"), "" when undecided."""
-    words = name.split()
+    # "Gen. Moussa Salaou Barmou", "President Mohamed Bazoum": the first name follows the titles.
+    words = [w for w in (ascii_fold(w).lower().strip(".'’,") for w in name.split()) if w]
+    while words and (words[0] in NOT_NAMES or words[0] in ROLE_WORDS):
+        words = words[1:]
     if not words:
         return ""
-    first = ascii_fold(words[0]).lower().strip(".'’")
+    first = words[0]
     share = _table().get(first)
     if share is None:
         return ""

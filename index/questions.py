@@ -286,17 +286,23 @@ def _asked_tolls(question: str) -> set[str]:
 
 
 def _counted_nationality(question: str) -> set[str]:
-    """Country terms of the people counted: "how many French soldiers" -> {"france"}."""
+    """Country terms of the people counted: "how many French soldiers" -> {"france"}.
+
+    Only the words right after "how many" that name a country or its people; "how many schools
+    across Morocco" counts schools, wherever they are.
+    """
     match = re.search(r"\bhow many\s+((?:[\w'-]+\s+){1,3})", question, re.I)
     if not match:
         return set()
-    known = places().words
+    world = places()
     out = set()
-    for word in raw_words(match.group(1)):
-        if word.lower() in ("were", "was", "are", "is", "have", "has", "had", "did", "do", "does", "will", "would"):
-            break
-        if word.lower() in known and word[:1].isupper():
+    for word in match.group(1).split():
+        if word in world.acronyms:
+            out.add(world.acronyms[word])
+        elif word[:1].isupper() and word.lower() in world.words:
             out.add(normalise(word))
+        else:
+            break
     return out
 
 

@@ -431,6 +431,10 @@ def test_a_casualty_count_needs_the_kind_and_nationality_asked() -> None:
     french = "How many French soldiers were killed during the standoff?"
     assert not gives_quantity("A dozen soldiers were killed after a rebel attack.", "number", french)
     assert gives_quantity("Two soldiers of France's army were killed in the attack.", "number", french)
+    # Only a people named before what is counted: "schools across Morocco" counts schools anywhere.
+    assert gives_quantity("Over 580 schools across the country were destroyed.", "number",
+                          "How many schools across Morocco were destroyed?")
+    assert gives_quantity("About 1,100 U.S. troops are stationed in Niger.", "number", "How many US troops are there?")
 
 
 def test_a_prison_term_is_a_duration_given_as_punishment() -> None:
