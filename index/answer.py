@@ -139,9 +139,15 @@ def _names_all_found(profile: QuestionProfile, doc_terms: set[str], text: str, h
         return True
     initialisms = {"".join(w[0] for w in run.split() if w[0].isupper()).lower()
                    for run in _CAPITALISED_RUN.findall(text)}
-    site = re.sub(r"^(?:https?://)?(?:www\.)?", "", (hit.url or hit.source).lower()).split("/")[0].split(".")[0]
-    return all((name.initials and (name.initials in initialisms or (site and site.startswith(name.initials))))
-               or (name.joined and site and name.joined in site) for name in missing)
+    # The site's own labels: "news.sky.com" is Sky, "feeds.bbci.co.uk" the BBC, "www.theguardian.com" the Guardian.
+    host = re.sub(r"^(?:https?://)?", "", (hit.url or hit.source).lower()).split("/")[0]
+    labels = [label for label in host.split(".")[:-1] if label not in _SITE_NOISE]
+    return all((name.initials and (name.initials in initialisms or any(lb.startswith(name.initials) for lb in labels)))
+               or (name.joined and any(name.joined in lb for lb in labels))
+               or (name.core and name.core in labels) for name in missing)
+
+
+_SITE_NOISE = frozenset("www www2 m amp news feeds feed rss edition editions co com org net gov ac".split())
 
 
 @dataclass(frozen=True)

@@ -662,7 +662,11 @@ def _replace_subject(last: Turn, new: str) -> str:
         new = bare_new
         # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.
         joined = re.compile(re.escape(last.subject) + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
-        return joined.sub(lambda _: new, last.resolved, count=1)
+        out = joined.sub(lambda _: new, last.resolved, count=1)
+        if _is_place(new) or _personal_name(new):
+            # "How did the African Union describe ...?" then "what about Morocco?": no "the Morocco".
+            out = re.sub(r"\b[Tt]he\s+(?=" + re.escape(new) + r"\b)", "", out, count=1)
+        return out
     for name in names_in(last.resolved):
         return last.resolved.replace(name, bare_new, 1)
     # No name to put it in place of: the last question, now about `new`.

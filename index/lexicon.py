@@ -49,7 +49,7 @@ president presidential general gen minister ministers prime chief leader leaders
 government foreign office secretary state states republic senator senate parliament national council court
 north south east west northern southern eastern western central region regional
 mr mrs ms dr king queen prince sir
-tv ceo mp mps pm
+tv ceo mp mps pm republican republicans democrat democrats
 """.split())
 
 # Multi-word names of bodies folded to one term before tokenising (question and evidence alike).

@@ -80,11 +80,13 @@ class KeyName:
         terms: its key terms ("new", "york", "time" for "New York Times").
         initials: its initialism, lower case ("nyt"; "ap" for "AP" itself), "" for one plain word.
         joined: its words run together, lower case ("lemonde" for "Le Monde"), as a web address writes them.
+        core: the same without words like "News" or "Times" ("sky" for "Sky News": news.sky.com).
     """
 
     terms: tuple[str, ...]
     initials: str = ""
     joined: str = ""
+    core: str = ""
 
 
 _QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
@@ -175,11 +177,17 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
 
 def _key_name(words: list[str], key_terms: list[str]) -> KeyName:
     """A capitalised run's key terms with its initialism and joined form ("New York Times": nyt, newyorktimes)."""
+    words = [re.sub(r"[’']s$", "", w) for w in words]  # "the Guardian's live blog"
     if len(words) == 1:
         initials = words[0].lower() if words[0].isupper() and len(words[0]) > 1 else ""
+        # One word may be an outlet's site ("Guardian": theguardian.com), unless it is a place.
+        word = words[0].lower()
+        joined = word if not initials and len(word) >= 4 and normalise(word) not in place_terms() else ""
     else:
         initials = "".join(w[0] for w in words).lower()
-    return KeyName(tuple(key_terms), initials, "".join(words).lower() if len(words) > 1 else "")
+        joined = "".join(words).lower()
+    core = "".join(w for w in (w.lower() for w in words) if w not in INSTITUTION_WORDS and w not in NOT_NAMES)
+    return KeyName(tuple(key_terms), initials, joined, core if len(core) >= 3 and core != joined else "")
 
 
 def coverage(profile: QuestionProfile, present: set[str]) -> float:

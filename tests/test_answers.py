@@ -341,6 +341,16 @@ def test_a_name_is_found_as_reports_write_it(engine: Briefbot) -> None:
                                        "Katrina, a storm burst through dams on Derna.", similarity=0.7),
                                   url="https://www.nytimes.com/2023/09/12/world/libya.html")
     assert supported("Which hurricane did the New York Times recall when dams burst on Derna?", katrina)
+    # One word names an outlet too ("the Guardian's live blog"), and a site's own label counts
+    # wherever it stands in the address ("news.sky.com" is Sky News).
+    analyst = replace(_hit("g", "Refugees flee", "We asked Olesya Vartanyan, the Crisis Group's senior analyst, "
+                           "about the refugees crossing into Armenia.", similarity=0.7),
+                      url="https://www.theguardian.com/world/live/2023/sep/25/refugees")
+    assert supported("Which Crisis Group analyst did the Guardian's live blog ask about the refugees?", analyst)
+    road = replace(_hit("s", "Thousands flee along 100 miles of winding road", "More than 47,000 people have left.",
+                        similarity=0.7), url="https://news.sky.com/story/thousands-flee")
+    assert supported("Along how many miles of winding road did people flee, according to Sky News?", road)
+    assert not supported("Along how many miles of winding road did people flee, according to CNN?", road)
     premier = _hit("pm", "Thousands feared dead", "Prime Minister Ossama Hamad of the east Libyan government said "
                    "thousands are feared dead.", similarity=0.7)
     assert supported("Who leads the east Libyan government and warned on the Monday that thousands were feared dead?",

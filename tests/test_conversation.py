@@ -72,6 +72,12 @@ def test_and_with_a_pronoun_asks_about_the_one_it_means() -> None:
     assert follow == "what is the year Omar Bongo died?"
 
 
+def test_what_about_a_country_drops_the_old_subjects_article() -> None:
+    _, follow = converse([("How did the African Union describe the events in Gabon?", ()),
+                          ("What about Morocco?", ())])
+    assert follow == "How did Morocco describe the events in Gabon?"
+
+
 def test_a_news_outlet_is_never_he() -> None:
     _, follow = converse([("Who became interim prime minister after the takeover?",
                            ("Associated Press", "Raymond Ndong Sima")),
