@@ -16,8 +16,6 @@ _TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"</?(p|br|div|li|h[1-6]|tr|blockquote)\b[^>]*>", re.I)
 # A tag a feed cut off before its ">" (descriptions are truncated at a length, mid-link).
 _CUT_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?$")
-# A whole tag, after entities are decoded (a feed that escaped its HTML twice).
-_ESCAPED_TAG = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s[^<>]*)?/?>")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n+")
@@ -56,7 +54,6 @@ def clean_text(raw: str) -> str:
         if unescaped == text:
             break
         text = unescaped
-    text = _CUT_TAG.sub(" ", _ESCAPED_TAG.sub(" ", text))
     text = strip_control(text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))
