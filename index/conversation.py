@@ -283,7 +283,14 @@ class RuleRewriter(Rewriter):
         if about:
             rest = about.group(1)
             if about.re is _AND_X and _LEAD.match(rest):  # "and what did Russia say?": its own question
-                return _with_topic(self._pronouns(rest, last, earlier) or rest, last)
+                resolved = self._pronouns(rest, last, earlier)
+                if resolved is None and not own and not topic_of(rest) and not last.topic:
+                    # "And how many were taken to hospital?": no subject of its own, so the last one's.
+                    return _about_last(rest, last) or rest
+                return _with_topic(resolved or rest, last)
+            if _TIME_PHRASE.fullmatch(rest):
+                # "What about by Thursday 28 September?": the last question at that time.
+                return _replace_time(last.resolved, rest)
             if re.match(r"(?:his|her|their|its)\b", rest, re.I) or _has_word(rest, PERSON_PRONOUNS):
                 # "And his profession?", "and the year he died?": asked of the one the pronoun means,
                 # not put in the last question's subject's place.
@@ -573,8 +580,13 @@ def _person_of(last: Turn, gender: str = "") -> str:
     if gender and len(people) > 1:
         from .gender import gender_of
 
-        # Only a name of the other gender is passed over: most names decide nothing ("Abdel-Fatau").
-        fitting = [p for p in people if gender_of(p) in (gender, "")]
+        # A name of the other gender is passed over; most names decide nothing ("Abdel-Fatau"). For
+        # "she" a woman's name comes first (news names men far more often, so an undecided name,
+        # "Rolling Stone", is rarely her); for "he" the order stands.
+        genders = {p: gender_of(p) for p in people}
+        fitting = [p for p in people if genders[p] in (gender, "")]
+        if gender == "f":
+            fitting.sort(key=lambda p: genders[p] != "f")
         if fitting:
             return fitting[0]
     return people[0] if people else ""
@@ -645,6 +657,27 @@ def _about_last(question: str, last: Turn) -> str | None:
 
 def _strip_topic_word(topic: str) -> str:
     return re.sub(r"^\w+\s+", "", topic)  # "after the coup" -> "the coup"
+
+
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))  # "september" before "sep"
+_DAY_WORDS = (r"(?:(?:on|by|until|before|after|since|in|from)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"
+              r"(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_ALT + r")\b"
+              r"|(?:" + _MONTH_ALT + r")\s+\d{1,2}(?:st|nd|rd|th)?\b"
+              r"|(?:" + _MONTH_ALT + r")\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:,?\s+\d{4})?")
+_TIME_PHRASE = re.compile(_DAY_WORDS, re.I)
+_BEFORE_DAY = re.compile(r"(?:\b(?:on|by|until|before|after|since|in|from)\s+)?(?:the\s+)?$", re.I)
+
+
+def _replace_time(resolved: str, new: str) -> str:
+    """The last question with its date phrase replaced by `new` (or `new` added when it had none)."""
+    found = _TIME_PHRASE.search(resolved)
+    if found and found.group(0).strip():
+        # "on the Monday after the quake": the preposition and article go with the old day.
+        before = _BEFORE_DAY.search(resolved[:found.start()])
+        start = found.start() - (len(before.group(0)) if before else 0)
+        lead = new[:1].upper() + new[1:] if start == 0 else new
+        return resolved[:start] + lead + resolved[found.end():]
+    return f"{_strip_end(resolved)} {new}?"
 
 
 def _with_topic(question: str, last: Turn) -> str:

@@ -78,6 +78,21 @@ def test_what_about_a_country_drops_the_old_subjects_article() -> None:
     assert follow == "How did Morocco describe the events in Gabon?"
 
 
+def test_what_about_another_day_asks_the_last_question_on_that_day() -> None:
+    _, second, third = converse([("By Wednesday 27 September, how many people had fled the enclave?", ()),
+                                 ("What about by Thursday 28 September?", ()), ("And by Friday 29 September?", ())])
+    assert second == "By Thursday 28 September, how many people had fled the enclave?"
+    assert third == "By Friday 29 September, how many people had fled the enclave?"
+    _, follow = converse([("How many people had fled the town?", ()), ("and in August?", ())])
+    assert follow == "How many people had fled the town in August?"
+
+
+def test_and_a_subjectless_question_is_asked_about_the_last_one() -> None:
+    _, follow = converse([("How many people died in the fuel depot explosion near Stepanakert?", ()),
+                          ("And how many were taken to hospital?", ())])
+    assert follow.startswith("how many were taken to hospital") and "fuel depot explosion" in follow
+
+
 def test_a_news_outlet_is_never_he() -> None:
     _, follow = converse([("Who became interim prime minister after the takeover?",
                            ("Associated Press", "Raymond Ndong Sima")),
