@@ -24,7 +24,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .gender import pronoun_gender
+from .gender import gender_of, pronoun_gender
 from .lexicon import (
     GROUP_PRONOUNS,
     INSTITUTION_WORDS,
@@ -578,8 +578,6 @@ def _person_of(last: Turn, gender: str = "") -> str:
     """
     people = _people_of(last)
     if gender and len(people) > 1:
-        from .gender import gender_of
-
         # A name of the other gender is passed over; most names decide nothing ("Abdel-Fatau"). For
         # "she" a woman's name comes first (news names men far more often, so an undecided name,
         # "Rolling Stone", is rarely her); for "he" the order stands.

