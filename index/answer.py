@@ -172,7 +172,9 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
     if wants_name(wants):
         named = ENTITY_BONUS if names_what_was_asked(sentence, question, wants) else 0.0
         # "Who led the agency?": a first and last name is likelier the answer than a place's.
-        return named + (PERSON_BONUS if wants == "who" and named and names_a_person(sentence, question) else 0.0) \
+        # Only a full name earns it: "President Biden will travel" is less likely the appointee than "Bob Fenton".
+        return named + (PERSON_BONUS if wants == "who" and named and names_a_person(sentence, question, titled=False)
+                        else 0.0) \
             + (ENTITY_BONUS if wants == "which" and named and names_the_kind(sentence, question) else 0.0)
     return 0.0
 
@@ -241,12 +243,19 @@ class ExtractiveAnswerer(Answerer):
             # sentence is quoted after its headline, so the headline's names count for it).
             candidates = [c for c in candidates
                           if new_names(c.sentence, question) or new_names(one_line(c.hit.title), question)]
+            if asks_for_person(question):
+                # "The name of Azerbaijan's defence minister": a headline naming a region does not give it.
+                candidates = [c for c in candidates if names_a_person(c.sentence, question)
+                              or names_a_person(one_line(c.hit.title), question)]
         elif wants_name(profile.wants):
             # "Who declared himself leader?": a quote that names no one the question does not
             # only restates it. The headline, quoted first, may carry the name.
-            naming = [c for c in candidates if names_what_was_asked(c.sentence, question, profile.wants)]
-            gender = asked_gender(question) if profile.wants == "who" else ""
-            if profile.wants == "who" and (gender or asks_for_person(question)):
+            # "Which former president was arrested?" asks for a person, as "who" does: a place is no answer.
+            by_person = profile.wants == "who" or (profile.wants == "which" and asks_for_person(question))
+            naming = [c for c in candidates
+                      if names_what_was_asked(c.sentence, question, "who" if by_person else profile.wants)]
+            gender = asked_gender(question) if by_person else ""
+            if by_person and (gender or asks_for_person(question)):
                 # "Who led the agency?": when some quote names a person, one naming only a town does not
                 # answer; "Who is the wife of ...?": nor one naming only her husband.
                 people = [c for c in naming if names_a_person(c.sentence, question, gender)]

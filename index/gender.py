@@ -41,6 +41,14 @@ def _table() -> dict[str, float]:
             if name.isalpha() and row[1] >= MIN_RECORDS and (row[2] <= DECIDED or row[2] >= 1 - DECIDED)}
 
 
+def is_given_name(word: str) -> bool:
+    """Whether a word is a first name whose records decide a gender ("Najib", "Victoria").
+
+    Undecided entries are left out: the records also hold "the", "in" and "new".
+    """
+    return ascii_fold(word).lower() in _table()
+
+
 def gender_of(name: str) -> str:
     """ "f" or "m" for a person's name by its first word ("Sylvia Bongo" -> "f"), "" when undecided."""
     # "Gen. Moussa Salaou Barmou", "President Mohamed Bazoum": the first name follows the titles.
@@ -65,10 +73,10 @@ def pronoun_gender(question: str) -> str:
     return "f" if female and not male else "m" if male and not female else ""
 
 
-_FEMALE_ROLE = re.compile(r"\b(?:wife|widow|mother|daughter|sister|woman|girl|queen|first lady|grandmother|niece|"
-                          r"aunt|bride|girlfriend)\b", re.I)
-_MALE_ROLE = re.compile(r"\b(?:husband|widower|father|son|brother|man|boy|king|grandfather|nephew|uncle|groom|"
-                        r"boyfriend)\b", re.I)
+_FEMALE_ROLE = re.compile(r"\b(?:wife|wives|widows?|mothers?|daughters?|sisters?|woman|girls?|queen|first lady|"
+                          r"grandmothers?|nieces?|aunts?|bride|girlfriend)\b", re.I)
+_MALE_ROLE = re.compile(r"\b(?:husbands?|widower|fathers?|sons?|brothers?|man|boys?|king|grandfathers?|nephews?|"
+                        r"uncles?|groom|boyfriend)\b", re.I)
 
 
 def asked_gender(question: str) -> str:

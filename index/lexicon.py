@@ -188,8 +188,9 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("number", r"\bhow (many|much)\b|\bhow (large|big) an?\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"
                r"|\bwhat (?:[\w'’-]+\s+){0,6}?(?:would|will|could|to|it|they|did|does)\s+cost\b"
                r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"
-               # "What was the voter turnout?": nouns that are numbers.
-               r"|\bwhat (?:is|was|are|were) the (?:[\w-]+\s+){0,2}?(?:turnout|population|tally|margin|price)\b"),
+               # "What was the voter turnout?", "What was Stepanakert's population?": nouns that are numbers.
+               r"|\bwhat (?:is|was|are|were) (?:the|[\w-]+['’]s) (?:[\w-]+\s+){0,2}?"
+               r"(?:turnout|population|tally|margin|price)\b"),
     ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
              r"|\bwhat (is|was|are|were) (?:[\w'’-]+\s+){1,5}?(called|named|known as)\s*\?"),
@@ -420,3 +421,24 @@ def _plain(table: object) -> object:
     if isinstance(table, tuple | list):
         return [_plain(x) for x in table]
     return table
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Whole words of the bundled model's (uncased English) vocabulary: "following", "yes", "even".
+
+    A word that begins a sentence is capitalised whatever it is; one of these is no name by
+    itself. Names are in the vocabulary too ("chad"), which is why places are asked first and
+    why this is used only for a first word standing alone. Empty when the package is missing.
+    """
+    from .embedder import bundled_model_path
+    from .errors import BriefbotError
+
+    try:
+        path = bundled_model_path() / "tokenizer.json"
+    except BriefbotError:
+        return frozenset()
+    if not path.is_file():
+        return frozenset()
+    vocab = json.loads(path.read_text(encoding="utf-8")).get("model", {}).get("vocab", {})
+    return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 1)

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .dates import Period, question_period
-from .gender import gender_of
+from .gender import gender_of, is_given_name
 from .lexicon import (
+    ABBREVIATIONS,
     AMOUNT_WORDS,
     ANSWER_KINDS,
     CAUSE_WORDS,
@@ -39,6 +40,7 @@ from .lexicon import (
     TOLL_KINDS,
     WEEKDAY_STEMS,
     WEEKDAYS,
+    common_words,
     places,
 )
 from .terms import normalise, place_terms, raw_words, terms
@@ -294,6 +296,16 @@ def _asked_tolls(question: str) -> set[str]:
     return {kind for kind, kind_words in TOLL_KINDS.items() if words & kind_words}
 
 
+def _nationality(word: str) -> str:
+    """The country term of a word naming a country or its people ("Armenian" -> "armenia"), "" if none."""
+    world = places()
+    if word in world.acronyms:
+        return world.acronyms[word]
+    if word[:1].isupper() and word.lower() in world.words:
+        return world.words[word.lower()]
+    return ""
+
+
 def _counted_nationality(question: str) -> set[str]:
     """Country terms of the people counted: "how many French soldiers" -> {"france"}.
 
@@ -303,16 +315,31 @@ def _counted_nationality(question: str) -> set[str]:
     match = re.search(r"\bhow many\s+((?:[\w'-]+\s+){1,3})", question, re.I)
     if not match:
         return set()
-    world = places()
     out = set()
     for word in match.group(1).split():
-        if word in world.acronyms:
-            out.add(world.acronyms[word])
-        elif word[:1].isupper() and word.lower() in world.words:
-            out.add(normalise(word))
-        else:
+        country = _nationality(word)
+        if not country:
             break
+        out.add(country)
     return out
+
+
+_COUNT_AND_NEXT = re.compile(r"(?:\b\d[\d,.]*|\b(?:" + _COUNT_WORDS + r")\b)((?:\s+[\w'’-]+){1,2})", re.I)
+
+
+def _counts_only_others(sentence: str, nationality: set[str]) -> bool:
+    """Whether every count of the sentence counts people of another country than the one asked.
+
+    "How many Azerbaijani soldiers were killed?" is not answered by "Two Armenian soldiers killed
+    after shelling by Azerbaijan", though Azerbaijan is named. A count of no stated country may be it.
+    """
+    others = False
+    for match in _COUNT_AND_NEXT.finditer(sentence):
+        countries = {c for c in map(_nationality, match.group(1).split()) if c}
+        if not countries or countries & nationality:
+            return False
+        others = True
+    return others
 
 
 def gives_quantity(sentence: str, wants: str, question: str) -> bool:
@@ -334,7 +361,8 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     if tolls and not any(set(map(str.lower, raw_words(sentence))) & TOLL_KINDS[kind] for kind in tolls):
         return False  # "how many were injured": a death toll is no answer
     nationality = _counted_nationality(question)
-    if nationality and not nationality <= set(terms(sentence)):
+    if nationality and (not nationality <= set(terms(sentence)) | {_nationality(w) for w in raw_words(sentence)}
+                        or _counts_only_others(sentence, nationality)):
         return False  # "how many French soldiers": a count of soldiers of no stated country is no answer
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
     numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
@@ -374,16 +402,18 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
     return bool(new_names(sentence, question, places_count=wants in ("which", "where")))
 
 
-_TWO_NAMES = re.compile(r"(?<![\w'’-])([A-Z][a-z][\w'’-]*)\s+(?:(?:al|el|bin|ben|de|van|von|da)[- ])?"
-                        r"([A-Z][a-z][\w'’-]*)")
+# A lookahead, so that "Dr Najib Tarhoni" yields "Najib Tarhoni" after the title's pair.
+_TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+(?:(?:al|el|bin|ben|de|van|von|da)[- ])?"
+                        r"([A-Z][a-z][\w'’-]*))")
 
 
-def names_a_person(sentence: str, question: str, gender: str = "") -> bool:
+def names_a_person(sentence: str, question: str, gender: str = "", titled: bool = True) -> bool:
     """Whether a sentence names someone the question does not: a first and a last name ("Herman Andaya").
 
     Two capitalised words in a row that are no title, institution, place, month or weekday,
     and not both in the question. A who-answer that names a person is likelier the answer.
     With a `gender` ("f" for "Who is the wife of ...?"), only a first name of that gender counts.
+    With `titled`, one name after a person's title counts too ("PM Mahamadou").
     """
     if is_title_case(sentence):
         return False  # a Title Case headline capitalises every word
@@ -391,15 +421,36 @@ def names_a_person(sentence: str, question: str, gender: str = "") -> bool:
     place = place_terms()
     for match in _TWO_NAMES.finditer(sentence):
         words = [re.sub(r"[’']s$", "", w) for w in match.groups()]
+        # "Victoria Nuland": a first name that is also a place, before a surname that is no word.
+        first_name = is_given_name(words[0]) and words[1].lower() not in common_words()
         if any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS or w.lower() in MONTHS
-               or w.lower() in WEEKDAYS or w.lower() in QUESTION_WORDS or normalise(w) in place for w in words):
+               or w.lower() in WEEKDAYS or w.lower() in QUESTION_WORDS or w.lower() in STOPWORDS
+               or (normalise(w) in place and not (first_name and i == 0)) for i, w in enumerate(words)):
             continue
         if all(w.lower() in asked for w in words):
             continue
+        if not is_given_name(words[0]) and words[0].lower() in common_words():
+            continue  # "First Thing: Appeals for body bags": an English word, and no one's first name
         if gender and gender_of(words[0]) != gender:
             continue  # "Wife of Gabon's deposed leader Ali Bongo jailed": Ali is not the wife
         return True
+    # "Nigerien PM Mahamadou", "President Bazoum": one name after a person's title.
+    for match in _TITLED_NAME.finditer(sentence if titled else ""):
+        name = re.sub(r"[’']s$", "", match.group(1))
+        lowered = name.lower()
+        if lowered in asked or lowered in NOT_NAMES or lowered in INSTITUTION_WORDS or lowered in MONTHS \
+                or lowered in WEEKDAYS or normalise(name) in place \
+                or (lowered in common_words() and not is_given_name(name)):
+            continue
+        if gender and gender_of(name) not in (gender, ""):
+            continue
+        return True
     return False
+
+
+_TITLED_NAME = re.compile(r"\b(?:" + "|".join(sorted({*ABBREVIATIONS[:14], "PM", *(w.capitalize() for w in ROLE_WORDS
+                                                                                 if " " not in w)}))
+                          + r")\.?\s+([A-Z][a-z][\w'’-]+)(?!\s+[A-Z][a-z])")
 
 
 _WHICH_NOUN = re.compile(r"\bwhich\s+((?:[a-z][\w-]*\s+){0,3}?)([a-z]{3,})(?:'s|’s)?\s+"
@@ -428,8 +479,43 @@ _ASKS_BY_ROLE = re.compile(r"^\s*who\b.*\b(?:led|leads|heads?|headed|runs|ran|ch
 
 def asks_for_person(question: str) -> bool:
     """Whether a who-question asks for a person by role ("Who led the agency?", "Who, standing in for the
-    governor, ...?"), not for whoever did something ("Who was blamed for the attack?")."""
-    return bool(_ASKS_BY_ROLE.search(question))
+    governor, ...?"), not for whoever did something ("Who was blamed for the attack?"), or a which-
+    or name-question asks for a person by a noun that only a person can be ("Which former president")."""
+    return bool(_ASKS_BY_ROLE.search(question)) or _asked_phrase_is_person(question)
+
+
+# Where the noun phrase a which- or name-question asks for ends: at its verb, preposition or clause.
+_PHRASE_END = frozenset("""
+did does do is was were are has have had will would can could who whom that which whose to in at on for from by with
+as after before during when where of and or the a an his her its their this these those
+""".split())
+# Nouns only a person can be, beyond the role words: "which of Bazoum's daughters", "which analyst".
+_PERSON_NOUNS = frozenset("""
+son daughter wife wives husband brother sister widow father mother child children man men woman women analyst lawyer
+politician candidate soldier player coach doctor economist expert researcher professor student victim survivor
+witness pilot priest imam cleric rapper writer author novelist
+""".split()) | frozenset(role.split()[-1] for role in ROLE_WORDS)
+_ASKED_PHRASE = re.compile(r"\b(?:which(?:\s+(?:one|ones))?(?:\s+of(?:\s+the)?)?|names?\s+of(?:\s+the)?)"
+                           r"\s+((?:[\w'’-]+\s*){1,6})", re.I)
+
+
+def _asked_phrase_is_person(question: str) -> bool:
+    """Whether the noun phrase after "which" or "the name of" names a kind of person.
+
+    "Which former president of Nagorno-Karabakh ...": president; "What is the name of Azerbaijan's
+    defence minister": minister. Not "Which newspaper did the head of the coup tell": the phrase
+    ends at its verb, before "head".
+    """
+    match = _ASKED_PHRASE.search(question)
+    if not match:
+        return False
+    for word in re.findall(r"[\w'’-]+", match.group(1)):
+        lowered = re.sub(r"['’]s$", "", word.lower())
+        if lowered in _PHRASE_END or (lowered != word.lower() and word.islower()):
+            return False  # its verb, or "which news agency's reporter": the agency is asked for
+        if lowered in _PERSON_NOUNS or lowered.removesuffix("s") in _PERSON_NOUNS:
+            return True
+    return False
 
 
 TITLE_CASE_LOWER_SHARE = 0.15  # a Title Case headline has at most this share of lower-case long words

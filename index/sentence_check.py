@@ -21,7 +21,6 @@ Thresholds were measured on good and bad sentences written from the test corpus
 
 from __future__ import annotations
 
-import functools
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -39,6 +38,7 @@ from .lexicon import (
     ROLE_WORDS,
     STOPWORDS,
     WEEKDAYS,
+    common_words,
 )
 from .terms import capital_country, normalise, place_terms, raw_words, terms
 from .text import CITATION_MARKER, one_line, split_sentences
@@ -271,29 +271,6 @@ def names_of(claim: str) -> list[str]:
 
 def _opens_sentence(claim: str, word: str) -> bool:
     return claim.lstrip(" \"'“‘(").startswith(word)
-
-
-@functools.lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Whole words of the bundled model's (uncased English) vocabulary: "following", "yes", "even".
-
-    A word that begins a sentence is capitalised whatever it is; one of these is no name by
-    itself. Names are in the vocabulary too ("chad"), which is why places are asked first and
-    why this is used only for a first word standing alone. Empty when the package is missing.
-    """
-    import json
-
-    from .embedder import bundled_model_path
-    from .errors import BriefbotError
-
-    try:
-        path = bundled_model_path() / "tokenizer.json"
-    except BriefbotError:
-        return frozenset()
-    if not path.is_file():
-        return frozenset()
-    vocab = json.loads(path.read_text(encoding="utf-8")).get("model", {}).get("vocab", {})
-    return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 1)
 
 
 def _passage_terms(passages: Sequence[Passage]) -> set[str]:

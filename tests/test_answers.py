@@ -369,6 +369,19 @@ def test_a_who_answer_naming_a_person_is_preferred() -> None:
     assert not names_a_person("A spokesman for the Maui Emergency Management Agency declined to comment on it.",
                               question)
     assert not names_a_person("Fires spread across West Maui and the Kula area on Tuesday afternoon.", question)
+    # A title before a first and last name does not hide them; an English word is no first name.
+    doctor = "Which doctor at the hospital made an appeal for help as bodies kept arriving?"
+    assert names_a_person("Dr Najib Tarhoni has been working at the nearest large hospital to Derna.", doctor)
+    assert not names_a_person("First Thing: Appeals for body bags amid fears of epidemic after Libya floods", doctor)
+    assert not names_a_person("The Biden administration still sees a narrow opportunity to reverse the coup, "
+                              "a senior official said.", doctor)
+    # A first name that is also a place ("Victoria") still opens a person's name.
+    assert names_a_person("Victoria Nuland, the acting deputy secretary of state, said she held difficult talks.",
+                          doctor)
+    # One name after a person's title is a person, unless only full names are asked for.
+    premier = "Who was prime minister in Bazoum's government when the soldiers seized power?"
+    quote = "Nigerien PM Mahamadou: 'There is no justification for an individual to challenge a democratic state'"
+    assert names_a_person(quote, premier) and not names_a_person(quote, premier, titled=False)
 
 
 def test_a_who_question_asking_for_a_role_is_answered_by_a_person(engine: Briefbot) -> None:
@@ -377,6 +390,13 @@ def test_a_who_question_asking_for_a_role_is_answered_by_a_person(engine: Briefb
     assert asks_for_person("Who led the Maui Emergency Management Agency when the sirens were not sounded?")
     assert asks_for_person("Who, standing in for the absent governor, declared the state of emergency?")
     assert not asks_for_person("Who was blamed for the attack near the border?")
+    # A which- or name-question asking for a kind of person asks for a person too.
+    assert asks_for_person("Which former president of the enclave was among the leaders arrested?")
+    assert asks_for_person("Which of Ali Bongo's sons was arrested after the coup?")
+    assert asks_for_person("What is the name of Azerbaijan's defence minister?")
+    assert not asks_for_person("Which news agency's reporter heard gunfire in the capital?")
+    assert not asks_for_person("Which newspaper did the head of the coup speak to?")
+    assert not asks_for_person("What is the name of the ruling body the coup general said he was heading?")
     answerer = ExtractiveAnswerer(engine.keywords.get)
     question = "Who led the Maui Emergency Management Agency when the outdoor sirens were not sounded?"
     hits = [
@@ -387,6 +407,20 @@ def test_a_who_question_asking_for_a_role_is_answered_by_a_person(engine: Briefb
     ]
     answer = answerer.answer(question, hits)
     assert not answer.abstained and "Herman Andaya" in answer.answer
+
+
+def test_the_name_of_a_person_is_not_answered_by_a_headline_naming_a_place(engine: Briefbot) -> None:
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    question = "What is the name of Azerbaijan's defence minister who announced the start of the operation?"
+    ministry = _hit("ministry", "Nagorno-Karabakh ceasefire agreed after explosions rock disputed region",
+                    "Azerbaijan's defence ministry announced the start of the operation on Tuesday, saying only "
+                    "military targets were being attacked.", similarity=0.7)
+    assert answerer.answer(question, [ministry]).abstained
+    minister = _hit("minister", "Azerbaijan launches operation in the disputed region",
+                    "Defence minister Zakir Hasanov announced the start of the operation in Azerbaijan on Tuesday.",
+                    similarity=0.6)
+    answer = answerer.answer(question, [ministry, minister])
+    assert not answer.abstained and "Zakir Hasanov" in answer.answer
 
 
 def test_a_which_answer_names_a_thing_of_the_kind_asked() -> None:
@@ -445,6 +479,13 @@ def test_a_casualty_count_needs_the_kind_and_nationality_asked() -> None:
     assert gives_quantity("Over 580 schools across the country were destroyed.", "number",
                           "How many schools across Morocco were destroyed?")
     assert gives_quantity("About 1,100 U.S. troops are stationed in Niger.", "number", "How many US troops are there?")
+    # A count of another people's soldiers is no answer, though the asked country is named too.
+    azeri = "How many Azerbaijani soldiers did Baku say were killed during the offensive?"
+    assert not gives_quantity("Two Armenian soldiers killed after shelling by Azerbaijan: Yerevan", "number", azeri)
+    assert gives_quantity("Baku said 192 Azerbaijani soldiers were killed in the fighting.", "number", azeri)
+    assert gives_quantity("Azerbaijan said 192 of its soldiers were killed.", "number", azeri)
+    # "What was X's population" asks for a number as "what was the population" does.
+    assert answer_kind("What was Stepanakert's population before the exodus?") == "number"
 
 
 def test_a_prison_term_is_a_duration_given_as_punishment() -> None:
@@ -463,6 +504,7 @@ def test_a_who_question_asking_for_a_wife_is_not_answered_by_her_husbands_name()
     question = "Who is the wife of the president deposed in August?"
     assert asked_gender(question) == "f" and asked_gender("Who is the deposed president's son?") == "m"
     assert asked_gender("Who leads the junta?") == ""
+    assert asked_gender("Which of Mohamed Bazoum's daughters spoke about his detention?") == "f"
     assert gender_of("Sylvia Bongo Ondimba") == "f" and gender_of("Ali Bongo") == "m" and gender_of("Xq Zorb") == ""
     assert not names_a_person("Wife of the deposed leader Ali Bongo jailed.", question, "f")
     assert names_a_person("Sylvia Bongo Ondimba Valentin had been under house arrest.", question, "f")
