@@ -150,8 +150,13 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
     run_start = -1
     for i, word in enumerate(words):
         if word[:1].isupper() and (i > 0 or topic):
-            run_start = run_start if i > 0 and words[i - 1][:1].isupper() and run_start >= 0 else i
+            # "Times of India" is one name (timesofindia.indiatimes.com), not "Times" and "India".
+            bridged = i > 1 and words[i - 1] == "of" and words[i - 2][:1].isupper()
+            run_start = run_start if i > 0 and (words[i - 1][:1].isupper() or bridged) and run_start >= 0 else i
             runs.setdefault(run_start, ([], []))[0].append(word)
+        elif word == "of" and run_start >= 0 and i + 1 < len(words) and words[i + 1][:1].isupper():
+            runs[run_start][0].append(word)
+            continue
         else:
             run_start = -1
         lowered = word.lower()

@@ -341,6 +341,11 @@ def test_a_name_is_found_as_reports_write_it(engine: Briefbot) -> None:
                                        "Katrina, a storm burst through dams on Derna.", similarity=0.7),
                                   url="https://www.nytimes.com/2023/09/12/world/libya.html")
     assert supported("Which hurricane did the New York Times recall when dams burst on Derna?", katrina)
+    # "Times of India" is one name, its site timesofindia.indiatimes.com, though the report never says India.
+    toi = replace(_hit("toi", "Deadliest quakes in two decades", "The quakes were the deadliest the country has "
+                       "seen in two decades, officials said.", similarity=0.7),
+                  url="https://timesofindia.indiatimes.com/world/south-asia/quakes.cms")
+    assert supported("The quakes were the country's deadliest in how long, according to the Times of India?", toi)
     # One word names an outlet too ("the Guardian's live blog"), and a site's own label counts
     # wherever it stands in the address ("news.sky.com" is Sky News).
     analyst = replace(_hit("g", "Refugees flee", "We asked Olesya Vartanyan, the Crisis Group's senior analyst, "
