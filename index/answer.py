@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .dates import human_date
 from .gender import asked_gender
+from .outlets import names_site, site_labels
 from .questions import (
     QuestionProfile,
     TermRarity,
@@ -118,6 +119,9 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     if any(not (t in doc_terms or capital_country(t) in doc_terms) for t in profile.key_terms) \
             and not _names_all_found(profile, doc_terms, text, hit):
         return None
+    # "According to Forbes": a report on forbes.com covers the outlet's name though it never writes it.
+    labels = site_labels(hit.url or hit.source)
+    doc_terms |= {t for name in profile.key_names if names_site(name, labels) for t in name.terms}
     doc_cover = coverage(profile, doc_terms)
     if doc_cover < min_coverage or doc_cover + hit.similarity < min_support:
         return None
@@ -140,14 +144,8 @@ def _names_all_found(profile: QuestionProfile, doc_terms: set[str], text: str, h
     initialisms = {"".join(w[0] for w in run.split() if w[0].isupper()).lower()
                    for run in _CAPITALISED_RUN.findall(text)}
     # The site's own labels: "news.sky.com" is Sky, "feeds.bbci.co.uk" the BBC, "www.theguardian.com" the Guardian.
-    host = re.sub(r"^(?:https?://)?", "", (hit.url or hit.source).lower()).split("/")[0]
-    labels = [label for label in host.split(".")[:-1] if label not in _SITE_NOISE]
-    return all((name.initials and (name.initials in initialisms or any(lb.startswith(name.initials) for lb in labels)))
-               or (name.joined and any(name.joined in lb for lb in labels))
-               or (name.core and name.core in labels) for name in missing)
-
-
-_SITE_NOISE = frozenset("www www2 m amp news feeds feed rss edition editions co com org net gov ac".split())
+    labels = site_labels(hit.url or hit.source)
+    return all((name.initials and name.initials in initialisms) or names_site(name, labels) for name in missing)
 
 
 @dataclass(frozen=True)

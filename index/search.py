@@ -17,8 +17,9 @@ import numpy as np
 
 from .dates import day_number
 from .embedder import Embedder
-from .keyword import KeywordIndexCache
-from .questions import query_terms
+from .keyword import KeywordIndex, KeywordIndexCache
+from .outlets import named_sources
+from .questions import profile_question, query_terms
 from .store import ChunkStore, StoredChunk
 from .terms import capital_country
 from .text import title_key
@@ -103,6 +104,8 @@ class HybridSearcher:
         self.keyword_weight = keyword_weight
         self.rrf_k = rrf_k
         self.context_weight = context_weight
+        # The distinct sources of the last keyword index seen (a new index is a new object).
+        self._sources: tuple[KeywordIndex | None, set[str]] = (None, set())
 
     def search(self, question: str, window: Window = Window(), k: int = 10,
                candidates: int = CANDIDATES, carried: Sequence[Hit] = ()) -> list[Hit]:
@@ -124,14 +127,22 @@ class HybridSearcher:
         dense = self.store.query(vector, candidates, window.where(), within=within)
         keyword_rows = index.search(qterms, candidates, mask)
         keyword_ids = [index.chunk_ids[row] for row, _ in keyword_rows]
-        known = {c.id: c for c, _ in dense}
-        fetched = {c.id: c for c in self.store.get_chunks([i for i in keyword_ids if i not in known])}
+        # "According to the Times of India": that outlet's own reports are searched too, and their
+        # ranking counts as much as both main ones together: the question all but names the report.
+        outlet_dense, outlet_keyword_ids = self._search_outlets(question, index, vector, qterms, window, mask,
+                                                                candidates)
+        known = {c.id: c for c, _ in [*dense, *outlet_dense]}
+        fetched = {c.id: c for c in self.store.get_chunks(
+            list(dict.fromkeys(i for i in [*keyword_ids, *outlet_keyword_ids] if i not in known)))}
         keyword_chunks = [known.get(i) or fetched.get(i) for i in keyword_ids]
+        outlet_ranked = self._fused([c for c, _ in outlet_dense],
+                                    [c for c in (known.get(i) or fetched.get(i) for i in outlet_keyword_ids) if c])
 
         scores: dict[str, float] = {}
         passages: dict[str, list[StoredChunk]] = {}
         for weight, ranked in ((self.dense_weight, [c for c, _ in dense]),
-                               (self.keyword_weight, [c for c in keyword_chunks if c is not None])):
+                               (self.keyword_weight, [c for c in keyword_chunks if c is not None]),
+                               (self.dense_weight + self.keyword_weight, outlet_ranked)):
             rank = 0
             seen: set[str] = set()
             for chunk in ranked:
@@ -147,7 +158,7 @@ class HybridSearcher:
         self._fuse_carried(carried, window, scores, passages)
 
         similarity: dict[str, float] = {}
-        for chunk, sim in dense:
+        for chunk, sim in [*dense, *outlet_dense]:
             doc_id = str(chunk.meta.get("doc_id"))
             similarity[doc_id] = max(similarity.get(doc_id, -1.0), sim)
         ordered = sorted(scores, key=lambda d: -scores[d])
@@ -177,6 +188,34 @@ class HybridSearcher:
             if len(hits) >= k:
                 break
         return hits
+
+    def _fused(self, dense: list[StoredChunk], keyword: list[StoredChunk]) -> list[StoredChunk]:
+        """One ranked list of chunks out of a dense and a keyword one, by the same weighted reciprocal rank."""
+        score: dict[str, float] = {}
+        chunks: dict[str, StoredChunk] = {}
+        for weight, ranked in ((self.dense_weight, dense), (self.keyword_weight, keyword)):
+            for rank, chunk in enumerate(ranked, 1):
+                score[chunk.id] = score.get(chunk.id, 0.0) + weight / (self.rrf_k + rank)
+                chunks[chunk.id] = chunk
+        return [chunks[i] for i in sorted(score, key=lambda i: -score[i])]
+
+    def _search_outlets(self, question: str, index: KeywordIndex, vector: list[float], qterms: list[str],
+                        window: Window, mask: np.ndarray | None, candidates: int
+                        ) -> tuple[list[tuple[StoredChunk, float]], list[str]]:
+        """Dense and keyword results among the reports of the outlets the question names, if it names any."""
+        if self._sources[0] is not index:
+            self._sources = (index, {str(s) for s in np.unique(index.sources)})
+        outlets = named_sources(profile_question(question, index).key_names, self._sources[1])
+        if not outlets:
+            return [], []
+        rows = np.isin(index.sources, sorted(outlets))
+        if mask is not None:
+            rows &= mask
+        ids = [index.chunk_ids[row] for row in np.flatnonzero(rows)]
+        if not ids:
+            return [], []
+        dense = self.store.query(vector, candidates, window.where(), within=ids)
+        return dense, [index.chunk_ids[row] for row, _ in index.search(qterms, candidates, rows)]
 
     def _fuse_carried(self, carried: Sequence[Hit], window: Window, scores: dict[str, float],
                       passages: dict[str, list[StoredChunk]]) -> None:
