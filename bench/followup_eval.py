@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+# Who/which/where/when/how-many answers are checked for naming what was asked ("weekday" is a when).
+NAMING_CHECKED = ("who", "which", "where", "date", "weekday", "number")
+
 def matched(answer: str, groups: list[list[str]]) -> bool:
     text = answer.lower()
     return all(any(s.lower() in text for s in group) for group in groups)
@@ -91,8 +94,7 @@ def run(crisis: str, data_dir: Path, rows: bool, followups: Path = ROOT / "bench
     named = total = abstained = 0
     for line in blind.read_text().splitlines():
         q = json.loads(line)
-        if q.get("type") != "answerable" or answer_kind(q["question"]) not in ("who", "which", "where", "date",
-                                                                             "number"):
+        if q.get("type") != "answerable" or answer_kind(q["question"]) not in NAMING_CHECKED:
             continue
         answer = engine.ask(q["question"])
         if answer.abstained:

@@ -19,14 +19,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .dates import human_date
+from .dates import human_date, weekday_on_or_before
 from .gender import asked_gender
 from .outlets import names_site, site_labels
 from .questions import (
     QuestionProfile,
     TermRarity,
+    asks_calendar_date,
     asks_for_person,
     coverage,
+    gives_calendar_date,
     gives_date,
     gives_quantity,
     gives_reason,
@@ -37,6 +39,7 @@ from .questions import (
     profile_question,
     wants_name,
     wants_quantity,
+    weekday_in,
 )
 from .terms import capital_country, terms
 from .text import CITATION_MARKER, one_line, split_sentences
@@ -163,6 +166,8 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
         return QUANTITY_BONUS if gives_quantity(sentence, wants, question) else QUANTITY_MISSING
     if wants == "date":
         return DATE_GIVEN_BONUS if gives_date(sentence) else 0.0
+    if wants == "weekday":
+        return DATE_GIVEN_BONUS if weekday_in(sentence) else 0.0
     if wants == "reason":
         return REASON_BONUS if gives_reason(sentence) else 0.0
     if wants == "name":
@@ -236,6 +241,9 @@ class ExtractiveAnswerer(Answerer):
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
+        elif profile.wants == "weekday":
+            # "On which day of the week ...?": a date or a year does not say it.
+            candidates = [c for c in candidates if weekday_in(c.sentence)]
         elif profile.wants == "name":
             # "What is the name of ...": a quote naming no one new does not answer it (a body
             # sentence is quoted after its headline, so the headline's names count for it).
@@ -344,6 +352,14 @@ def compose(question: str, chosen: list[_Candidate], hits: list[Hit], wants: str
         parts.append(f"{_as_answer_sentence(cand.sentence)} [{numbers[hit.doc_id]}]")
     if wants == "date" and chosen[0].hit.date and not any(gives_date(c.sentence) for c in chosen):
         parts.insert(0, f"Reported on {human_date(chosen[0].hit.date)}:")
+    elif wants == "date" and chosen[0].hit.date and asks_calendar_date(question) \
+            and not any(gives_calendar_date(c.sentence) for c in chosen):
+        # "On what date did the jet crash?" answered "... crashed on Wednesday": the report's date
+        # says which Wednesday (the last one on or before it).
+        weekday = next((w for w in map(weekday_in, (c.sentence for c in chosen)) if w), "")
+        parts.insert(0, f"Reported on {human_date(chosen[0].hit.date)}"
+                        + (f"; {weekday} then was {human_date(weekday_on_or_before(weekday, chosen[0].hit.date))}:"
+                           if weekday else ":"))
     return Answer(question=question, answer=" ".join(parts), abstained=False, citations=tuple(citations),
                   retrieved=tuple(hits))
 

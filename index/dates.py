@@ -59,6 +59,16 @@ def day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
+def weekday_on_or_before(weekday: str, iso: str) -> str:
+    """The date (YYYY-MM-DD) of the last `weekday` ("Wednesday") on or before the day `iso`.
+
+    A report dated Thursday 24 August that says "on Wednesday" means 23 August.
+    """
+    day = date.fromisoformat(iso[:10])
+    target = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday").index(weekday.lower())
+    return (day - timedelta(days=(day.weekday() - target) % 7)).isoformat()
+
+
 def human_date(iso: str) -> str:
     """YYYY-MM-DD as words: 2023-10-11 -> 11 October 2023."""
     day = date.fromisoformat(iso)

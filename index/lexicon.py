@@ -191,6 +191,7 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
                # "What was the voter turnout?", "What was Stepanakert's population?": nouns that are numbers.
                r"|\bwhat (?:is|was|are|were) (?:the|[\w-]+['’]s) (?:[\w-]+\s+){0,2}?"
                r"(?:turnout|population|tally|margin|price)\b"),
+    ("weekday", r"\b(what|which) day of the week\b|\b(what|which) weekday\b"),
     ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
              r"|\bwhat (is|was|are|were) (?:[\w'’-]+\s+){1,5}?(called|named|known as)\s*\?"),

@@ -388,6 +388,27 @@ def gives_date(sentence: str) -> bool:
     return bool(DATE_WORDS.search(sentence))
 
 
+_CALENDAR_DATE = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(" + _MONTH_ALT + r")\b|\b(" + _MONTH_ALT
+                            + r")\.?\s+\d{1,2}\b", re.I)
+_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAY_STEMS) + r")day\b", re.I)
+
+
+def gives_calendar_date(sentence: str) -> bool:
+    """Whether a sentence names a day of a month ("23 August", "Aug. 23"), not only a weekday or a year."""
+    return bool(_CALENDAR_DATE.search(sentence))
+
+
+def weekday_in(sentence: str) -> str:
+    """The first weekday a sentence names ("Wednesday"), "" if none."""
+    match = _WEEKDAY.search(sentence)
+    return match.group(0).capitalize() if match else ""
+
+
+def asks_calendar_date(question: str) -> bool:
+    """Whether a question asks for a day of a month ("On what date ...?"), which a weekday does not give."""
+    return bool(re.search(r"\b(what|which) (exact )?date\b|\bthe date (of|on)\b", question, re.I))
+
+
 def wants_name(wants: str) -> bool:
     """Whether an answer kind must name someone or something the question does not (who, which, where)."""
     return wants in NAMING_KINDS
@@ -432,10 +453,12 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
                or w.lower() in WEEKDAYS or w.lower() in QUESTION_WORDS or w.lower() in STOPWORDS
                or (normalise(w) in place and not (first_name and i == 0)) for i, w in enumerate(words)):
             continue
-        if all(w.lower() in asked for w in words):
+        if words[1].lower() in asked:
+            continue  # "Yevgeny Prigozhin" when the question asks about Prigozhin: no one new
+        if not is_given_name(words[0]) and (words[0].lower() in common_words() or words[1].lower() in common_words()):
+            # "First Thing: Appeals for body bags", "an Embraer Legacy 600 jet": an English word, and no
+            # first name on record before it.
             continue
-        if not is_given_name(words[0]) and words[0].lower() in common_words():
-            continue  # "First Thing: Appeals for body bags": an English word, and no one's first name
         if gender and gender_of(words[0]) != gender:
             continue  # "Wife of Gabon's deposed leader Ali Bongo jailed": Ali is not the wife
         return True

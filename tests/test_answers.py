@@ -277,7 +277,7 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     ("What did FEMA estimate it would cost to rebuild the town?", "number"),
     ("What will the new dam cost?", "number"),
     ("What did the cost of living crisis lead to?", ""),
-    ("On which day of the week was the ultimatum due to run out?", "date"),
+    ("On which day of the week was the ultimatum due to run out?", "weekday"),
     # A leading when-clause sets the scene; the question is what follows its comma.
     ("When the soldiers went on national television, what did they say they had done?", ""),
     ("When the fire broke out, who declared the emergency?", "who"),
@@ -383,6 +383,11 @@ def test_a_who_answer_naming_a_person_is_preferred() -> None:
     # A first name that is also a place ("Victoria") still opens a person's name.
     assert names_a_person("Victoria Nuland, the acting deputy secretary of state, said she held difficult talks.",
                           doctor)
+    # A maker and model is no one ("Embraer Legacy"); nor is the person the question already names.
+    assert not names_a_person("An Embraer Legacy 600 jet, the flight tracking service FlightRadar identified it "
+                              "as being in regular use in recent months.", "What were the names of the pilots?")
+    assert not names_a_person("Investigators have confirmed that Yevgeny Prigozhin, the founder of the group, "
+                              "died in the crash.", "Who heads the body investigating the Prigozhin crash?")
     # One name after a person's title is a person, unless only full names are asked for.
     premier = "Who was prime minister in Bazoum's government when the soldiers seized power?"
     quote = "Nigerien PM Mahamadou: 'There is no justification for an individual to challenge a democratic state'"
@@ -412,6 +417,23 @@ def test_a_who_question_asking_for_a_role_is_answered_by_a_person(engine: Briefb
     ]
     answer = answerer.answer(question, hits)
     assert not answer.abstained and "Herman Andaya" in answer.answer
+
+
+def test_a_date_asked_for_is_a_day_of_a_month_and_a_weekday_is_read_by_the_reports_date(engine: Briefbot) -> None:
+    from index.dates import weekday_on_or_before
+
+    assert weekday_on_or_before("Wednesday", "2023-08-24") == "2023-08-23"
+    assert weekday_on_or_before("Thursday", "2023-08-24") == "2023-08-24"
+    assert answer_kind("On which day of the week was he buried?") == "weekday"
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    crash = _hit("crash", "Business jet crash shrouded in mystery", "A private jet carrying the mercenary chief "
+                 "crashed north of the capital on Wednesday, officials said.", day="2023-08-24", similarity=0.7)
+    answer = answerer.answer("On what date did the business jet carrying the mercenary chief crash?", [crash])
+    assert "Wednesday then was 23 August 2023" in answer.answer
+    # A weekday is asked for: a quote without one does not give it.
+    burial = _hit("burial", "Mercenary chief buried privately", "The mercenary chief was buried privately in a "
+                  "cemetery on the edge of the city, his press service said.", day="2023-08-29", similarity=0.7)
+    assert answerer.answer("On which day of the week was the mercenary chief buried?", [burial]).abstained
 
 
 def test_the_name_of_a_person_is_not_answered_by_a_headline_naming_a_place(engine: Briefbot) -> None:
