@@ -576,6 +576,8 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
     out = []
     place = place_terms()
     demonyms = places().words
+    # "In which Russian region ...?" is not answered by "in Russia": the question gives the country.
+    asked_countries = {c for c in map(_nationality, raw_words(question)) if c}
     # Each clause's first word is capitalised anyway ("Soldiers hold president: Security sources").
     for clause in re.split(r"[:;]\s+|\s[—–-]\s", sentence):
         words = raw_words(clause)
@@ -606,7 +608,8 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
                     or lowered in ROLE_WORDS \
                     or (lowered in MONTHS and not places_count) or lowered in WEEKDAYS \
                     or (not places_count and (lowered in demonyms or term in place)) \
-                    or term in asked or asked_name(i - 1) or asked_name(i + 1):
+                    or term in asked or asked_name(i - 1) or asked_name(i + 1) \
+                    or (places_count and _nationality(word) in asked_countries):
                 continue
             out.append(word)
     return out

@@ -461,6 +461,10 @@ def test_a_which_answer_names_a_thing_of_the_kind_asked() -> None:
     assert not names_the_kind("Europe-wide formation is partly responsible for Storm Daniel, it said.", question)
     assert names_the_kind("In a catastrophe recalling Hurricane Katrina, a storm burst through the dams.",
                           "Which hurricane did the reports recall when the dams burst?")
+    # The country of the question's own adjective is no answer to "which Russian region".
+    region = "In which Russian region did the plane come down?"
+    assert new_names("Video shows a plane crashing in Russia on Wednesday.", region, places_count=True) == []
+    assert new_names("The plane came down in the Tver region of Russia.", region, places_count=True) == ["Tver"]
     # A title next to a name the question gives is not news ("The Mayor of Maui County").
     assert new_names("The Mayor of Maui County announced the hiring of a new head of the agency on Friday.",
                      "Who was hired to run the Maui Emergency Management Agency?") == []
