@@ -357,9 +357,13 @@ def compose(question: str, chosen: list[_Candidate], hits: list[Hit], wants: str
         # "On what date did the jet crash?" answered "... crashed on Wednesday": the report's date
         # says which Wednesday (the last one on or before it).
         weekday = next((w for w in map(weekday_in, (c.sentence for c in chosen)) if w), "")
-        parts.insert(0, f"Reported on {human_date(chosen[0].hit.date)}"
-                        + (f"; {weekday} then was {human_date(weekday_on_or_before(weekday, chosen[0].hit.date))}:"
-                           if weekday else ":"))
+        reported = chosen[0].hit.date
+        day = weekday_on_or_before(weekday, reported) if weekday else ""
+        if day == reported[:10]:
+            parts.insert(0, f"Reported on {weekday} {human_date(reported)}:")
+        else:
+            parts.insert(0, f"Reported on {human_date(reported)}" + (f"; {weekday} then was {human_date(day)}:"
+                                                                     if day else ":"))
     return Answer(question=question, answer=" ".join(parts), abstained=False, citations=tuple(citations),
                   retrieved=tuple(hits))
 

@@ -430,6 +430,9 @@ def test_a_date_asked_for_is_a_day_of_a_month_and_a_weekday_is_read_by_the_repor
                  "crashed north of the capital on Wednesday, officials said.", day="2023-08-24", similarity=0.7)
     answer = answerer.answer("On what date did the business jet carrying the mercenary chief crash?", [crash])
     assert "Wednesday then was 23 August 2023" in answer.answer
+    same_day = replace(crash, date="2023-08-23")
+    answer = answerer.answer("On what date did the business jet carrying the mercenary chief crash?", [same_day])
+    assert answer.answer.startswith("Reported on Wednesday 23 August 2023:")
     # A weekday is asked for: a quote without one does not give it.
     burial = _hit("burial", "Mercenary chief buried privately", "The mercenary chief was buried privately in a "
                   "cemetery on the edge of the city, his press service said.", day="2023-08-29", similarity=0.7)
