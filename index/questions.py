@@ -266,7 +266,9 @@ def _asked_unit(question: str) -> str:
     return rf"\b{re.escape(stem)}(?:e?s)?\b"
 
 
-_SUBORDINATE = r"\b(?:once|when|after|before|because|while|since|as|if)\b"
+# Where a counted clause ends: a subordinate clause or a time phrase ("... had settled in Belarus by
+# the time of his death" counts the settled, not the dead).
+_SUBORDINATE = r"\b(?:once|when|after|before|because|while|since|as|if|until|by the time|in the wake of)\b"
 _COUNT_ANCHOR = re.compile(r"\bhow (?:many|much|large an?|big an?)\b|\bnumber of\b|(?=\b[\w-]+\s+toll\b)", re.I)
 
 

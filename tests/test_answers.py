@@ -505,6 +505,9 @@ def test_a_casualty_count_needs_the_kind_and_nationality_asked() -> None:
     missing = "How many people remain missing after the flood killed thousands?"
     assert gives_quantity("About 10,000 people are still unaccounted for.", "number", missing)
     assert not gives_quantity("The death toll has been put at 11,300.", "number", "How many were displaced?")
+    # A time phrase is not what is counted: "by the time of his death" does not ask for the dead.
+    assert gives_quantity("Some 5,000 mercenaries settled in exile in Belarus after the mutiny.", "number",
+                          "How many mercenaries had settled in Belarus by the time of their chief's death?")
     assert gives_quantity("The death toll has been put at 11,300.", "number", "What is the death toll?")
     french = "How many French soldiers were killed during the standoff?"
     assert not gives_quantity("A dozen soldiers were killed after a rebel attack.", "number", french)
