@@ -65,7 +65,7 @@ def weekday_on_or_before(weekday: str, iso: str) -> str:
     A report dated Thursday 24 August that says "on Wednesday" means 23 August.
     """
     day = date.fromisoformat(iso[:10])
-    target = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday").index(weekday.lower())
+    target = [name.lower() for name in calendar.day_name].index(weekday.lower())
     return (day - timedelta(days=(day.weekday() - target) % 7)).isoformat()
 
 

@@ -429,8 +429,9 @@ def common_words() -> frozenset[str]:
     """Whole words of the bundled model's (uncased English) vocabulary: "following", "yes", "even".
 
     A word that begins a sentence is capitalised whatever it is; one of these is no name by
-    itself. Names are in the vocabulary too ("chad"), which is why places are asked first and
-    why this is used only for a first word standing alone. Empty when the package is missing.
+    itself. Names are in the vocabulary too ("chad", "richard"), which is why places and recorded
+    first names are asked first: it decides only for a first word standing alone, or for a pair
+    of capitalised words without a first name ("First Thing"). Empty when the package is missing.
     """
     from .embedder import bundled_model_path
     from .errors import BriefbotError

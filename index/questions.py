@@ -451,8 +451,7 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
         words = [re.sub(r"[’']s$", "", w) for w in match.groups()]
         # "Victoria Nuland": a first name that is also a place, before a surname that is no word.
         first_name = is_given_name(words[0]) and words[1].lower() not in common_words()
-        if any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS or w.lower() in MONTHS
-               or w.lower() in WEEKDAYS or w.lower() in QUESTION_WORDS or w.lower() in STOPWORDS
+        if any(_names_no_one(w) or w.lower() in QUESTION_WORDS or w.lower() in STOPWORDS
                or (normalise(w) in place and not (first_name and i == 0)) for i, w in enumerate(words)):
             continue
         if words[1].lower() in asked:
@@ -468,14 +467,19 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
     for match in _TITLED_NAME.finditer(sentence if titled else ""):
         name = re.sub(r"[’']s$", "", match.group(1))
         lowered = name.lower()
-        if lowered in asked or lowered in NOT_NAMES or lowered in INSTITUTION_WORDS or lowered in MONTHS \
-                or lowered in WEEKDAYS or normalise(name) in place \
+        if lowered in asked or _names_no_one(name) or normalise(name) in place \
                 or (lowered in common_words() and not is_given_name(name)):
             continue
         if gender and gender_of(name) not in (gender, ""):
             continue
         return True
     return False
+
+
+def _names_no_one(word: str) -> bool:
+    """Whether a capitalised word is a title, an institution's word, a month or a weekday: part of no person's name."""
+    lowered = word.lower()
+    return lowered in NOT_NAMES or lowered in INSTITUTION_WORDS or lowered in MONTHS or lowered in WEEKDAYS
 
 
 _TITLED_NAME = re.compile(r"\b(?:" + "|".join(sorted({*ABBREVIATIONS[:14], "PM", *(w.capitalize() for w in ROLE_WORDS
