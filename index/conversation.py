@@ -19,6 +19,7 @@ leader?") is not searched: the answer asks which person or event is meant.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
@@ -58,6 +59,11 @@ _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[
 _AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
 _LEAD = re.compile(rf"^\s*({_WH})\s+(?:(did|does|do|is|are|was|were|has|have|had|will|would|could|can)\s+)?(.*)$",
                    re.I)
+_HEDGE = re.compile(r"^(?:roughly|approximately|about|around|exactly|also|then|so)\s+(?=(?:who|what|which|when|where"
+                    r"|why|how)\b)", re.I)  # "and roughly how many ...?"
+_AUX = r"(did|does|do|is|are|was|were|has|have|had|will|would|could|can)"
+# A wh-phrase of a few lower-case words before the auxiliary: "what kind of business did", "what magnitude was".
+_LEAD_PHRASE = re.compile(rf"^\s*((?i:what|which|how many|how much)(?:\s+[a-z][\w'’-]*){{1,4}}?)\s+{_AUX}\s+(.*)$")
 _SUBJECT_NP = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+([a-z][\w'-]*)", re.I)
 _NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
 _TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following|regarding|on|in)\s+\S", re.I)
@@ -218,11 +224,17 @@ def _strip_end(text: str) -> str:
     return re.sub(r"[\s?.!]+$", "", text)
 
 
-def _question_body(resolved: str) -> tuple[str, str, str]:
-    """("what", "did", "the junta order") from "What did the junta order?"; ("", "", text) if no wh-lead."""
+def _question_body(resolved: str, phrase_lead: bool = True) -> tuple[str, str, str]:
+    """("what", "did", "the junta order") from "What did the junta order?"; ("", "", text) if no wh-lead.
+
+    With `phrase_lead`, a wh-phrase is the lead: ("what kind of business", "did", "the group start").
+    """
     match = _LEAD.match(_strip_end(resolved))
     if not match:
         return "", "", _strip_end(resolved)
+    phrase = None if match.group(2) or not phrase_lead else _LEAD_PHRASE.match(_strip_end(resolved))
+    if phrase:  # "What kind of business did the group start?": "the group start", not "kind of business did ..."
+        return phrase.group(1), phrase.group(2), phrase.group(3)
     return match.group(1), match.group(2) or "", match.group(3)
 
 
@@ -264,7 +276,10 @@ class RuleRewriter(Rewriter):
             # pronoun to resolve, but no new subject either; the conversation's stays.
             return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
                               continues=not own)
-        subject = _main(own) or last.subject
+        # "What did he say happens in Russia?" resolved to Joe Biden is about Biden, not Russia: what a
+        # pronoun was resolved to is the subject, so "and Zelensky?" next asks what Zelensky said.
+        inserted = [n for n in names_in(resolved) if n not in own] if _has_word(question, _PRONOUN_WORDS) else []
+        subject = _main(inserted) or _main(own) or last.subject
         return Resolution(resolved, used_context=resolved != question, subject=subject,
                           topic=topic_of(resolved) or last.topic, continues=True)
 
@@ -282,7 +297,8 @@ class RuleRewriter(Rewriter):
         about = _WHAT_ABOUT.match(question) or _AND_X.match(question)
         if about:
             rest = about.group(1)
-            if about.re is _AND_X and _LEAD.match(rest):  # "and what did Russia say?": its own question
+            if about.re is _AND_X and _LEAD.match(_HEDGE.sub("", rest)):
+                # "and what did Russia say?", "and roughly how many came?": its own question
                 resolved = self._pronouns(rest, last, earlier)
                 if resolved is None and not own and not topic_of(rest) and not last.topic:
                     # "And how many were taken to hospital?": no subject of its own, so the last one's.
@@ -291,6 +307,19 @@ class RuleRewriter(Rewriter):
             if _TIME_PHRASE.fullmatch(rest):
                 # "What about by Thursday 28 September?": the last question at that time.
                 return _replace_time(last.resolved, rest)
+            when = _TIME_PHRASE.search(rest)
+            if when and set(re.findall(r"[a-z]+", (rest[:when.start()] + rest[when.end():]).lower())) <= _ONLY_WHEN:
+                # "What about the next day, 10 August?": the day is what changes.
+                day = when.group(0)
+                return _replace_time(last.resolved, day if re.match(r"(?:on|by|until|before|after|since|in|from)\b",
+                                                                    day, re.I) else f"on {day}")
+            owned = _OWNED.match(rest)
+            if owned and owned.group(1)[:1].isupper() and _has_word(rest, _FIGURE_WORDS):
+                # "What about Fox News' death count?": the last question, by that outlet or speaker.
+                return _replace_source(last, owned.group(1))
+            if owned and not owned.group(1)[:1].isupper():
+                # "and the aftershock's magnitude?": a question of its own, on the last one's topic
+                return _with_topic(f"what was {rest}?", last)
             if re.match(r"(?:his|her|their|its)\b", rest, re.I) or _has_word(rest, PERSON_PRONOUNS):
                 # "And his profession?", "and the year he died?": asked of the one the pronoun means,
                 # not put in the last question's subject's place.
@@ -308,22 +337,30 @@ class RuleRewriter(Rewriter):
         # "Which three countries signed a pact?" then "what is it called?": "it" is not the
         # countries, it is the pact; "they" would be the countries. Number decides.
         plural = _which_plural(last.resolved)
-        person = _person_of(last, pronoun_gender(question))
+        person = _person_of(last, pronoun_gender(question), names_in(question))
         place = _place_of(last)
         subject = "" if _is_place(last.subject) or _is_demonym(last.subject) else last.subject
         # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
         asked = _which_noun_phrase(last.resolved)
-        thing = (thing_entity if plural is not True else "") or (asked if plural is not True else "") \
-            or _last_noun_phrase(last.resolved) or subject or last.subject
+        # A which-phrase asking for a person ("which UK Home Secretary") is "she", never "it".
+        asked_thing = "" if _asks_who(last.resolved) else asked
+        thing = (thing_entity if plural is not True else "") or (asked_thing if plural is not True else "") \
+            or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
+            or subject or last.subject
         # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
         # "They" acts: the last question's subject ("How many days did ECOWAS give?" "What did
         # they close?"); "them" is acted on: what was counted ("how many of them operate?").
         plural_entity = entity if plural is not False else ""
         counted = _counted(last.resolved) or (asked if plural else "") or _plural_noun(last.resolved)
-        actor = "" if not last.subject or _ends_with_place(last.subject.split()) else last.subject
+        actor = "" if not last.subject or _ends_with_place(last.subject.split()) or _personal_name(last.subject) \
+            else last.subject
         before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
-        group = plural_entity or actor or counted or last.subject or _last_noun_phrase(last.resolved) or before
-        acted_on = plural_entity or counted or last.subject or _last_noun_phrase(last.resolved) or before
+        # One person is never "they" (nor "them"): "how long did they hold him?" asks who held him.
+        not_one = "" if _personal_name(last.subject) else last.subject
+        # "Which official was arrested by Niger's junta?" ... "how long did they hold him?": the junta.
+        agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
+        group = plural_entity or actor or counted or not_one or agent or _last_noun_phrase(last.resolved) or before
+        acted_on = plural_entity or counted or not_one or _last_noun_phrase(last.resolved) or before
         out, used = question, False
         for words, referent, possessive in (
             (PERSON_PRONOUNS, person, {"his", "hers", "her"}),
@@ -394,6 +431,11 @@ _ASKS_PERSON = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w'’.-]+\s+){0,4}?(?:p
                           + "|".join(ROLE_WORDS) + r"))\b", re.I)
 
 
+# A head noun only a person is ("the spokesman", "the father"): never what "it" is.
+_PERSONISH = re.compile(r"^(?:" + "|".join(ROLE_WORDS) + r"|man|woman|men|women|father|mother|son|daughter|wife"
+                        r"|husband|boy|girl|child|person|people)$", re.I)
+
+
 def _asks_who(question: str) -> bool:
     """Whether the question asks for a person: who, or which official, congresswoman, US president..."""
     return bool(_ASKS_PERSON.match(question))
@@ -419,6 +461,16 @@ def _which_noun_phrase(question: str) -> str:
     if owner is not None:  # "which mineral's exports": the mineral
         window = [*window[:owner], re.sub(r"[’']s$", "", window[owner])]
     return "the " + " ".join(window)
+
+
+_BY_AGENT = re.compile(r"\b(?:was|were|been|being)\s+[a-z]+(?:ed|en)\s+by\s+((?:the\s+)?(?:[\w'’-]+\s+){0,2}?[\w'’-]+?)"
+                       r"(?=\s+(?:in|on|at|after|during|for|with|since|over|amid|before|when)\b|\s*[?.,!]|\s*$)")
+
+
+def _agent(question: str) -> str:
+    """Who did what a passive question asks about ("arrested by Niger's junta": "Niger's junta"), "" if none."""
+    match = _BY_AGENT.search(question)
+    return match.group(1) if match and not _has_word(match.group(1), _PRONOUN_WORDS) else ""
 
 
 def _counted(question: str) -> str:
@@ -462,6 +514,76 @@ def _last_noun_phrase(question: str) -> str:
     # "at the end of October" is when, not what "it" is.
     phrases = [p for p in phrases if p.split()[-1].lower() not in _TIME_HEADS]
     return f"the {phrases[-1]}" if phrases else ""
+
+
+_NP_OPENERS = frozenset(("the", "a", "an", "its", "this", "that"))
+_NP_BREAKS = frozenset((*STOPWORDS, "near", "across", "around", "outside", "inside", "toward", "towards", "beyond",
+                        "behind", "beside", "along", "despite", "without"))
+_CLAUSE_END = frozenset(w for w in STOPWORDS if w not in ("the", "a", "an", "its", "his", "her", "their"))
+MAX_NP_WORDS = 4
+
+
+def _without_outlet(question: str) -> str:
+    """A question without its "according to X" (an outlet is never what "it" is)."""
+    return re.sub(r",?\s*\baccording to\s+[^,?]*,?", " ", question, flags=re.I).strip()
+
+
+def _fits_it(phrase: str) -> str:
+    """`phrase` if "it" can mean it: not a person by role ("the UK Home Secretary"), not a plural; else ""."""
+    head = phrase.split()[-1] if phrase else ""
+    if not head.islower() or head in ROLE_WORDS or _PERSONISH.match(head) or (head.endswith("s") and not head.endswith(
+            ("ss", "us", "is"))):
+        return ""
+    return phrase
+
+
+def _thing_phrase(question: str) -> str:
+    """The first thing a question is about, as "the ..." ("the business jet", "the magnitude-6.3 earthquake",
+    "the military operation"), "" when it names none.
+
+    What "it" means next: not a person by role ("the UK Home Secretary"), not a time ("the week"),
+    not a plural, not an outlet it is "according to".
+    """
+    words = re.findall(r"[\w'’.-]+", _without_outlet(question))
+    for i, word in enumerate(words):
+        if word.lower() not in _NP_OPENERS and not word.endswith(("'s", "’s")):
+            continue
+        phrase: list[str] = []
+        stop = ""
+        for j, next_word in enumerate(words[i + 1:i + 1 + MAX_NP_WORDS + 1], start=i + 1):
+            lowered = next_word.lower()
+            after = words[j + 1] if j + 1 < len(words) else ""
+            # "the business jet carrying Wagner chief ...": a participle with its object ends the thing.
+            takes_object = lowered.endswith("ing") and bool(phrase) and (after[:1].isupper() or after in _NP_OPENERS)
+            if lowered in _NP_BREAKS or _WHICH_WINDOW_END.match(lowered) or next_word.endswith(("'s", "’s")) \
+                    or takes_object:
+                stop = lowered
+                break
+            phrase.append(next_word.rstrip("."))
+        # Right after "did" (or after "did" and the possessor's name) the phrase is the subject.
+        before = words[:i] if word.lower() in _NP_OPENERS else \
+            words[:i - next((k for k in range(3) if i - k - 1 < 0 or not words[i - k - 1][:1].isupper()), 3)]
+        subject_position = bool(before) and before[-1].lower() in ("did", "does", "do")
+        if len(phrase) > MAX_NP_WORDS:
+            continue  # no end in sight: a clause, not a thing
+        if len(phrase) > 1 and subject_position and stop != "of":
+            phrase = phrase[:-1]  # "did the junta order (the closure)?": "order" is the verb
+        # Years and dates describe the thing ("its September 2023 military operation"), they are not it.
+        phrase = [w for w in phrase if not w.isdigit() and w.lower() not in MONTHS]
+        if not phrase or len(phrase) > MAX_NP_WORDS:
+            continue
+        head = phrase[-1]
+        if not head.islower() or head in _TIME_HEADS or head in ROLE_WORDS or _PERSONISH.match(head) \
+                or (head.endswith("s") and not head.endswith(("ss", "us", "is"))):
+            continue
+        if stop in ("that", "which") and not subject_position:
+            # "the quake that the USGS recorded (at 2.16pm)": a short clause says which quake.
+            following = words[j + 1:j + 1 + MAX_NP_WORDS]
+            clause = list(itertools.takewhile(lambda w: w.lower() not in _CLAUSE_END, following))
+            if 0 < len(clause) < MAX_NP_WORDS:
+                phrase = [*phrase, stop, *clause]
+        return "the " + " ".join(phrase)
+    return ""
 
 
 _WHICH_WINDOW_END = re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|[a-z]+ed|"
@@ -554,7 +676,7 @@ def _people_of(last: Turn) -> list[str]:
     answer named, or the role itself.
     """
     people = [p for p in map(_personal_name, last.answer_names) if p]
-    named = [p for p in map(_personal_name, names_in(last.resolved)) if p]
+    named = [n for n in (_full_name(name, people) for name in names_in(last.resolved)) if n]
     if _asks_who(last.resolved) and people:
         return list(dict.fromkeys([*people, *named]))
     asked = re.match(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", last.resolved, re.I)
@@ -570,13 +692,26 @@ def _people_of(last: Turn) -> list[str]:
     return people
 
 
-def _person_of(last: Turn, gender: str = "") -> str:
+def _full_name(name: str, people: list[str]) -> str:
+    """A person a question named, as fully as the answer named them: "Putin" is "Vladimir Putin" when the
+    answer says so, "President Biden" is at least "Biden"; "" for a place or a group ("Wagner")."""
+    person = _personal_name(name)
+    if len(person.split()) > 1:
+        return person
+    surname = (person or name).split()[-1]
+    return next((p for p in people if len(p.split()) > 1 and p.split()[-1] == surname), person)
+
+
+def _person_of(last: Turn, gender: str = "", besides: Iterable[str] = ()) -> str:
     """Who "he"/"she" is: the likeliest person whose first name is not of the other gender.
 
     "Who is the wife of the deposed president?" answered with "Wife of ... Ali Bongo jailed. Sylvia
     Bongo Ondimba Valentin ...": "she" is Sylvia. Names decide only when there is a choice.
+    A person the follow-up names itself (`besides`) is not its pronoun: in "where did he say
+    Prigozhin had returned from?", "he" is someone else.
     """
-    people = _people_of(last)
+    named = {w for name in besides for w in name.split()}
+    people = [p for p in _people_of(last) if p.split()[-1] not in named]
     if gender and len(people) > 1:
         # A name of the other gender is passed over; most names decide nothing ("Abdel-Fatau"). For
         # "she" a woman's name comes first (news names men far more often, so an undecided name,
@@ -590,17 +725,24 @@ def _person_of(last: Turn, gender: str = "") -> str:
     return people[0] if people else ""
 
 
+# Titles that make the one word after them a person's name ("President Biden", "General Oligui").
+_TITLES = frozenset(w for w in NOT_NAMES if w in ROLE_WORDS) | {"gen", "mr", "mrs", "ms", "dr", "sir", "prince", "pm",
+                                                              "mp"}
+
+
 def _personal_name(name: str) -> str:
     """The personal name in a name ("Hawaii Governor Josh Green" -> "Josh Green"), "" if it is none."""
     words = name.split()
+    titled = False
     for i in range(len(words) - 1, -1, -1):
         if words[i].lower() in NOT_NAMES or words[i].lower() in INSTITUTION_WORDS:
+            titled = words[i].lower().rstrip(".") in _TITLES
             words = words[i + 1:]
             break
     candidate = " ".join(words)
-    # One word is a person's name only when a question gave it so ("who is Tchiani?"); alone in
-    # text it is as likely a place ("Hawaii", "Lahaina") as a surname.
-    if not words or not _is_person(candidate) or len(words) == 1:
+    # One word is a person's name only after a title ("President Biden"); alone in text it is as
+    # likely a place ("Hawaii", "Lahaina") or a group ("Wagner") as a surname.
+    if not words or not _is_person(candidate) or (len(words) == 1 and not titled):
         return ""
     return candidate
 
@@ -647,7 +789,8 @@ def _about_last(question: str, last: Turn) -> str | None:
     The last question's words, not only its subject: "Which group produced that estimate?"
     needs the estimate's words (global heating, rainfall, Libya) to find the report giving it.
     """
-    _, _, body = _question_body(last.resolved.split(": ")[-1] if ": " in last.resolved else last.resolved)
+    _, _, body = _question_body(last.resolved.split(": ")[-1] if ": " in last.resolved else last.resolved,
+                                phrase_lead=False)
     subject = "" if _is_demonym(last.subject) else last.subject
     context = body or " ".join(p for p in (subject, _strip_topic_word(last.topic)) if p)
     return f"{_strip_end(question)}: {context}?" if context else None
@@ -663,6 +806,8 @@ _DAY_WORDS = (r"(?:(?:on|by|until|before|after|since|in|from)\s+)?(?:(?:mon|tues
               r"|(?:" + _MONTH_ALT + r")\s+\d{1,2}(?:st|nd|rd|th)?\b"
               r"|(?:" + _MONTH_ALT + r")\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:,?\s+\d{4})?")
 _TIME_PHRASE = re.compile(_DAY_WORDS, re.I)
+# Words around a day that say nothing else: "the next day, 10 August".
+_ONLY_WHEN = frozenset((*STOPWORDS, *_TIME_HEADS, "next", "following", "previous", "same", "day"))
 _BEFORE_DAY = re.compile(r"(?:\b(?:on|by|until|before|after|since|in|from)\s+)?(?:the\s+)?$", re.I)
 
 
@@ -673,16 +818,40 @@ def _replace_time(resolved: str, new: str) -> str:
         # "on the Monday after the quake": the preposition and article go with the old day.
         before = _BEFORE_DAY.search(resolved[:found.start()])
         start = found.start() - (len(before.group(0)) if before else 0)
+        if not (before and before.group(0).strip()) and not re.match(r"(?:on|by|until|before|after|since|in|from)\s",
+                                                                      found.group(0), re.I):
+            # "the quake of Wednesday 11 October": "of" stays, and no "on" comes with the new day
+            new = re.sub(r"^(?:on|in)\s+", "", new, flags=re.I)
         lead = new[:1].upper() + new[1:] if start == 0 else new
         return resolved[:start] + lead + resolved[found.end():]
     return f"{_strip_end(resolved)} {new}?"
 
 
 def _with_topic(question: str, last: Turn) -> str:
-    """A follow-up with the last turn's topic phrase added when it has none of its own."""
+    """A follow-up with the last turn's topic phrase added when it has none of its own (nor its words)."""
     if not last.topic or topic_of(question):
         return question
+    said = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+    if all(w.lower() in said or w.lower() in STOPWORDS for w in re.findall(r"[\w'’-]+", last.topic)):
+        return question  # "on its reconstruction plan" after "would the reconstruction plan target"
     return f"{_strip_end(question)} {last.topic}?"
+
+
+# "the New York Times' toll", "Fox News' death count", "the aftershock's magnitude": whose what.
+_OWNED = re.compile(r"^(?:[Tt]he\s+)?((?:[\w-]+\s+){0,3}?[\w-]+?)(?:['’]s|(?<=s)['’])\s+[a-z]")
+
+
+# What an outlet or an agency gives of the last question's answer: "Fox News' death count", "the WHO's figure".
+_FIGURE_WORDS = ("toll", "tolls", "figure", "figures", "count", "tally", "estimate", "estimates", "number", "numbers",
+                 "report", "reports", "reporting", "account", "version", "data", "total")
+
+
+def _replace_source(last: Turn, source: str) -> str:
+    """The last question as told by `source`: in place of its "according to X", else of its subject."""
+    told = re.search(r"\baccording to\s+([^,?]+)", last.resolved, re.I)
+    if told:
+        return last.resolved[:told.start(1)] + source + last.resolved[told.end(1):]
+    return _replace_subject(last, source)
 
 
 def _replace_subject(last: Turn, new: str) -> str:
@@ -704,7 +873,7 @@ def _replace_subject(last: Turn, new: str) -> str:
     return f"{_strip_end(last.resolved)}: {bare_new}?"
 
 
-_WHICH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
+_WHICH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
 
 
 def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
@@ -730,8 +899,34 @@ def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
     # The which-phrase's common nouns ("group", "hurricane"), not its names or question words.
     nouns = {re.sub(r"[’']s$", "", w) for w in phrase.group(1).split()} if phrase else set()
     nouns = {w for w in nouns if w.islower() and len(w) > 3 and w not in QUESTION_WORDS}
-    ranked = sorted(dict.fromkeys(found), key=lambda n: not any(w.lower() in nouns for w in n.split()))
+    # "Which former Wagner commander did Putin meet?" answered "Putin met a former Wagner commander,
+    # Andrei Troshev": the name beside the asked noun fills it, not the one the sentence opens with.
+    window = _which_window(phrase.group(1)) if phrase else []
+    heads = {re.sub(r"[’']s$", "", window[-1]).lower()} & nouns if window else set()
+    distance = {name: min((_distance(name, heads, quote) for quote in quotes), default=NOT_NEAR)
+                for name in found} if heads else {}
+    ranked = sorted(dict.fromkeys(found), key=lambda n: (distance.get(n, NOT_NEAR),
+                                                         not any(w.lower() in nouns for w in n.split())))
     return tuple(ranked)
+
+
+# Words between an asked noun and the name that fills it: "commander, Andrei Troshev", "Troshev, a former commander".
+NEAR_ASKED_NOUN = 3
+
+
+NOT_NEAR = NEAR_ASKED_NOUN + 1
+
+
+def _distance(name: str, nouns: set[str], quote: str) -> int:
+    """How many words from `name` one of `nouns` stands in `quote` (1: in apposition), NOT_NEAR past a few."""
+    words = re.findall(r"[\w'’.-]+", quote)
+    lowered = [w.lower().rstrip(".") for w in words]
+    first = name.split()[0]
+    size = len(name.split())
+    at = [i for i, w in enumerate(words) if w == first and " ".join(words[i:i + size]).rstrip(".") == name]
+    near = [i for i, w in enumerate(lowered) if w in nouns or w.removesuffix("s") in nouns]
+    gaps = [i - j if j < i else j - (i + size) + 1 for i in at for j in near]
+    return min((g for g in gaps if 0 < g <= NEAR_ASKED_NOUN + 1), default=NOT_NEAR)
 
 
 def turn_for(resolution: Resolution, question: str, answer_names: tuple[str, ...], at: float,

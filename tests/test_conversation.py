@@ -123,6 +123,95 @@ def test_the_answer_name_carrying_the_asked_noun_comes_first() -> None:
     assert answer_names(question, ["Wagner Chief Hails Coup In Niger As Independence Day"]) == ()
 
 
+def test_the_name_beside_the_asked_noun_answers_a_which_question() -> None:
+    # The sentence opens with the junta leader; the economist it asks for stands in apposition to "economist".
+    question = "Which economist did the junta name as prime minister?"
+    quotes = ["Junta leader Abdourahamane Tchiani named a civilian economist, Ali Mahaman Lamine Zeine, "
+              "as prime minister."]
+    assert answer_names(question, quotes)[0] == "Ali Mahaman Lamine Zeine"
+    _, follow = converse([(question, answer_names(question, quotes)), ("where did he study?", ())])
+    assert "Ali Mahaman Lamine Zeine" in follow and "Tchiani" not in follow
+
+
+def test_he_is_not_someone_the_follow_up_names_itself() -> None:
+    # The last question named General Tchiani first, but a follow-up naming Tchiani means someone else by "he".
+    _, follow = converse([("When did General Tchiani receive the ECOWAS envoy?", ("Abdulsalami Abubakar",)),
+                          ("what did he say Tchiani had refused?", ())])
+    assert follow == "what did Abdulsalami Abubakar say Tchiani had refused?"
+    # Without that, the titled name the question gave is "he": a title makes one word a person.
+    _, follow = converse([("When did General Tchiani receive the ECOWAS envoy?", ("Abdulsalami Abubakar",)),
+                          ("what did he tell him?", ())])
+    assert follow.startswith("what did Tchiani tell")
+
+
+def test_a_surname_the_question_gave_is_the_full_name_its_answer_gave() -> None:
+    _, follow = converse([("Where was Bazoum held after the coup?", ("President Mohamed Bazoum", "Niamey")),
+                          ("who was held with him?", ())])
+    assert follow.startswith("who was held with Mohamed Bazoum")
+
+
+def test_it_is_the_thing_the_last_question_was_about() -> None:
+    # Not the outlet it was according to, not a place, not the person a which-phrase asked for.
+    _, follow = converse([("At what time did the magnitude-6.8 earthquake strike near Marrakech?", ("Al Haouz",)),
+                          ("how many people did it injure, according to the Guardian?", ())])
+    assert follow == "how many people did the magnitude-6.8 earthquake injure, according to the Guardian?"
+    _, _, follow = converse([("At what time did the magnitude-6.8 earthquake strike near Marrakech?", ()),
+                             ("how many people did it injure, according to the Guardian?", ()),
+                             ("how many homes did it destroy?", ())])
+    assert follow.startswith("how many homes did the magnitude-6.8 earthquake destroy")
+    _, follow = converse([("Which foreign minister said on Monday that the embassy would be closed?",
+                           ("Catherine Colonna",)),
+                          ("when will it reopen?", ())])
+    assert follow.startswith("when will the embassy reopen")
+    # A possessor's thing and a short clause saying which one are kept; a year describing it is not.
+    _, follow = converse([("By what date does the president's decree say the republic will cease to exist?", ()),
+                          ("what does it cite?", ())])
+    assert follow.startswith("what does the decree cite")
+    _, follow = converse([("On what day did Ethiopia launch its September 2023 military operation?", ()),
+                          ("how long did it last?", ())])
+    assert follow.startswith("how long did the military operation last")
+    _, follow = converse([("Where was the quake that the USGS recorded at 2.16pm?", ("Herat",)),
+                          ("how deep was it?", ())])
+    assert follow.startswith("how deep was the quake that the USGS recorded")
+
+
+def test_what_about_someones_figure_asks_the_last_question_by_them() -> None:
+    _, follow = converse([("How many people died in the floods in Derna, according to the Red Crescent?", ()),
+                          ("what about the WHO's toll the next day?", ())])
+    assert follow == "How many people died in the floods in Derna, according to WHO?"
+    # A thing's own property is a question of its own, on the last one's topic.
+    _, follow = converse([("How strong was the earthquake that hit Herat province?", ()),
+                          ("and the aftershock's magnitude?", ())])
+    assert follow.startswith("what was the aftershock's magnitude")
+
+
+def test_what_about_a_day_among_other_time_words_changes_only_the_day() -> None:
+    _, follow = converse([("How many troops did Poland say on 9 August it would send to the border?", ()),
+                          ("what about the next day, 10 August?", ())])
+    assert follow == "How many troops did Poland say on 10 August it would send to the border?"
+
+
+def test_and_with_a_hedged_question_is_a_question_of_its_own() -> None:
+    _, follow = converse([("Outside which embassy did protesters gather in Niamey?", ("French",)),
+                          ("and roughly how many gathered there?", ())])
+    assert follow.startswith("roughly how many gathered in Niamey")
+
+
+def test_a_pronoun_subject_becomes_the_subject_what_about_replaces() -> None:
+    _, _, follow = converse([("What did Joe Biden say about the coup in Niger?", ()),
+                             ("what did he say happens in Russia?", ()),
+                             ("and Zelensky?", ())])
+    assert follow == "what did Zelensky say happens in Russia?"
+
+
+def test_they_is_who_a_passive_question_named_as_doing_it_never_one_person() -> None:
+    _, _, follow = converse([("Which French official was arrested by Niger's junta in September?",
+                              ("Stephane Jullien",)),
+                             ("what was his role?", ()),
+                             ("how long did they hold him?", ())])
+    assert follow == "how long did Niger's junta hold Stephane Jullien?"
+
+
 def test_they_is_what_a_how_many_question_counted() -> None:
     _, _, follow = converse([("Which French nuclear company activated a crisis unit in Niger?", ("Orano",)),
                              ("how many mines does it have there?", ()),
