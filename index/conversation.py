@@ -162,6 +162,8 @@ def names_in(text: str) -> list[str]:
 _ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*"
                    r"(?:(?!(?:the|a|an|of|in|on|and|to|by|for|with|did|does|is|was)\b)[a-z][\w-]*\s+){0,2}?"
                    r"(?i:" + "|".join(ROLE_WORDS) + r")\b")
+_HE = ("he", "him", "his", "himself")
+_SHE = ("she", "her", "hers", "herself")
 _ACTED_ON = ("them", "themselves")  # the plural pronouns that are a verb's object, not its subject
 _PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
 
@@ -337,7 +339,8 @@ class RuleRewriter(Rewriter):
         # "Which three countries signed a pact?" then "what is it called?": "it" is not the
         # countries, it is the pact; "they" would be the countries. Number decides.
         plural = _which_plural(last.resolved)
-        person = _person_of(last, pronoun_gender(question), names_in(question))
+        own_names = names_in(question)
+        person = _person_of(last, pronoun_gender(question), own_names)
         place = _place_of(last)
         subject = "" if _is_place(last.subject) or _is_demonym(last.subject) else last.subject
         # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
@@ -361,9 +364,14 @@ class RuleRewriter(Rewriter):
         agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
         group = plural_entity or actor or counted or not_one or agent or _last_noun_phrase(last.resolved) or before
         acted_on = plural_entity or counted or not_one or _last_noun_phrase(last.resolved) or before
+        people: tuple[tuple[tuple[str, ...], str, set[str]], ...] = ((PERSON_PRONOUNS, person, {"his", "hers", "her"}),)
+        if _has_word(question, _HE) and _has_word(question, _SHE):
+            # "where was she when he was detained?": two people, each found by their own first name.
+            he = _person_of(last, "m", own_names)
+            people = ((_HE, he, {"his"}), (_SHE, _person_of(last, "f", [*own_names, he]), {"hers", "her"}))
         out, used = question, False
         for words, referent, possessive in (
-            (PERSON_PRONOUNS, person, {"his", "hers", "her"}),
+            *people,
             (_ACTED_ON, acted_on, set()),
             (tuple(w for w in GROUP_PRONOUNS if w not in _ACTED_ON), group, {"their", "theirs"}),
             (THING_PRONOUNS, thing, {"its"}),
@@ -679,11 +687,10 @@ def _people_of(last: Turn) -> list[str]:
     named = [n for n in (_full_name(name, people) for name in names_in(last.resolved)) if n]
     if _asks_who(last.resolved) and people:
         return list(dict.fromkeys([*people, *named]))
-    asked = re.match(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", last.resolved, re.I)
+    asked = _WHO_IS.match(last.resolved)
     if asked and not named:
         # "Who was mayor of Derna when its dams burst?": "he" is the mayor of Derna, not the whole clause.
-        named = [re.split(r"\s*,\s*|\s+(?:when|while|after|before|during|since|as|who|which|that|in \d{4})\b",
-                          asked.group(1), maxsplit=1)[0]]
+        named = [_until_clause(asked.group(1))]
     if named:
         return list(dict.fromkeys([*named, *people]))
     role = _ROLE.search(last.resolved)
@@ -702,6 +709,15 @@ def _full_name(name: str, people: list[str]) -> str:
     return next((p for p in people if len(p.split()) > 1 and p.split()[-1] == surname), person)
 
 
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", re.I)
+
+
+def _until_clause(phrase: str) -> str:
+    """A phrase up to its first clause ("mayor of Derna when its dams burst": "mayor of Derna")."""
+    return re.split(r"\s*,\s*|\s+(?:when|while|after|before|during|since|as|who|which|that|in \d{4})\b",
+                    phrase, maxsplit=1)[0]
+
+
 def _person_of(last: Turn, gender: str = "", besides: Iterable[str] = ()) -> str:
     """Who "he"/"she" is: the likeliest person whose first name is not of the other gender.
 
@@ -712,7 +728,7 @@ def _person_of(last: Turn, gender: str = "", besides: Iterable[str] = ()) -> str
     """
     named = {w for name in besides for w in name.split()}
     people = [p for p in _people_of(last) if p.split()[-1] not in named]
-    if gender and len(people) > 1:
+    if gender and people:
         # A name of the other gender is passed over; most names decide nothing ("Abdel-Fatau"). For
         # "she" a woman's name comes first (news names men far more often, so an undecided name,
         # "Rolling Stone", is rarely her); for "he" the order stands.
@@ -722,6 +738,14 @@ def _person_of(last: Turn, gender: str = "", besides: Iterable[str] = ()) -> str
             fitting.sort(key=lambda p: genders[p] != "f")
         if fitting:
             return fitting[0]
+        # Everyone named is of the other gender: "she" is the one the last question asked about ("who
+        # is the wife of the deposed president?"), or the role it named ("the FEMA administrator"),
+        # or no one it can say.
+        asked = _WHO_IS.match(last.resolved)
+        if asked:
+            return _until_clause(asked.group(1))
+        role = _ROLE.search(last.resolved)
+        return re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I) if role else ""
     return people[0] if people else ""
 
 
