@@ -52,8 +52,9 @@ MAX_NAME_WORDS = 4  # "Ali Mahaman Lamine Zeine"; a longer capitalised run is a 
 
 _WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old)?)"
 # "why?", "since when?", and "on which day?", "from which country?": the last question, asked that way.
-_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:since\s+|for\s+|until\s+|from\s+|on\s+|in\s+|at\s+)?"
-                      rf"(?:(?:which|what)\s+(?!about\b)[a-z]+|{_WH}))\s*"
+_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:(?:since|for|until|from|on|in|at|near|to|by|with|after|before"
+                      rf"|during|over|into|across|behind|under)\s+)?"
+                      rf"(?:(?:which|what)\s+(?!about\b)[a-z]+(?:\s+of\s+the\s+[a-z]+)?|{_WH}))\s*"
                       r"(?:then|exactly|so|now)?\s*[?.!]*\s*$", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[?.!]*\s*$", re.I)
 _AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
@@ -63,7 +64,8 @@ _HEDGE = re.compile(r"^(?:roughly|approximately|about|around|exactly|also|then|s
                     r"|why|how)\b)", re.I)  # "and roughly how many ...?"
 _AUX = r"(did|does|do|is|are|was|were|has|have|had|will|would|could|can)"
 # A wh-phrase of a few lower-case words before the auxiliary: "what kind of business did", "what magnitude was".
-_LEAD_PHRASE = re.compile(rf"^\s*((?i:what|which|how many|how much)(?:\s+[a-z][\w'’-]*){{1,4}}?)\s+{_AUX}\s+(.*)$")
+_LEAD_PHRASE = re.compile(rf"^\s*((?i:(?:in|on|at|from|to|by|for|near|with|under|over|during|after|before)\s+)?"
+                          rf"(?i:what|which|how many|how much)(?:\s+[a-z][\w'’-]*){{1,4}}?)\s+{_AUX}\s+(.*)$")
 _SUBJECT_NP = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+([a-z][\w'-]*)", re.I)
 _NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
 _TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following|regarding|on|in)\s+\S", re.I)
@@ -127,6 +129,15 @@ class Rewriter(ABC):
         """The standalone form of `question` given the earlier turns."""
 
 
+MIN_SHOUTED = 4  # an upper-case common word this long is emphasis ("STILL"); shorter ones are acronyms ("US")
+
+
+def _is_common(word: str) -> bool:
+    from .lexicon import common_words
+
+    return word.lower() in common_words()
+
+
 def names_in(text: str) -> list[str]:
     """Capitalised names in a question or sentence ("Abdourahamane Tchiani", "ECOWAS"), in order.
 
@@ -146,6 +157,8 @@ def names_in(text: str) -> list[str]:
             continue
         if match.start() == 0 and not stripped and len(words) == 1 and not words[0].isupper():
             continue  # a sentence's first word, capitalised anyway
+        if len(words) == 1 and words[0].isupper() and len(words[0]) >= MIN_SHOUTED and _is_common(words[0]):
+            continue  # "are STILL trapped": a headline's emphasis, not an acronym
         if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
             continue
         if sum(w.lower() not in NOT_NAMES and w.lower() not in ROLE_WORDS for w in words) > MAX_NAME_WORDS:
@@ -162,6 +175,9 @@ def names_in(text: str) -> list[str]:
 _ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*"
                    r"(?:(?!(?:the|a|an|of|in|on|and|to|by|for|with|did|does|is|was)\b)[a-z][\w-]*\s+){0,2}?"
                    r"(?i:" + "|".join(ROLE_WORDS) + r")\b")
+# "of those", "among these" standing for a noun ("of those were", "among these?"), not before one ("of those fires").
+_THOSE = re.compile(r"\b(?:of|among)\s+(those|these)\b"
+                    r"(?=\s+(?:were|are|was|is|who|that|have|had|still)\b|\s*[?.!,]|\s*$)", re.I)
 _HE = ("he", "him", "his", "himself")
 _SHE = ("she", "her", "hers", "herself")
 _ACTED_ON = ("them", "themselves")  # the plural pronouns that are a verb's object, not its subject
@@ -233,6 +249,10 @@ def _question_body(resolved: str, phrase_lead: bool = True) -> tuple[str, str, s
     """
     match = _LEAD.match(_strip_end(resolved))
     if not match:
+        led = _LEAD_PHRASE.match(_strip_end(resolved)) if phrase_lead else None
+        if led and led.group(1)[:1].lower() != led.group(1)[:1]:
+            # "In which suburb did Nigeriens gather?": ("In which suburb", "did", "Nigeriens gather")
+            return led.group(1), led.group(2), led.group(3)
         return "", "", _strip_end(resolved)
     phrase = None if match.group(2) or not phrase_lead else _LEAD_PHRASE.match(_strip_end(resolved))
     if phrase:  # "What kind of business did the group start?": "the group start", not "kind of business did ..."
@@ -315,6 +335,19 @@ class RuleRewriter(Rewriter):
                 day = when.group(0)
                 return _replace_time(last.resolved, day if re.match(r"(?:on|by|until|before|after|since|in|from)\b",
                                                                     day, re.I) else f"on {day}")
+            told = re.match(r"according to\s+(.+)$", rest, re.I)
+            if told:  # "what about according to the Guardian?": the last question, by the Guardian
+                return _replace_source(last, told.group(1))
+            property_of = re.match(r"the\s+([a-z]+)\s+of\b", rest)
+            if property_of and property_of.group(1) in _NOT_THINGS and not names_in(rest):
+                # "and the name of the fire?": a question of its own, on the last one's topic (not
+                # "what about the quake of 11 October?", which asks the last question of another quake)
+                return _with_topic(f"what is {rest}?", last)
+            where = _LOCATIVE.match(rest)
+            if where and _PLACE_PHRASE.search(last.resolved):
+                # "and across Canada as a whole?": the last question somewhere else
+                found = _PLACE_PHRASE.search(last.resolved)
+                return last.resolved[:found.start()] + rest + last.resolved[found.end():]  # type: ignore[union-attr]
             owned = _OWNED.match(rest)
             if owned and owned.group(1)[:1].isupper() and _has_word(rest, _FIGURE_WORDS):
                 # "What about Fox News' death count?": the last question, by that outlet or speaker.
@@ -370,6 +403,10 @@ class RuleRewriter(Rewriter):
             he = _person_of(last, "m", own_names)
             people = ((_HE, he, {"his"}), (_SHE, _person_of(last, "f", [*own_names, he]), {"hers", "her"}))
         out, used = question, False
+        those = _THOSE.search(out)
+        if those and acted_on:
+            # "What share of those were out of control?": those are what the last question counted.
+            out, used = out[:those.start(1)] + acted_on + out[those.end(1):], True
         for words, referent, possessive in (
             *people,
             (_ACTED_ON, acted_on, set()),
@@ -524,6 +561,9 @@ def _last_noun_phrase(question: str) -> str:
     return f"the {phrases[-1]}" if phrases else ""
 
 
+# Nouns that say what is asked about a thing, never the thing "it" is: "the name of the charter".
+_NOT_THINGS = frozenset(("name", "kind", "type", "sort", "number", "part", "rest", "size", "cause", "date", "way",
+                         "height", "length", "age", "value", "cost", "price", "population", "area", "depth"))
 _NP_OPENERS = frozenset(("the", "a", "an", "its", "this", "that"))
 _NP_BREAKS = frozenset((*STOPWORDS, "near", "across", "around", "outside", "inside", "toward", "towards", "beyond",
                         "behind", "beside", "along", "despite", "without"))
@@ -582,7 +622,7 @@ def _thing_phrase(question: str) -> str:
             continue
         head = phrase[-1]
         if not head.islower() or head in _TIME_HEADS or head in ROLE_WORDS or _PERSONISH.match(head) \
-                or (head.endswith("s") and not head.endswith(("ss", "us", "is"))):
+                or head in _NOT_THINGS or (head.endswith("s") and not head.endswith(("ss", "us", "is"))):
             continue
         if stop in ("that", "which") and not subject_position:
             # "the quake that the USGS recorded (at 2.16pm)": a short clause says which quake.
@@ -861,6 +901,10 @@ def _with_topic(question: str, last: Turn) -> str:
     return f"{_strip_end(question)} {last.topic}?"
 
 
+# "in Moscow", "across Canada as a whole": a place phrase, which takes the place of the last question's own.
+_LOCATIVE = re.compile(r"^(?:in|across|throughout|near|around|outside|inside)\s+(?:the\s+)?[A-Z]")
+_PLACE_PHRASE = re.compile(r"\b(?:in|across|throughout|near|around|outside|inside)\s+(?:the\s+)?"
+                           r"[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
 # "the New York Times' toll", "Fox News' death count", "the aftershock's magnitude": whose what.
 _OWNED = re.compile(r"^(?:[Tt]he\s+)?((?:[\w-]+\s+){0,3}?[\w-]+?)(?:['’]s|(?<=s)['’])\s+[a-z]")
 

@@ -196,6 +196,37 @@ def test_what_about_someones_figure_asks_the_last_question_by_them() -> None:
     assert follow.startswith("what was the aftershock's magnitude")
 
 
+def test_what_about_another_source_place_or_property_asks_the_last_question_anew() -> None:
+    _, follow = converse([("What is the population of Kelowna, according to the BBC?", ()),
+                          ("what about according to the Guardian?", ())])
+    assert follow == "What is the population of Kelowna, according to the Guardian?"
+    _, follow = converse([("How many wildfires were burning in the Northwest Territories when residents fled?", ()),
+                          ("and across Canada as a whole?", ())])
+    assert follow == "How many wildfires were burning across Canada as a whole when residents fled?"
+    _, follow = converse([("Which First Nation fled the fire in British Columbia?", ("Lytton First Nation",)),
+                          ("and the name of the fire?", ())])
+    assert follow == "what is the name of the fire in British Columbia?"
+
+
+def test_bare_questions_take_more_prepositions_and_the_week() -> None:
+    _, follow = converse([("Where did the helicopter crash in Alberta?", ()), ("near which lake?", ())])
+    assert follow == "near which lake did the helicopter crash in Alberta?"
+    _, follow = converse([("In which suburb did Nigeriens gather to debate the putsch?", ("Bobigny",)),
+                          ("on which day of the week?", ())])
+    assert follow == "on which day of the week did Nigeriens gather to debate the putsch?"
+
+
+def test_of_those_is_what_the_last_question_counted() -> None:
+    _, follow = converse([("How many active wildfires were burning in the Northwest Territories?", ()),
+                          ("what share of those were out of control?", ())])
+    assert follow.startswith("what share of the active wildfires were out of control")
+
+
+def test_a_shouted_word_is_no_name_but_an_acronym_is() -> None:
+    assert names_in("Missionaries are STILL trapped in Niger") == ["Niger"]
+    assert "US" in names_in("The US suspended aid to Niger")
+
+
 def test_what_about_a_day_among_other_time_words_changes_only_the_day() -> None:
     _, follow = converse([("How many troops did Poland say on 9 August it would send to the border?", ()),
                           ("what about the next day, 10 August?", ())])
