@@ -343,11 +343,9 @@ class RuleRewriter(Rewriter):
                 # "and the name of the fire?": a question of its own, on the last one's topic (not
                 # "what about the quake of 11 October?", which asks the last question of another quake)
                 return _with_topic(f"what is {rest}?", last)
-            where = _LOCATIVE.match(rest)
-            if where and _PLACE_PHRASE.search(last.resolved):
-                # "and across Canada as a whole?": the last question somewhere else
-                found = _PLACE_PHRASE.search(last.resolved)
-                return last.resolved[:found.start()] + rest + last.resolved[found.end():]  # type: ignore[union-attr]
+            old_place = _PLACE_PHRASE.search(last.resolved) if _LOCATIVE.match(rest) else None
+            if old_place:  # "and across Canada as a whole?": the last question somewhere else
+                return last.resolved[:old_place.start()] + rest + last.resolved[old_place.end():]
             owned = _OWNED.match(rest)
             if owned and owned.group(1)[:1].isupper() and _has_word(rest, _FIGURE_WORDS):
                 # "What about Fox News' death count?": the last question, by that outlet or speaker.
@@ -577,12 +575,15 @@ def _without_outlet(question: str) -> str:
 
 
 def _fits_it(phrase: str) -> str:
-    """`phrase` if "it" can mean it: not a person by role ("the UK Home Secretary"), not a plural; else ""."""
-    head = phrase.split()[-1] if phrase else ""
-    if not head.islower() or head in ROLE_WORDS or _PERSONISH.match(head) or (head.endswith("s") and not head.endswith(
-            ("ss", "us", "is"))):
-        return ""
-    return phrase
+    """`phrase` if "it" can mean it (see `_can_be_it`: not "the UK Home Secretary"), else ""."""
+    return phrase if phrase and _can_be_it(phrase.split()[-1]) else ""
+
+
+def _can_be_it(head: str) -> bool:
+    """Whether a noun phrase with this head can be what "it" means: a common noun, singular, not a
+    time ("the week"), not a person ("the spokesman"), not what is asked of a thing ("the name")."""
+    return head.islower() and head not in _TIME_HEADS and head not in ROLE_WORDS and not _PERSONISH.match(head) \
+        and head not in _NOT_THINGS and not (head.endswith("s") and not head.endswith(("ss", "us", "is")))
 
 
 def _thing_phrase(question: str) -> str:
@@ -620,9 +621,7 @@ def _thing_phrase(question: str) -> str:
         phrase = [w for w in phrase if not w.isdigit() and w.lower() not in MONTHS]
         if not phrase or len(phrase) > MAX_NP_WORDS:
             continue
-        head = phrase[-1]
-        if not head.islower() or head in _TIME_HEADS or head in ROLE_WORDS or _PERSONISH.match(head) \
-                or head in _NOT_THINGS or (head.endswith("s") and not head.endswith(("ss", "us", "is"))):
+        if not _can_be_it(phrase[-1]):
             continue
         if stop in ("that", "which") and not subject_position:
             # "the quake that the USGS recorded (at 2.16pm)": a short clause says which quake.
