@@ -427,7 +427,7 @@ class RuleRewriter(Rewriter):
             used = True
         if not used:
             return None
-        return out if last.topic.lower() in out.lower() else _with_topic(out, last)
+        return _with_topic(out, last)
 
 
 # A question asking for its grammatical subject: "Who declared himself leader?", "Which president was
@@ -619,9 +619,7 @@ def _thing_phrase(question: str) -> str:
             phrase = phrase[:-1]  # "did the junta order (the closure)?": "order" is the verb
         # Years and dates describe the thing ("its September 2023 military operation"), they are not it.
         phrase = [w for w in phrase if not w.isdigit() and w.lower() not in MONTHS]
-        if not phrase or len(phrase) > MAX_NP_WORDS:
-            continue
-        if not _can_be_it(phrase[-1]):
+        if not phrase or not _can_be_it(phrase[-1]):
             continue
         if stop in ("that", "which") and not subject_position:
             # "the quake that the USGS recorded (at 2.16pm)": a short clause says which quake.
