@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-# Who/which/where/when/how-many answers are checked for naming what was asked ("weekday" is a when).
-NAMING_CHECKED = ("who", "which", "where", "date", "weekday", "number")
+# Who/which/where/when/how-many answers are checked for naming what was asked ("weekday", "year" and "time" are whens).
+NAMING_CHECKED = ("who", "which", "where", "date", "weekday", "year", "time", "number")
 
 def matched(answer: str, groups: list[list[str]]) -> bool:
     text = answer.lower()

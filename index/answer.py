@@ -29,9 +29,11 @@ from .questions import (
     asks_for_person,
     coverage,
     gives_calendar_date,
+    gives_clock_time,
     gives_date,
     gives_quantity,
     gives_reason,
+    gives_year,
     names_a_person,
     names_the_kind,
     names_what_was_asked,
@@ -41,7 +43,7 @@ from .questions import (
     wants_quantity,
     weekday_in,
 )
-from .terms import capital_country, terms
+from .terms import capital_country, matched, place_terms, terms
 from .text import CITATION_MARKER, one_line, split_sentences
 from .types import Answer, Citation, Hit
 
@@ -119,7 +121,7 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     doc_terms = set(terms(text))
     # A capital speaks for its country's government ("London and Washington are reducing staff").
     doc_terms |= {c for c in map(capital_country, doc_terms) if c}
-    if any(not (t in doc_terms or capital_country(t) in doc_terms) for t in profile.key_terms) \
+    if any(not _has_key_term(t, doc_terms) for t in profile.key_terms) \
             and not _names_all_found(profile, doc_terms, text, hit):
         return None
     # "According to Forbes": a report on forbes.com covers the outlet's name though it never writes it.
@@ -131,6 +133,15 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     return doc_cover
 
 
+def _has_key_term(term: str, doc_terms: set[str]) -> bool:
+    """Whether a document has a key term: itself, its country (for a capital), or a longer word it
+    begins ("Congress" in "congresswoman"); a place must be itself ("Niger" is not "Nigeria")."""
+    if term in doc_terms or capital_country(term) in doc_terms:
+        return True
+    return term not in place_terms() and matched(term, doc_terms)
+
+
+_INITIALISM_WORD = re.compile(r"\b[A-Z]{2,6}\b")
 _CAPITALISED_RUN = re.compile(r"(?!(?:The|A|An)\b)[A-Z][\w’'-]*(?:\s+(?:(?:of|for|the|and|on)\s+)?[A-Z][\w’'-]*)+")
 
 
@@ -146,6 +157,8 @@ def _names_all_found(profile: QuestionProfile, doc_terms: set[str], text: str, h
         return True
     initialisms = {"".join(w[0] for w in run.split() if w[0].isupper()).lower()
                    for run in _CAPITALISED_RUN.findall(text)}
+    # ... or the initials as the report writes them ("BC" for British Columbia).
+    initialisms |= {w.lower() for w in _INITIALISM_WORD.findall(text)}
     # The site's own labels: "news.sky.com" is Sky, "feeds.bbci.co.uk" the BBC, "www.theguardian.com" the Guardian.
     labels = site_labels(hit.url or hit.source)
     return all((name.initials and name.initials in initialisms) or names_site(name, labels) for name in missing)
@@ -168,6 +181,10 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
         return DATE_GIVEN_BONUS if gives_date(sentence) else 0.0
     if wants == "weekday":
         return DATE_GIVEN_BONUS if weekday_in(sentence) else 0.0
+    if wants == "year":
+        return DATE_GIVEN_BONUS if gives_year(sentence, question) else 0.0
+    if wants == "time":
+        return DATE_GIVEN_BONUS if gives_clock_time(sentence) else 0.0
     if wants == "reason":
         return REASON_BONUS if gives_reason(sentence) else 0.0
     if wants == "name":
@@ -211,6 +228,7 @@ class ExtractiveAnswerer(Answerer):
     def _extract(self, question: str, hits: list[Hit], said: tuple[str, ...]) -> Answer:
         profile = profile_question(question, self.index_provider())
         said_keys = {one_line(s) for s in said}
+        wants_a_name = wants_name(profile.wants) or profile.wants == "name"
         candidates: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self.read_docs]):
             doc_cover = support(profile, hit, self.min_coverage, self.min_support)
@@ -219,7 +237,13 @@ class ExtractiveAnswerer(Answerer):
             prior = 1.0 / (1 + RANK_DECAY * rank)
             # A report from the time the question names is likelier to be about that moment.
             timely = DATE_BONUS if profile.period and profile.period.contains(hit.date) else 0.0
-            for position, sentence in enumerate(_sentences(hit)):
+            sentences = _sentences(hit)
+            for position, sentence in enumerate(sentences):
+                if position > 0 and wants_a_name and _PERSON_LEAD.match(sentence) \
+                        and not names_a_person(sentence, question):
+                    # "Adrienne Jerome is heartbroken. Her house survived ...": the one a sentence
+                    # opens with a pronoun for is named in the sentence before it; quoted together.
+                    sentence = _with_antecedent(sentences[position - 1], sentence, hit, question)
                 s_terms = set(terms(sentence))
                 cover = coverage(profile, s_terms)
                 if cover <= 0:
@@ -244,6 +268,12 @@ class ExtractiveAnswerer(Answerer):
         elif profile.wants == "weekday":
             # "On which day of the week ...?": a date or a year does not say it.
             candidates = [c for c in candidates if weekday_in(c.sentence)]
+        elif profile.wants == "year":
+            # "In what year ...?": a quote with no year but the question's own does not say it.
+            candidates = [c for c in candidates if gives_year(c.sentence, question)]
+        elif profile.wants == "time":
+            # "At what time ...?": a day is no time of day.
+            candidates = [c for c in candidates if gives_clock_time(c.sentence)]
         elif profile.wants == "name":
             # "What is the name of ...": a quote naming no one new does not answer it (a body
             # sentence is quoted after its headline, so the headline's names count for it).
@@ -300,6 +330,20 @@ class ExtractiveAnswerer(Answerer):
                 # A second source only when it answers as fully: each citation must hold up alone.
                 chosen.append(cand)
         return compose(question, chosen, hits, profile.wants)
+
+
+# A sentence about a person it names only by a pronoun.
+_PERSON_LEAD = re.compile(r"(?:He|She|His|Her)\b")
+
+
+def _with_antecedent(before: str, sentence: str, hit: Hit, question: str) -> str:
+    """The sentence before and this one as one quote, when the one before names a person and they
+    stand side by side in the report."""
+    joined = f"{before} {sentence}"
+    text = one_line(hit.title + "\n" + "\n".join(hit.passages))
+    if before == one_line(hit.title) or not names_a_person(joined, question) or one_line(joined) not in text:
+        return sentence
+    return joined
 
 
 def _adds_terms(cand: _Candidate, chosen: list[_Candidate], profile: QuestionProfile) -> bool:

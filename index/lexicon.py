@@ -185,13 +185,18 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("sentence", r"\bwhat (prison |jail )?(sentences?|terms? of imprisonment)\b|\bsentenced to what\b"),
     ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b"),
     # "What did FEMA estimate it would cost?" asks for an amount as "how much" does.
-    ("number", r"\bhow (many|much)\b|\bhow (large|big) an?\b|\bnumber of\b|\bwhat (amount|sum|toll)\b"
+    # "How large was the blaze?", "how far from the city?": a size or a distance is a number too.
+    ("number", r"\bhow (many|much)\b|\bhow (large|big|far|high|deep|wide|tall|strong|powerful)\b"
+               r"|\bnumber of\b|\bwhat (amount|sum|toll)\b"
                r"|\bwhat (?:[\w'’-]+\s+){0,6}?(?:would|will|could|to|it|they|did|does)\s+cost\b"
                r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"
                # "What was the voter turnout?", "What was Stepanakert's population?": nouns that are numbers.
                r"|\bwhat (?:is|was|are|were) (?:the|[\w-]+['’]s) (?:[\w-]+\s+){0,2}?"
                r"(?:turnout|population|tally|margin|price)\b"),
     ("weekday", r"\b(what|which) day of the week\b|\b(what|which) weekday\b"),
+    # "In what year ...?" wants a year, "at what time ...?" a time of day: a date alone gives neither.
+    ("year", r"\b(what|which) year\b"),
+    ("time", r"\b(what|which) time\b|\bwhat hour\b"),
     ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
              r"|\bwhat (is|was|are|were) (?:[\w'’-]+\s+){1,5}?(called|named|known as)\s*\?"),
@@ -312,6 +317,17 @@ def provinces() -> frozenset[tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
+def places_led_by_demonym() -> frozenset[tuple[str, ...]]:
+    """Provinces whose name opens with a people's adjective: ("british", "columbia"), ("thai", "binh").
+
+    "British Columbia" is a Canadian province, not Britain: its first word must not fold into
+    the country's term. Part of `lexicon_hash`, since the keyword index's terms depend on it.
+    """
+    demonyms = places().demonyms
+    return frozenset(p for p in provinces() if len(p) > 1 and p[0] in demonyms)
+
+
+@lru_cache(maxsize=1)
 def places() -> Places:
     """The world's countries as `Places`, read once from the `countryinfo` package."""
     from countryinfo import all_countries
@@ -409,7 +425,8 @@ def lexicon_hash() -> str:
                 _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [
         _plain(world.words), _plain({" ".join(k): v for k, v in world.phrases.items()}), _plain(world.acronyms),
-        _plain(world.capitals), _plain(world.regions)], sort_keys=True, ensure_ascii=False)
+        _plain(world.capitals), _plain(world.regions), _plain(places_led_by_demonym())],
+        sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

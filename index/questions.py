@@ -62,8 +62,8 @@ class QuestionProfile:
         terms: topic terms (question words and time words out).
         weights: idf of each topic term in the store.
         key_terms: names and numbers the evidence must mention.
-        wants: "number", "percent", "age", "duration", "sentence", "date", "name", "who", "which", "where",
-            "reason" (why) or "" (none in particular).
+        wants: "number", "percent", "age", "duration", "sentence", "year", "time", "date", "name", "who",
+            "which", "where", "reason" (why) or "" (none in particular).
         period: the days the question's time phrase points at, if any.
     """
 
@@ -179,8 +179,25 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
             else:
                 runs[-1 - i] = ([word], [term])  # a number is a name of its own
     names = [_key_name(run_words, run_terms) for run_words, run_terms in runs.values() if run_terms]
+    # "Which UN agency ...?", "Which Indigenous woman ...?": names before the asked noun say what kind
+    # of thing the answer is, and a report naming the agency ("WMO") need not write them. They stay
+    # weighted terms; they are key only when the question names nothing else. A country is kept:
+    # a report on "which Saudi official" names Saudi Arabia.
+    kind = {normalise(w) for w in _asked_kind_names(question)} - place_terms()
+    if kind and key - kind:
+        key -= kind
+        names = [n for n in names if not set(n.terms) <= kind]
     return QuestionProfile(tuple(qterms), weights, frozenset(key), answer_kind(question), question_period(question),
                            tuple(names))
+
+
+_WHICH_NAMES = re.compile(r"\b[Ww]hich\s+((?:[A-Z][\w'’.-]*\s+)+)[a-z]")
+
+
+def _asked_kind_names(question: str) -> list[str]:
+    """The capitalised words between "which" and the noun it asks for ("Which UN agency": UN)."""
+    match = _WHICH_NAMES.search(question)
+    return match.group(1).split() if match else []
 
 
 def _key_name(words: list[str], key_terms: list[str]) -> KeyName:
@@ -269,7 +286,8 @@ def _asked_unit(question: str) -> str:
 # Where a counted clause ends: a subordinate clause or a time phrase ("... had settled in Belarus by
 # the time of his death" counts the settled, not the dead).
 _SUBORDINATE = r"\b(?:once|when|after|before|because|while|since|as|if|until|by the time|in the wake of)\b"
-_COUNT_ANCHOR = re.compile(r"\bhow (?:many|much|large an?|big an?)\b|\bnumber of\b|(?=\b[\w-]+\s+toll\b)", re.I)
+_COUNT_ANCHOR = re.compile(r"\bhow (?:many|much|large an?|big an?|large|big|far|high|deep|wide|tall|strong|powerful)\b"
+                           r"|\bnumber of\b|(?=\b[\w-]+\s+toll\b)", re.I)
 
 
 def _counted_clause(question: str) -> str:
@@ -390,6 +408,25 @@ def gives_date(sentence: str) -> bool:
     return bool(DATE_WORDS.search(sentence))
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+_HOUR_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b"
+                         r"|\b\d{4}\s*(?:GMT|UTC|hours?|hrs)\b"
+                         rf"|\b(?:\d{{1,2}}|{_HOUR_WORDS})\s+"
+                         r"(?:o'clock|in the (?:morning|afternoon|evening)|at night)\b"
+                         r"|\b(?:noon|midday|midnight|dawn|dusk)\b", re.I)
+
+
+def gives_year(sentence: str, question: str) -> bool:
+    """Whether a sentence names a year the question does not ("In what year ...?" answered by "in 1998")."""
+    return bool(set(_YEAR.findall(sentence)) - set(_YEAR.findall(question)))
+
+
+def gives_clock_time(sentence: str) -> bool:
+    """Whether a sentence names a time of day ("6.30am", "23:11", "noon")."""
+    return bool(_CLOCK_TIME.search(sentence))
+
+
 _CALENDAR_DATE = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(" + _MONTH_ALT + r")\b|\b(" + _MONTH_ALT
                             + r")\.?\s+\d{1,2}\b", re.I)
 _WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAY_STEMS) + r")day\b", re.I)
@@ -456,9 +493,10 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
             continue
         if words[1].lower() in asked:
             continue  # "Yevgeny Prigozhin" when the question asks about Prigozhin: no one new
-        if not is_given_name(words[0]) and (words[0].lower() in common_words() or words[1].lower() in common_words()):
+        if not is_given_name(words[0]) and (words[0].lower() in common_words() or words[1].lower() in common_words()) \
+                and not _person_in_apposition(sentence[match.end(2):]):
             # "First Thing: Appeals for body bags", "an Embraer Legacy 600 jet": an English word, and no
-            # first name on record before it.
+            # first name on record before it. "Bowinn Ma, the province's minister": a person all the same.
             continue
         if gender and gender_of(words[0]) != gender:
             continue  # "Wife of Gabon's deposed leader Ali Bongo jailed": Ali is not the wife
@@ -474,6 +512,18 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
             continue
         return True
     return False
+
+
+APPOSITION_WORDS = 6  # "Bowinn Ma, the province's minister of emergency management": the noun comes this soon
+
+
+def _person_in_apposition(rest: str) -> bool:
+    """Whether what follows a name says what person it is (", the province's minister ...")."""
+    match = re.match(r",\s+(?:the|a|an)\s+([^,.;:]*)", rest)
+    if not match:
+        return False
+    words = [re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w'’-]+", match.group(1))[:APPOSITION_WORDS]]
+    return any(w in _PERSON_NOUNS or w.removesuffix("s") in _PERSON_NOUNS for w in words)
 
 
 def _names_no_one(word: str) -> bool:
@@ -607,6 +657,8 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
                 and first.lower() not in STOPWORDS and len(words) > 1 \
                 and ((places_count and normalise(first) in place) or (words[1][:1].isupper() and len(first) > 2)):
             lead = 0
+        elif first.isupper() and len(first) > 1 and first.isalpha() and first.lower() not in common_words():
+            lead = 0  # an initialism is a name wherever it stands ("WMO boss says ...", "...: WMO")
         for i, word in enumerate(words[lead:], lead):
             term = normalise(word)
             lowered = word.lower()

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from .lexicon import INITIALISM_PATTERN, PHRASES, STOPWORDS, WORD_PATTERN, ascii_fold, places
+from .lexicon import INITIALISM_PATTERN, PHRASES, STOPWORDS, WORD_PATTERN, ascii_fold, places, places_led_by_demonym
 
 _WORD = re.compile(WORD_PATTERN)
 _INITIALISM = re.compile(INITIALISM_PATTERN)
@@ -91,12 +91,30 @@ def normalise(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Normalised content terms of a text (stopwords out), in order, repeats kept."""
+    words = raw_words(text)
+    unfolded = _opening_place_names(words)
     out = []
-    for word in raw_words(text):
+    for i, word in enumerate(words):
         lowered = word.lower()
         if lowered in STOPWORDS or (len(lowered) == 1 and not lowered.isdigit()):
             continue
-        out.append(normalise(word))
+        out.append(_stemmer().stemWord(lowered) if i in unfolded else normalise(word))
+    return out
+
+
+def _opening_place_names(words: list[str]) -> set[int]:
+    """Positions of demonyms that open a place's name ("British" of "British Columbia"): kept as words."""
+    led = places_led_by_demonym()
+    if not led:
+        return set()
+    world = places().words
+    out = set()
+    for i, word in enumerate(words):
+        lowered = word.lower()
+        if lowered not in world or not word[:1].isupper() or i + 1 >= len(words) or not words[i + 1][:1].isupper():
+            continue
+        if any(tuple(w.lower() for w in words[i:i + len(p)]) == p for p in led if p[0] == lowered):
+            out.add(i)
     return out
 
 
