@@ -197,7 +197,9 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     # "In what year ...?" wants a year, "at what time ...?" a time of day: a date alone gives neither.
     ("year", r"\b(what|which) year\b"),
     ("time", r"\b(what|which) time\b|\bwhat hour\b"),
-    ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"),
+    # "On which night ...?", "by what deadline ...?": a day is asked for.
+    ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"
+             r"|\b(what|which) (night|morning|evening|afternoon|deadline)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
              r"|\bwhat (is|was|are|were) (?:[\w'’-]+\s+){1,5}?(called|named|known as)\s*\?"),
     ("who", r"\b(who|whom|whose)\b"),

@@ -87,8 +87,10 @@ def test_a_year_asked_for_is_a_year_the_question_does_not_give(reader: Briefbot)
     ("At what time of night did the family try to slip out?", "time"),
     ("How large was the blaze threatening the city, in square kilometres?", "number"),
     ("How far from the capital did the fire come?", "number"),
+    ("On which night did the territory declare a state of emergency?", "date"),
+    ("By what deadline did residents have to leave the city?", "date"),
 ])
-def test_years_times_of_day_sizes_and_distances_are_kinds_of_answer(question: str, kind: str) -> None:
+def test_years_times_of_day_nights_deadlines_sizes_and_distances_are_kinds_of_answer(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
 
 
