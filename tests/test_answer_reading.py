@@ -31,7 +31,8 @@ ITEMS = [
                     "province as more fires broke out.",
      "link": "https://example.org/blair-military", "date_published": "2023-07-15T18:00:00+00:00"},
     {"title": "Libya's dams were known to be cracked for decades",
-     "description": "A study commissioned by the government in 1998 found deep cracks in the two dams above Derna.",
+     "description": "The government finally commissioned a study in 1998 that found deep cracks in the two dams "
+                    "above the city.",
      "link": "https://example.org/derna-dams", "date_published": "2023-09-16T09:00:00+00:00"},
     {"title": "Britain sends army engineers to help after floods",
      "description": "The British army said on Monday it would send engineers to help rebuild bridges.",
@@ -75,7 +76,9 @@ def test_a_province_is_found_by_the_initials_reports_write_it_with(reader: Brief
 
 
 def test_a_year_asked_for_is_a_year_the_question_does_not_give(reader: Briefbot) -> None:
-    answer = reader.ask("In what year did Libya's government commission the study that found cracks in the dams?")
+    # The report never writes "Derna", but one of its sentences holds nearly all the question asks.
+    answer = reader.ask("In what year did Libya's government finally commission the study that found deep cracks "
+                        "in the Derna dams?")
     assert not answer.abstained and "1998" in answer.answer
     # No report gives the hour: a date is no answer to "at what time".
     assert reader.ask("At what time did the study find cracks in the Derna dams?").abstained
