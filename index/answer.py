@@ -51,11 +51,13 @@ log = logging.getLogger(__name__)
 
 NOT_FOUND = "I couldn't find this in the documents."
 
-# Weights of a candidate sentence's score (measured on the dev and blind sets; see README).
 # A report missing one of the question's several names may still answer it when one of its sentences
 # holds this much of the question ("... finally commissioning a study in 1998 that revealed deep cracks"
-# about the Derna dams, in a report that never writes "Derna").
+# about the Derna dams, in a report that never writes "Derna"). Measured on the blind sets: 0.6 also
+# answered three unanswerable questions whose missing name was the point ("... in Bulgaria?").
 LONE_GAP_COVER = 0.7
+
+# Weights of a candidate sentence's score (measured on the dev and blind sets; see README).
 DOC_WEIGHT = 0.9  # a sentence from a document that matches the whole question beats a lucky one
 RANK_WEIGHT = 0.3  # the retrieval rank's prior ...
 RANK_DECAY = 0.35  # ... 1 / (1 + decay * rank)
@@ -126,8 +128,8 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     # A capital speaks for its country's government ("London and Washington are reducing staff").
     doc_terms |= {c for c in map(capital_country, doc_terms) if c}
     missing = [t for t in profile.key_terms if not _has_key_term(t, doc_terms)]
-    if missing and not _names_all_found(profile, doc_terms, text, hit) \
-            and not (len(missing) == 1 < len(profile.key_terms) and _best_sentence_coverage(profile, hit) >= LONE_GAP_COVER):
+    lone_gap = len(missing) == 1 < len(profile.key_terms) and _best_sentence_coverage(profile, hit) >= LONE_GAP_COVER
+    if missing and not lone_gap and not _names_all_found(profile, doc_terms, text, hit):
         return None
     # "According to Forbes": a report on forbes.com covers the outlet's name though it never writes it.
     labels = site_labels(hit.url or hit.source)
