@@ -31,6 +31,8 @@ from .questions import (
     gives_calendar_date,
     gives_clock_time,
     gives_date,
+    gives_direction,
+    gives_month,
     gives_quantity,
     gives_reason,
     gives_year,
@@ -197,6 +199,10 @@ def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
         return DATE_GIVEN_BONUS if gives_year(sentence, question) else 0.0
     if wants == "time":
         return DATE_GIVEN_BONUS if gives_clock_time(sentence) else 0.0
+    if wants == "month":
+        return DATE_GIVEN_BONUS if gives_month(sentence, question) else 0.0
+    if wants == "direction":
+        return DATE_GIVEN_BONUS if gives_direction(sentence, question) else 0.0
     if wants == "reason":
         return REASON_BONUS if gives_reason(sentence) else 0.0
     if wants == "name":
@@ -286,6 +292,11 @@ class ExtractiveAnswerer(Answerer):
         elif profile.wants == "time":
             # "At what time ...?": a day is no time of day.
             candidates = [c for c in candidates if gives_clock_time(c.sentence)]
+        elif profile.wants == "month":
+            candidates = [c for c in candidates if gives_month(c.sentence, question)]
+        elif profile.wants == "direction":
+            # "In which direction from Herat ...?": "close to the region's largest city" does not say.
+            candidates = [c for c in candidates if gives_direction(c.sentence, question)]
         elif profile.wants == "name":
             # "What is the name of ...": a quote naming no one new does not answer it (a body
             # sentence is quoted after its headline, so the headline's names count for it).

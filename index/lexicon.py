@@ -196,6 +196,9 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("weekday", r"\b(what|which) day of the week\b|\b(what|which) weekday\b"),
     # "In what year ...?" wants a year, "at what time ...?" a time of day: a date alone gives neither.
     ("year", r"\b(what|which) year\b"),
+    # "In which month ...?" wants a month, "in which direction ...?" a point of the compass.
+    ("month", r"\b(what|which) month\b"),
+    ("direction", r"\b(what|which) direction\b"),
     ("time", r"\b(what|which) time\b|\bwhat hour\b"),
     # "On which night ...?", "by what deadline ...?": a day is asked for.
     ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"

@@ -62,8 +62,8 @@ class QuestionProfile:
         terms: topic terms (question words and time words out).
         weights: idf of each topic term in the store.
         key_terms: names and numbers the evidence must mention.
-        wants: "number", "percent", "age", "duration", "sentence", "year", "time", "date", "name", "who",
-            "which", "where", "reason" (why) or "" (none in particular).
+        wants: "number", "percent", "age", "duration", "sentence", "year", "month", "direction", "time",
+            "date", "name", "who", "which", "where", "reason" (why) or "" (none in particular).
         period: the days the question's time phrase points at, if any.
     """
 
@@ -420,6 +420,22 @@ _CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\
 def gives_year(sentence: str, question: str) -> bool:
     """Whether a sentence names a year the question does not ("In what year ...?" answered by "in 1998")."""
     return bool(set(_YEAR.findall(sentence)) - set(_YEAR.findall(question)))
+
+
+_DIRECTION = re.compile(r"\b(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ward|wards)?\b", re.I)
+
+
+def gives_month(sentence: str, question: str) -> bool:
+    """Whether a sentence names a month the question does not ("In which month ...?" answered by "in April")."""
+    asked = {w.lower() for w in raw_words(question)}
+    # Capitalised: "may" is a verb, "May" a month.
+    return any(w[:1].isupper() and w.lower() in MONTHS and w.lower() not in asked for w in raw_words(sentence))
+
+
+def gives_direction(sentence: str, question: str) -> bool:
+    """Whether a sentence names a point of the compass the question does not ("northwest of Herat")."""
+    asked = {m.lower() for m in _DIRECTION.findall(question)}
+    return any(m.lower() not in asked for m in _DIRECTION.findall(sentence))
 
 
 def gives_clock_time(sentence: str) -> bool:

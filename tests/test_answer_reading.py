@@ -14,7 +14,15 @@ import pytest
 
 from index import Briefbot, Settings
 from index.answer import verify
-from index.questions import answer_kind, gives_clock_time, gives_year, names_a_person, profile_question
+from index.questions import (
+    answer_kind,
+    gives_clock_time,
+    gives_direction,
+    gives_month,
+    gives_year,
+    names_a_person,
+    profile_question,
+)
 from index.terms import terms
 
 ITEMS = [
@@ -92,18 +100,25 @@ def test_a_year_asked_for_is_a_year_the_question_does_not_give(reader: Briefbot)
     ("How far from the capital did the fire come?", "number"),
     ("On which night did the territory declare a state of emergency?", "date"),
     ("By what deadline did residents have to leave the city?", "date"),
+    ("In which month of 2023 did the border clash happen?", "month"),
+    ("In which direction from Herat was the epicentre?", "direction"),
 ])
 def test_years_times_of_day_nights_deadlines_sizes_and_distances_are_kinds_of_answer(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
 
 
-def test_years_and_times_of_day_are_read_as_reports_write_them() -> None:
+def test_years_months_directions_and_times_of_day_are_read_as_reports_write_them() -> None:
     assert gives_year("A study commissioned in 1998 found cracks.", "In what year was the study commissioned?")
     assert not gives_year("The 2023 season broke the record.", "In what year before 2023 was the record set?")
     for said in ("At around three in the morning, he tried to escape.", "The fire broke out at 6.30am.",
                  "It struck at 23:11 local time.", "The deadline was noon on Friday."):
         assert gives_clock_time(said), said
     assert not gives_clock_time("Three days later the fire reached the town.")
+    assert gives_month("The clash happened in April near the village.", "In which month of 2023 was the clash?")
+    assert not gives_month("Fighting may resume in the spring.", "In which month did the fighting resume?")
+    assert gives_direction("The epicentre was 40km northwest of Herat.", "In which direction from Herat?")
+    assert gives_direction("It struck south of the city.", "In which direction from Herat?")
+    assert not gives_direction("A quake hit western Afghanistan, close to the largest city.", "In which direction?")
 
 
 def test_a_province_named_with_a_peoples_adjective_is_not_that_country() -> None:
