@@ -188,21 +188,23 @@ class _Candidate:
     is_title: bool = False
 
 
+# Kinds of answer a quote must give to answer at all, each with its test (sentence, question).
+_MUST_GIVE: dict[str, Callable[[str, str], bool]] = {
+    "weekday": lambda sentence, question: bool(weekday_in(sentence)),
+    "year": gives_year,
+    "month": gives_month,
+    "direction": gives_direction,
+    "time": lambda sentence, question: gives_clock_time(sentence),
+}
+
+
 def _answer_type_bonus(sentence: str, wants: str, question: str) -> float:
     if wants_quantity(wants):
         return QUANTITY_BONUS if gives_quantity(sentence, wants, question) else QUANTITY_MISSING
     if wants == "date":
         return DATE_GIVEN_BONUS if gives_date(sentence) else 0.0
-    if wants == "weekday":
-        return DATE_GIVEN_BONUS if weekday_in(sentence) else 0.0
-    if wants == "year":
-        return DATE_GIVEN_BONUS if gives_year(sentence, question) else 0.0
-    if wants == "time":
-        return DATE_GIVEN_BONUS if gives_clock_time(sentence) else 0.0
-    if wants == "month":
-        return DATE_GIVEN_BONUS if gives_month(sentence, question) else 0.0
-    if wants == "direction":
-        return DATE_GIVEN_BONUS if gives_direction(sentence, question) else 0.0
+    if wants in _MUST_GIVE:
+        return DATE_GIVEN_BONUS if _MUST_GIVE[wants](sentence, question) else 0.0
     if wants == "reason":
         return REASON_BONUS if gives_reason(sentence) else 0.0
     if wants == "name":
@@ -283,20 +285,10 @@ class ExtractiveAnswerer(Answerer):
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
-        elif profile.wants == "weekday":
-            # "On which day of the week ...?": a date or a year does not say it.
-            candidates = [c for c in candidates if weekday_in(c.sentence)]
-        elif profile.wants == "year":
-            # "In what year ...?": a quote with no year but the question's own does not say it.
-            candidates = [c for c in candidates if gives_year(c.sentence, question)]
-        elif profile.wants == "time":
-            # "At what time ...?": a day is no time of day.
-            candidates = [c for c in candidates if gives_clock_time(c.sentence)]
-        elif profile.wants == "month":
-            candidates = [c for c in candidates if gives_month(c.sentence, question)]
-        elif profile.wants == "direction":
-            # "In which direction from Herat ...?": "close to the region's largest city" does not say.
-            candidates = [c for c in candidates if gives_direction(c.sentence, question)]
+        elif profile.wants in _MUST_GIVE:
+            # "On which day of the week ...?": a date or a year does not say it; "in what year?" needs
+            # a year the question does not give, "in which direction from Herat?" a point of the compass.
+            candidates = [c for c in candidates if _MUST_GIVE[profile.wants](c.sentence, question)]
         elif profile.wants == "name":
             # "What is the name of ...": a quote naming no one new does not answer it (a body
             # sentence is quoted after its headline, so the headline's names count for it).
