@@ -282,6 +282,7 @@ class ExtractiveAnswerer(Answerer):
                 )
                 is_title = position == 0 and sentence == one_line(hit.title)
                 candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))
+        read = sorted(candidates, key=lambda c: -c.score)  # every sentence read, before the kind's filters
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
@@ -321,7 +322,10 @@ class ExtractiveAnswerer(Answerer):
         same_doc = [c for c in candidates[1:] if c.hit.doc_id == chosen[0].hit.doc_id]
         if chosen[0].is_title:
             # A headline is terse: follow it with the best sentence of the same report.
-            body = [c for c in same_doc if not c.is_title]
+            # The body sentence is read whether or not it passed the kind's filter: a headline that
+            # names the answer is what it tells ("Drone footage shows destruction" then "Enterprise ...").
+            body = [c for c in same_doc if not c.is_title] \
+                or [c for c in read if c.hit.doc_id == chosen[0].hit.doc_id and not c.is_title]
             if body:
                 chosen.append(body[0])
         elif self.lead_with_headline:
