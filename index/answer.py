@@ -282,7 +282,7 @@ class ExtractiveAnswerer(Answerer):
                 )
                 is_title = position == 0 and sentence == one_line(hit.title)
                 candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))
-        read = sorted(candidates, key=lambda c: -c.score)  # every sentence read, before the kind's filters
+        read = candidates  # every sentence read, before the kind's filters (they make new lists)
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
@@ -325,7 +325,8 @@ class ExtractiveAnswerer(Answerer):
             # The body sentence is read whether or not it passed the kind's filter: a headline that
             # names the answer is what it tells ("Drone footage shows destruction" then "Enterprise ...").
             body = [c for c in same_doc if not c.is_title] \
-                or [c for c in read if c.hit.doc_id == chosen[0].hit.doc_id and not c.is_title]
+                or sorted((c for c in read if c.hit.doc_id == chosen[0].hit.doc_id and not c.is_title),
+                          key=lambda c: -c.score)
             if body:
                 chosen.append(body[0])
         elif self.lead_with_headline:
