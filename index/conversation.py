@@ -58,6 +58,13 @@ _BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:(?:since|for|until|from
                       r"(?:then|exactly|so|now)?\s*[?.!]*\s*$", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[?.!]*\s*$", re.I)
 _AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
+# A question that opens with a participle or preposition and asks later: "Mining which mineral?",
+# "Out of a population of roughly how many?", "Affecting which kind of aid?". Only a piece of one.
+_FRAGMENT = re.compile(r"^\s*(?:[a-z]{3,}ing|out|of|within|among|against|between|besides|beyond|apart from|other than"
+                       r"|compared (?:to|with)|excluding|including)\b"
+                       r"(?=.*\b(?:which|what|how many|how much|whom|whose)\b)"
+                       r"(?:(?!\b(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)\b)[^?])*"
+                       r"[?.!\s]*$", re.I)
 _LEAD = re.compile(rf"^\s*({_WH})\s+(?:(did|does|do|is|are|was|were|has|have|had|will|would|could|can)\s+)?(.*)$",
                    re.I)
 _HEDGE = re.compile(r"^(?:roughly|approximately|about|around|exactly|also|then|so)\s+(?=(?:who|what|which|when|where"
@@ -138,6 +145,13 @@ def _is_common(word: str) -> bool:
     return word.lower() in common_words()
 
 
+# Words that open a sentence capitalised and never start a name: articles, and the pronouns a
+# quote opens with ("‘We need to start again’", "\"This was our paradise\"").
+_NOT_NAME_OPENERS = frozenset(("the", "and", "but", "so", "a", "an", "we", "i", "you", "our", "my", "your", "this",
+                               "these", "those", "that"))
+_OPENING_MARKS = " \t\"'‘’“”«»([-–—"
+
+
 def names_in(text: str) -> list[str]:
     """Capitalised names in a question or sentence ("Abdourahamane Tchiani", "ECOWAS"), in order.
 
@@ -150,13 +164,14 @@ def names_in(text: str) -> list[str]:
         words = name.split()
         stripped = False
         while words and (words[0].lower() in QUESTION_WORDS or words[0].lower() in _PRONOUN_WORDS
-                         or words[0].lower() in ("the", "and", "but", "so", "a", "an") or words[0].islower()):
+                         or words[0].lower() in _NOT_NAME_OPENERS or words[0].islower()):
             words = words[1:]
             stripped = True
         if not words:
             continue
-        if match.start() == 0 and not stripped and len(words) == 1 and not words[0].isupper():
-            continue  # a sentence's first word, capitalised anyway
+        opens = not text[:match.start()].strip(_OPENING_MARKS)
+        if opens and not stripped and len(words) == 1 and not words[0].isupper() and not _is_place(words[0]):
+            continue  # a sentence's first word, capitalised anyway ("Iran hosts talks" still names Iran)
         if len(words) == 1 and words[0].isupper() and len(words[0]) >= MIN_SHOUTED and _is_common(words[0]):
             continue  # "are STILL trapped": a headline's emphasis, not an acronym
         if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
@@ -217,13 +232,22 @@ def is_vague(question: str) -> bool:
     return not has_own_subject(question)
 
 
+_AUX_WORDS = frozenset(("did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "will", "would",
+                        "could", "can"))
 MAX_ELLIPTICAL_WORDS = 1  # "how many died?", "how much per month?": too few words to stand alone in a chat
+MAX_UNCOUNTED_WORDS = 2  # "how many took part?", "how many were freed?"; not "how many were killed in the raid?"
 
 
 def _elliptical(question: str) -> bool:
     """A short question with no name that only makes sense after the last one ("how many died?")."""
     words = [w for w in re.findall(r"[a-z][a-z'-]*", question.lower())
              if w not in QUESTION_WORDS and w not in _PRONOUN_WORDS and w not in VAGUE_FILLER and w not in STOPWORDS]
+    # "How many took part?", "how many were freed?": a count of nothing named.
+    uncounted = re.match(r"^\s*how many\s+([a-z]+)", question, re.I)
+    verb = uncounted.group(1).lower() if uncounted else ""
+    if verb and (verb.endswith("ed") or verb in IRREGULAR_PAST or verb in _AUX_WORDS) \
+            and len(words) <= MAX_UNCOUNTED_WORDS:
+        return not names_in(question)
     return not names_in(question) and len(words) <= MAX_ELLIPTICAL_WORDS
 
 
@@ -260,12 +284,17 @@ def _question_body(resolved: str, phrase_lead: bool = True) -> tuple[str, str, s
     return match.group(1), match.group(2) or "", match.group(3)
 
 
+_SPANS = frozenset(("hour", "hours", "minute", "minutes", "day", "days", "week", "weeks", "month", "months", "year",
+                    "years", "morning", "night", "evening", "afternoon", "weekend"))
+
+
 def topic_of(question: str) -> str:
     """The last prepositional phrase of a question ("after the coup", "in Niger"), "" when it has none."""
     starts = [m.start() for m in _TOPIC_START.finditer(question)]
     topic = _strip_end(question[starts[-1]:]) if starts else ""
     # A time phrase ("in late August 2023", "on 7 August") is when, not what: not carried over.
-    if re.search(r"\d", topic) or any(w in MONTHS for w in re.findall(r"[a-z]+", topic.lower())):
+    # So is a span of time ("in the first few hours", "within days").
+    if re.search(r"\d", topic) or any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", topic.lower())):
         return ""
     return topic
 
@@ -282,6 +311,13 @@ class RuleRewriter(Rewriter):
             if is_vague(question):
                 return Resolution(question, needs_subject=True)
             return Resolution(question, subject=_main(own), topic=topic_of(question))
+        if _FRAGMENT.match(question) and not _BARE_WH.match(question) \
+                and not names_in(_without_outlet(question)):
+            # "Mining which mineral?", "Out of a population of roughly how many?": a piece of the
+            # last question, asked of it and of the name its answer gave.
+            resolved = _about_last(question, last, answered=True)
+            if resolved:
+                return Resolution(resolved, used_context=True, subject=last.subject, topic=last.topic, continues=True)
         if own and not _WHAT_ABOUT.match(question) and not _AND_X.match(question) \
                 and not _has_word(question, _PRONOUN_WORDS):
             # A new explicit subject: a fresh question, not merged with the old one.
@@ -365,7 +401,9 @@ class RuleRewriter(Rewriter):
         # "Which power company ...?" then "its shares": the answer's name is what "it" is.
         entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names else ""
         # "It" is never a person: an answer naming one did not give the programme or company asked for.
-        misfit = _personal_name(entity) or (_is_place(entity) and not _asks_place(last.resolved))
+        # "Trudeau" when the answer also named "Justin Trudeau" is the person, not a thing.
+        misfit = _personal_name(entity) or (_is_place(entity) and not _asks_place(last.resolved)) \
+            or any(n.endswith(" " + entity) and _personal_name(n) for n in last.answer_names)
         thing_entity = "" if entity and misfit else entity
         # "Which three countries signed a pact?" then "what is it called?": "it" is not the
         # countries, it is the pact; "they" would be the countries. Number decides.
@@ -378,7 +416,9 @@ class RuleRewriter(Rewriter):
         asked = _which_noun_phrase(last.resolved)
         # A which-phrase asking for a person ("which UK Home Secretary") is "she", never "it".
         asked_thing = "" if _asks_who(last.resolved) else asked
-        thing = (thing_entity if plural is not True else "") or (asked_thing if plural is not True else "") \
+        # "How many hectares had it burned?" resolved to Donnie Creek: "it" next is Donnie Creek still.
+        kept = _what_it_was(last)
+        thing = (thing_entity if plural is not True else "") or kept or (asked_thing if plural is not True else "") \
             or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
             or subject or last.subject
         # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
@@ -393,7 +433,8 @@ class RuleRewriter(Rewriter):
         not_one = "" if _personal_name(last.subject) else last.subject
         # "Which official was arrested by Niger's junta?" ... "how long did they hold him?": the junta.
         agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
-        group = plural_entity or actor or counted or not_one or agent or _last_noun_phrase(last.resolved) or before
+        group = plural_entity or _plural_doer(last.resolved) or actor or counted or not_one or agent \
+            or _last_noun_phrase(last.resolved) or before
         acted_on = plural_entity or counted or not_one or _last_noun_phrase(last.resolved) or before
         people: tuple[tuple[tuple[str, ...], str, set[str]], ...] = ((PERSON_PRONOUNS, person, {"his", "hers", "her"}),)
         if _has_word(question, _HE) and _has_word(question, _SHE):
@@ -428,6 +469,27 @@ class RuleRewriter(Rewriter):
         if not used:
             return None
         return _with_topic(out, last)
+
+
+MAX_REFERENT_WORDS = 8
+
+
+def _what_it_was(last: Turn) -> str:
+    """What "it" or "its" in the last question was resolved to ("the business jet"), "" if it had none."""
+    question = re.sub(r"^\s*(?:and|so|but)\s+", "", last.question, flags=re.I)  # "And how many ...?"
+    pronoun = re.search(r"\b(it|its)\b", question, re.I)
+    if not pronoun or last.resolved == last.question:
+        return ""
+    before, after = question[:pronoun.start()], question[pronoun.end():]
+    if not last.resolved.lower().startswith(before.lower()):
+        return ""  # an earlier pronoun was replaced too: not worth untangling
+    tail = re.match(r"\s*[\w'’-]+", after)
+    end = last.resolved.find(tail.group(0), len(before)) if tail else len(_strip_end(last.resolved))
+    referent = re.sub(r"['’]s$", "", last.resolved[len(before):end].strip()) if end > len(before) else ""
+    if not referent or len(referent.split()) > MAX_REFERENT_WORDS or _has_word(referent, _PRONOUN_WORDS) \
+            or (referent[:1].isupper() and _personal_name(referent)):
+        return ""
+    return referent
 
 
 # A question asking for its grammatical subject: "Who declared himself leader?", "Which president was
@@ -508,6 +570,30 @@ def _which_noun_phrase(question: str) -> str:
 
 _BY_AGENT = re.compile(r"\b(?:was|were|been|being)\s+[a-z]+(?:ed|en)\s+by\s+((?:the\s+)?(?:[\w'’-]+\s+){0,2}?[\w'’-]+?)"
                        r"(?=\s+(?:in|on|at|after|during|for|with|since|over|amid|before|when)\b|\s*[?.,!]|\s*$)")
+
+
+# "In which capital did thousands of protesters clash ...?": a plural noun phrase doing the verb.
+_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*[^s\W]s)"
+                          r"\s+(?!of\b)[a-z]")
+
+
+def _plural_doer(question: str) -> str:
+    """The plural common noun phrase a question's verb is done by ("thousands of protesters"), "" if none.
+
+    "They" next is that phrase, before the question's main name ("What did they throw?" asks what
+    the protesters threw, not Karabakh).
+    """
+    match = _PLURAL_DOER.search(question)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    if any(w in _PRONOUN_WORDS or w in QUESTION_WORDS for w in words) or words[-1] in _NOT_PLURAL_NOUNS \
+            or words[-1].endswith(("us", "is", "ous")):
+        return ""
+    # "members" is "the members" by the follow-up; "thousands of protesters" stays as said.
+    determined = words[0] in _NP_OPENERS or words[0] in ("these", "those", "some", "many", "several", "all") \
+        or (words[0].endswith("s") and len(words) > 1 and words[1] == "of")
+    return match.group(1) if determined else "the " + match.group(1)
 
 
 def _agent(question: str) -> str:
@@ -844,7 +930,7 @@ def _is_demonym(name: str) -> bool:
     return bool(words) and words[-1] in demonyms and all(w in demonyms or w in NOT_NAMES for w in words)
 
 
-def _about_last(question: str, last: Turn) -> str | None:
+def _about_last(question: str, last: Turn, answered: bool = False) -> str | None:
     """A subject-less question asked about what the last question asked ("how many died: ... the attack ...").
 
     The last question's words, not only its subject: "Which group produced that estimate?"
@@ -853,7 +939,9 @@ def _about_last(question: str, last: Turn) -> str | None:
     _, _, body = _question_body(last.resolved.split(": ")[-1] if ": " in last.resolved else last.resolved,
                                 phrase_lead=False)
     subject = "" if _is_demonym(last.subject) else last.subject
-    context = body or " ".join(p for p in (subject, _strip_topic_word(last.topic)) if p)
+    # With `answered`, the last question as its answer filled it: "is Eramet the most strategic ...".
+    context = (answered and _answer_in_place(last)) or body \
+        or " ".join(p for p in (subject, _strip_topic_word(last.topic)) if p)
     return f"{_strip_end(question)}: {context}?" if context else None
 
 
@@ -959,7 +1047,7 @@ def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
     country = re.search(r"\b(?:countr(?:y|ies)|nation|nations|nationality)\b", question, re.I)
     found = [name for quote in quotes if not is_title_case(quote) for name in names_in(quote)
              if name not in asked and not all(normalise(w) in asked_terms for w in raw_words(name))
-             and (country or not _is_demonym(name))]
+             and not any(_owned_form(name, a) for a in asked) and (country or not _is_demonym(name))]
     phrase = _WHICH_PHRASE.search(question)
     # The which-phrase's common nouns ("group", "hurricane"), not its names or question words.
     nouns = {re.sub(r"[’']s$", "", w) for w in phrase.group(1).split()} if phrase else set()
@@ -973,6 +1061,11 @@ def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
     ranked = sorted(dict.fromkeys(found), key=lambda n: (distance.get(n, NOT_NEAR),
                                                          not any(w.lower() in nouns for w in n.split())))
     return tuple(ranked)
+
+
+def _owned_form(name: str, asked: str) -> bool:
+    """Whether `name` is an asked name with its owner before it: "Canada’s Northwest Territories"."""
+    return bool(re.fullmatch(r".+['’]s\s+" + re.escape(asked), name))
 
 
 # Words between an asked noun and the name that fills it: "commander, Andrei Troshev", "Troshev, a former commander".

@@ -481,3 +481,56 @@ def test_a_follow_up_is_searched_in_the_documents_the_last_answer_cited(engine: 
     follow = engine.ask("when was he appointed?", conversation=Conversation().after(first.turn))
     assert follow.used_context
     assert {h.doc_id for h in first.turn.sources} <= {h.doc_id for h in follow.retrieved}
+
+
+def test_a_piece_of_a_question_is_asked_of_the_last_one_as_its_answer_filled_it() -> None:
+    _, follow = converse([("Which company is the biggest foreign investor in Ruritania?", ("Acme Mining",)),
+                          ("Mining which metal?", ())])
+    assert follow.startswith("Mining which metal") and "Acme Mining" in follow
+    # An outlet it is "according to" is no subject of its own: still a piece of the last question.
+    _, follow = converse([("When did the United States pause aid to Ruritania?", ()),
+                          ("Affecting which kind of aid, according to the AP?", ())])
+    assert follow.startswith("Affecting which kind of aid") and "Ruritania" in follow
+    # A whole question that opens with a participle is no piece: "Following which attack did ...?"
+    _, follow = converse([("When did the United States pause aid to Ruritania?", ()),
+                          ("Following which vote did the army seize power in Zenda?", ())])
+    assert follow == "Following which vote did the army seize power in Zenda?"
+
+
+def test_they_are_the_people_the_last_question_said_acted() -> None:
+    _, follow = converse([("In which city did thousands of protesters clash with police after the vote?", ("Zenda",)),
+                          ("What did they throw at police?", ())])
+    assert "thousands of protesters" in follow
+
+
+def test_it_stays_what_it_was_resolved_to() -> None:
+    _, second, third = converse([("How many people were aboard the business jet carrying the minister when it "
+                                  "crashed near Zenda?", ()),
+                                 ("And how many minutes into the flight did it lose contact?", ()),
+                                 ("Which city was it flying to?", ())])
+    assert "the business jet" in second
+    assert third == "Which city was the business jet flying to?"
+
+
+def test_a_count_of_nothing_named_is_asked_of_the_last_question() -> None:
+    _, follow = converse([("How long did the summit of Ruritania's neighbours last?", ()),
+                          ("How many took part?", ())])
+    assert follow.startswith("How many took part") and "summit" in follow
+
+
+def test_a_surname_the_answer_also_gave_in_full_is_not_it() -> None:
+    _, follow = converse([("Which town had travel restricted as the fires approached?", ("Trudeau", "Justin Trudeau")),
+                          ("What is its population?", ())])
+    assert "Trudeau" not in follow
+
+
+def test_an_asked_name_with_its_owner_before_it_is_not_the_answer() -> None:
+    names = answer_names("Which town, the capital of the Eastern Province, was evacuated?",
+                         ["Wildfire forces the capital of Ruritania’s Eastern Province to evacuate.",
+                          "All residents of Zenda were ordered to flee."])
+    assert names[0] == "Zenda"
+
+
+def test_names_skip_a_quotes_opening_pronoun_but_keep_a_country_opening_a_sentence() -> None:
+    assert names_in("‘We need to start again’: Morocco’s earthquake puts girls’ education at risk.") == ["Morocco"]
+    assert names_in("Iran hosts talks; Russia says the main issue is resolved.") == ["Iran", "Russia"]
