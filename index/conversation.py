@@ -257,6 +257,11 @@ _POINTING = re.compile(r"\b(?:(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|has
                        r"[a-z]+(?<!ed)(?<!s)|(?:these|those)\s+(?!(?:the|a|an|are|were|have|had)\b)[a-z]+(?<!ed))\b")
 
 
+# Words that place a question after the last one's event: "what did the government declare afterwards?".
+_CONTINUING = re.compile(r"\b(?:afterwards?|then|later|subsequently|in response|in return|the same day|that day"
+                         r"|the next day|the day after|next)\s*[?.!]*\s*$", re.I)
+
+
 def _points_back(question: str) -> bool:
     """Whether a question points at something said before: "Who made that argument?", "why that day?"."""
     return bool(_POINTING.search(question))
@@ -323,7 +328,8 @@ class RuleRewriter(Rewriter):
             # A new explicit subject: a fresh question, not merged with the old one.
             return Resolution(question, subject=_main(own), topic=topic_of(question))
         resolved = self._rewrite(question, last, own, conversation.turns[:-1])
-        if resolved is None and not own and (is_vague(question) or _elliptical(question) or _points_back(question)):
+        if resolved is None and not own and (is_vague(question) or _elliptical(question) or _points_back(question)
+                                             or _CONTINUING.search(question)):
             # "how many died?", "how much per month?": nothing to replace, so the question is
             # asked about what the last one was about.
             resolved = _about_last(question, last)
@@ -399,7 +405,9 @@ class RuleRewriter(Rewriter):
     def _pronouns(self, question: str, last: Turn, earlier: tuple[Turn, ...] = ()) -> str | None:
         """The question with its pronouns replaced by what they refer to, or None if it has none."""
         # "Which power company ...?" then "its shares": the answer's name is what "it" is.
-        entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names else ""
+        # "Whom did the State Department order out?" then "did it close?": "it" is no one a who-question found.
+        entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names \
+            and not re.match(r"^\s*(?:who|whom)\b", last.resolved, re.I) else ""
         # "It" is never a person: an answer naming one did not give the programme or company asked for.
         # "Trudeau" when the answer also named "Justin Trudeau" is the person, not a thing.
         misfit = _personal_name(entity) or (_is_place(entity) and not _asks_place(last.resolved)) \
@@ -409,7 +417,12 @@ class RuleRewriter(Rewriter):
         # countries, it is the pact; "they" would be the countries. Number decides.
         plural = _which_plural(last.resolved)
         own_names = names_in(question)
-        person = _person_of(last, pronoun_gender(question), own_names)
+        gender = pronoun_gender(question)
+        # "Did he think ...?" resolved to Mahamadou: "he" next is Mahamadou still, unless the last
+        # question asked who someone was (then its answer is who the talk is about).
+        same = _what_it_was(last, _HE if gender == "m" else _SHE) if gender and not _asks_who(last.resolved) else ""
+        named_here = {w for name in own_names for w in name.split()}
+        person = (same if same and same.split()[-1] not in named_here else "") or _person_of(last, gender, own_names)
         place = _place_of(last)
         subject = "" if _is_place(last.subject) or _is_demonym(last.subject) else last.subject
         # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
@@ -474,10 +487,13 @@ class RuleRewriter(Rewriter):
 MAX_REFERENT_WORDS = 8
 
 
-def _what_it_was(last: Turn) -> str:
-    """What "it" or "its" in the last question was resolved to ("the business jet"), "" if it had none."""
+def _what_it_was(last: Turn, pronouns: tuple[str, ...] = ("it", "its")) -> str:
+    """What "it" or "its" (or `pronouns`) in the last question was resolved to ("the business jet"), "" if none.
+
+    A thing is never a person's name; a person ("he") is only one.
+    """
     question = re.sub(r"^\s*(?:and|so|but)\s+", "", last.question, flags=re.I)  # "And how many ...?"
-    pronoun = re.search(r"\b(it|its)\b", question, re.I)
+    pronoun = re.search(r"\b(" + "|".join(pronouns) + r")\b", question, re.I)
     if not pronoun or last.resolved == last.question:
         return ""
     before, after = question[:pronoun.start()], question[pronoun.end():]
@@ -486,10 +502,14 @@ def _what_it_was(last: Turn) -> str:
     tail = re.match(r"\s*[\w'’-]+", after)
     end = last.resolved.find(tail.group(0), len(before)) if tail else len(_strip_end(last.resolved))
     referent = re.sub(r"['’]s$", "", last.resolved[len(before):end].strip()) if end > len(before) else ""
-    if not referent or len(referent.split()) > MAX_REFERENT_WORDS or _has_word(referent, _PRONOUN_WORDS) \
-            or (referent[:1].isupper() and _personal_name(referent)):
+    if not referent or len(referent.split()) > MAX_REFERENT_WORDS or _has_word(referent, _PRONOUN_WORDS):
         return ""
-    return referent
+    person = _personal_name(referent) if referent[:1].isupper() else ""
+    if "it" in pronouns:
+        return "" if person else referent
+    # "Mahamadou" alone was "he" last time: a single word is a person here when it is no place.
+    lone = len(referent.split()) == 1 and referent[:1].isupper() and _is_person(referent) and not _is_place(referent)
+    return person or (referent if lone else "")
 
 
 # A question asking for its grammatical subject: "Who declared himself leader?", "Which president was
@@ -1060,6 +1080,12 @@ def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
                 for name in found} if heads else {}
     ranked = sorted(dict.fromkeys(found), key=lambda n: (distance.get(n, NOT_NEAR),
                                                          not any(w.lower() in nouns for w in n.split())))
+    # "former president Issoufou" for "which former president ...?": the role beside a lone name is
+    # its title, so "he" next can be Issoufou ("President Issoufou").
+    role = next(iter(heads), "") if heads else ""
+    if role in _TITLES:
+        ranked = [f"{role.title()} {n}" if len(n.split()) == 1 and distance.get(n) == 1 and _is_person(n) else n
+                  for n in ranked]
     return tuple(ranked)
 
 

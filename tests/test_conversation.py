@@ -534,3 +534,34 @@ def test_an_asked_name_with_its_owner_before_it_is_not_the_answer() -> None:
 def test_names_skip_a_quotes_opening_pronoun_but_keep_a_country_opening_a_sentence() -> None:
     assert names_in("‘We need to start again’: Morocco’s earthquake puts girls’ education at risk.") == ["Morocco"]
     assert names_in("Iran hosts talks; Russia says the main issue is resolved.") == ["Iran", "Russia"]
+
+
+def test_he_stays_who_he_was_resolved_to() -> None:
+    _, second, third = converse([("Who was prime minister when the soldiers seized power?",
+                                  ("Ruritanian PM Karlan", "President Anton Mirek")),
+                                 ("Did he think the coup was over?", ("President Anton Mirek",)),
+                                 ("Which minister did he meet in Paris?", ())])
+    assert "Karlan" in second
+    assert "Karlan" in third and "Mirek" not in third
+
+
+def test_it_is_not_whom_a_who_question_found() -> None:
+    _, follow = converse([("Whom did the State Department order out of the US embassy in Zenda?", ("U.S",)),
+                          ("Did it close?", ())])
+    assert "embassy" in follow and "U.S" not in follow
+
+
+def test_a_lone_name_beside_the_asked_role_is_he() -> None:
+    # "former president Karlan": the title is lowercase, so the name stands alone, and is still a person.
+    question = "Which former president was criticised for staying silent?"
+    names = answer_names(question, ["Did former president Karlan play a part in the coup?",
+                                    "Anton Mirek's predecessor has been criticised for staying silent."])
+    assert names[0] == "President Karlan"
+    _, follow = converse([(question, names), ("Which general was he a close ally of?", ())])
+    assert "Karlan" in follow and "Mirek" not in follow
+
+
+def test_afterwards_asks_after_the_last_questions_event() -> None:
+    _, follow = converse([("How many soldiers died in the attack near the border?", ()),
+                          ("what did the government declare afterwards?", ())])
+    assert follow.startswith("what did the government declare afterwards") and "attack" in follow
