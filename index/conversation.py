@@ -410,8 +410,8 @@ class RuleRewriter(Rewriter):
             and not re.match(r"^\s*(?:who|whom)\b", last.resolved, re.I) else ""
         # "It" is never a person: an answer naming one did not give the programme or company asked for.
         # "Trudeau" when the answer also named "Justin Trudeau" is the person, not a thing.
-        misfit = _personal_name(entity) or (_is_place(entity) and not _asks_place(last.resolved)) \
-            or any(n.endswith(" " + entity) and _personal_name(n) for n in last.answer_names)
+        misfit = _person_like(entity, last.answer_names) or _adjectival(entity) \
+            or (_is_place(entity) and not _asks_place(last.resolved))
         thing_entity = "" if entity and misfit else entity
         # "Which three countries signed a pact?" then "what is it called?": "it" is not the
         # countries, it is the pact; "they" would be the countries. Number decides.
@@ -424,16 +424,21 @@ class RuleRewriter(Rewriter):
         named_here = {w for name in own_names for w in name.split()}
         person = (same if same and same.split()[-1] not in named_here else "") or _person_of(last, gender, own_names)
         place = _place_of(last)
-        subject = "" if _is_place(last.subject) or _is_demonym(last.subject) else last.subject
+        subject = "" if _is_place(last.subject) or _adjectival(last.subject) else last.subject
         # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
         asked = _which_noun_phrase(last.resolved)
         # A which-phrase asking for a person ("which UK Home Secretary") is "she", never "it".
         asked_thing = "" if _asks_who(last.resolved) else asked
         # "How many hectares had it burned?" resolved to Donnie Creek: "it" next is Donnie Creek still.
         kept = _what_it_was(last)
-        thing = (thing_entity if plural is not True else "") or kept or (asked_thing if plural is not True else "") \
+        # "How many of its buildings were destroyed?" after a question on Derna: a place has buildings.
+        owned = re.search(r"\bits\s+(\w+)(?:\s+(\w+))?", question, re.I)
+        place_owner = _place_asked_in(last) if owned and any((w or "").lower() in _PLACE_PARTS
+                                                             for w in owned.groups()) else ""
+        thing = place_owner or (thing_entity if plural is not True else "") or kept \
+            or (asked_thing if plural is not True else "") \
             or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
-            or subject or last.subject
+            or subject or _first_noun_name(last.resolved) or last.subject
         # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
         # "They" acts: the last question's subject ("How many days did ECOWAS give?" "What did
         # they close?"); "them" is acted on: what was counted ("how many of them operate?").
@@ -917,6 +922,39 @@ def _personal_name(name: str) -> str:
 def _main(names: list[str]) -> str:
     """The name a question is mainly about: its first."""
     return names[0] if names else ""
+
+
+def _place_asked_in(last: Turn) -> str:
+    """The place the last question asked about ("lived in Derna"), "" if it was in none it names."""
+    asked = _without_outlet(last.resolved)
+    return next((n for n in names_in(asked) if re.search(r"\b(?:in|of|at|near|from)\s+" + re.escape(n), asked)
+                 and not _adjectival(n) and not _person_like(n, last.answer_names)), "")
+
+
+def _first_noun_name(question: str) -> str:
+    """A question's first name that is neither an adjective nor a place ("Storm Daniel" after "Mediterranean")."""
+    return next((n for n in names_in(question) if not _adjectival(n) and not _is_place(n)), "")
+
+
+def _person_like(name: str, names: Iterable[str]) -> bool:
+    """Whether a name is a person's, or the surname of a person's name among `names` ("Trudeau")."""
+    return bool(_personal_name(name)) or any(n.endswith(" " + name) and _personal_name(n) for n in names)
+
+
+# What only a place has: "its residents", "its buildings", "its mayor" (a company has staff and offices).
+_PLACE_PARTS = frozenset(("residents", "inhabitants", "population", "buildings", "streets", "neighbourhoods",
+                          "neighborhoods", "homes", "houses", "hospitals", "mayor", "villages", "towns", "districts",
+                          "suburbs", "citizens", "coast", "coastline", "shores", "harbour", "harbor", "port",
+                          "airport"))
+
+
+# How an adjective made of a name ends: "Hawaiian", "Mediterranean", "Lebanese", "Turkish".
+_ADJECTIVE_ENDINGS = ("ian", "ean", "ese", "ish")
+
+
+def _adjectival(name: str) -> bool:
+    """Whether a name is one word that reads as an adjective ("the Hawaiian island"): no thing to be "it"."""
+    return " " not in name and (name.lower().endswith(_ADJECTIVE_ENDINGS) or _is_demonym(name))
 
 
 _ASKS_PLACE = re.compile(r"^\s*(?:where|(?:[\w'’-]+\s+){0,6}?which\s+(?:[\w'’-]+\s+){0,3}?(?:city|town|village|country"

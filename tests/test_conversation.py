@@ -565,3 +565,20 @@ def test_afterwards_asks_after_the_last_questions_event() -> None:
     _, follow = converse([("How many soldiers died in the attack near the border?", ()),
                           ("what did the government declare afterwards?", ())])
     assert follow.startswith("what did the government declare afterwards") and "attack" in follow
+
+
+def test_an_adjective_made_of_a_name_is_not_it() -> None:
+    # The answer named only "the Ruritanian island": "it" is the hurricane asked for.
+    _, follow = converse([("Which hurricane's winds fanned the wildfires?", ("Ruritanian", "Zenda")),
+                          ("how strong was it?", ())])
+    assert follow == "how strong was the hurricane?"
+    # Nor is it what a question is mainly about: "Mediterranean storm" is Storm Daniel's kind.
+    _, follow = converse([("What type of Mediterranean storm did Storm Daniel turn into before it reached land?", ()),
+                          ("What wind speeds did it bring?", ())])
+    assert "Storm Daniel" in follow
+
+
+def test_its_residents_are_the_places() -> None:
+    _, follow = converse([("How many people lived in Zenda before the flood, according to the authorities?", ()),
+                          ("How many of its buildings were completely destroyed?", ())])
+    assert follow.startswith("How many of Zenda's buildings were completely destroyed")
