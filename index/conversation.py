@@ -399,6 +399,9 @@ class RuleRewriter(Rewriter):
                 # "And his profession?", "and the year he died?": asked of the one the pronoun means,
                 # not put in the last question's subject's place.
                 return self._pronouns(f"what is {rest}?", last, earlier)
+            same_kind = _replace_same_kind(last.resolved, rest)
+            if same_kind:  # "what about the rebel attack in the south-west?" after one on another attack
+                return same_kind
             return _replace_subject(last, rest)  # "what about Russia?", "and Russia?"
         return self._pronouns(question, last, earlier)
 
@@ -1063,6 +1066,30 @@ def _replace_source(last: Turn, source: str) -> str:
     if told:
         return last.resolved[:told.start(1)] + source + last.resolved[told.end(1):]
     return _replace_subject(last, source)
+
+
+def _replace_same_kind(resolved: str, new: str) -> str:
+    """The last question asked of `new`, an event of the kind it asked about, "" if it asked of none.
+
+    "How many soldiers were killed in the suspected jihadist attack near the border?" then "what
+    about the rebel attack in the south-west?": the first attack's phrase, to the end, is replaced.
+    """
+    lead = re.match(r"(?:the|an?)\s+((?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)", new)
+    if not lead:
+        return ""
+    for word in lead.group(1).split():
+        if len(word) <= 3 or word in STOPWORDS:
+            continue
+        # "quake" is the same kind as "the 7 October earthquake".
+        phrase = re.search(r"\b(?:the|an?)\s+(?:[\w'’-]+\s+){0,3}?\w*" + re.escape(word) + r"s?\b", resolved)
+        if phrase:
+            # The old event's phrase runs on through its places and times, to a verb or the end.
+            rest = _strip_end(resolved[phrase.end():]).split(" ")
+            verb = next((i for i, w in enumerate(rest) if w.lower() in _AUX_WORDS or w.lower() in IRREGULAR_PAST
+                         or (w.endswith("ed") and w.islower())), len(rest))
+            after = " ".join(rest[verb:]).strip()
+            return f"{resolved[:phrase.start()]}{_strip_end(new)}{' ' + after if after else ''}?"
+    return ""
 
 
 def _replace_subject(last: Turn, new: str) -> str:

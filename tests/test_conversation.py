@@ -582,3 +582,13 @@ def test_its_residents_are_the_places() -> None:
     _, follow = converse([("How many people lived in Zenda before the flood, according to the authorities?", ()),
                           ("How many of its buildings were completely destroyed?", ())])
     assert follow.startswith("How many of Zenda's buildings were completely destroyed")
+
+
+def test_what_about_another_event_of_the_same_kind_replaces_the_first() -> None:
+    _, follow = converse([("How many soldiers were killed in the suspected attack near the northern border?", ()),
+                          ("what about the rebel attack in the south-west at the end of September?", ())])
+    assert follow == "How many soldiers were killed in the rebel attack in the south-west at the end of September?"
+    # The old event's phrase ends at its verb: "... say the 7 October earthquake struck?"
+    _, follow = converse([("How far from Zenda did Le Monde say the 7 October earthquake struck?", ()),
+                          ("What about the quake of Wednesday 11 October?", ())])
+    assert follow == "How far from Zenda did Le Monde say the quake of Wednesday 11 October struck?"
