@@ -456,7 +456,8 @@ class RuleRewriter(Rewriter):
         agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
         group = plural_entity or _plural_doer(last.resolved) or actor or counted or not_one or agent \
             or _last_noun_phrase(last.resolved) or before
-        acted_on = plural_entity or counted or not_one or _last_noun_phrase(last.resolved) or before
+        acted_on = plural_entity or counted or _plural_doer(last.resolved) or not_one \
+            or _last_noun_phrase(last.resolved) or before
         people: tuple[tuple[tuple[str, ...], str, set[str]], ...] = ((PERSON_PRONOUNS, person, {"his", "hers", "her"}),)
         if _has_word(question, _HE) and _has_word(question, _SHE):
             # "where was she when he was detained?": two people, each found by their own first name.
@@ -560,8 +561,13 @@ def _answer_in_place(last: Turn) -> str:
     return f"{aux.lower()} {names[0]} {rest}" if aux else f"was it that {names[0]} {rest}"
 
 
-_ASKS_PERSON = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w'’.-]+\s+){0,4}?(?:person|man|woman|officer|"
-                          + "|".join(ROLE_WORDS) + r"))\b", re.I)
+# Besides roles, the nouns that only a person is by relation or trade: "which close ally of Bazoum".
+_PERSON_NOUNS = ("person", "man", "woman", "officer", "ally", "aide", "adviser", "advisor", "supporter", "opponent",
+                 "critic", "rival", "wife", "husband", "widow", "son", "daughter", "brother", "sister", "father",
+                 "mother", "correspondent", "economist", "analyst", "expert", "scientist", "researcher", "pilot",
+                 "doctor")
+_ASKS_PERSON = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w'’.-]+\s+){0,4}?(?:"
+                          + "|".join((*_PERSON_NOUNS, *ROLE_WORDS)) + r"))\b", re.I)
 
 
 # A head noun only a person is ("the spokesman", "the father"): never what "it" is.
@@ -601,8 +607,12 @@ _BY_AGENT = re.compile(r"\b(?:was|were|been|being)\s+[a-z]+(?:ed|en)\s+by\s+((?:
 
 
 # "In which capital did thousands of protesters clash ...?": a plural noun phrase doing the verb.
-_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*[^s\W]s)"
+_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-z][\w-]*\s+){0,3}?[a-zA-Z][\w-]*[^s\W]s)"
                           r"\s+(?!of\b)[a-z]")
+
+
+_QUANTIFIERS = frozenset(("these", "those", "some", "many", "several", "all", "around", "about", "nearly", "almost",
+                          "over", "more", "most", "few", "hundreds", "thousands", "dozens", "tens", "millions"))
 
 
 def _plural_doer(question: str) -> str:
@@ -619,7 +629,7 @@ def _plural_doer(question: str) -> str:
             or words[-1].endswith(("us", "is", "ous")):
         return ""
     # "members" is "the members" by the follow-up; "thousands of protesters" stays as said.
-    determined = words[0] in _NP_OPENERS or words[0] in ("these", "those", "some", "many", "several", "all") \
+    determined = words[0] in _NP_OPENERS or words[0] in _QUANTIFIERS or words[0][:1].isdigit() \
         or (words[0].endswith("s") and len(words) > 1 and words[1] == "of")
     return match.group(1) if determined else "the " + match.group(1)
 
@@ -837,7 +847,10 @@ def _people_of(last: Turn) -> list[str]:
     people = [p for p in map(_personal_name, last.answer_names) if p]
     named = [n for n in (_full_name(name, people) for name in names_in(last.resolved)) if n]
     if _asks_who(last.resolved) and people:
-        return list(dict.fromkeys([*people, *named]))
+        # "Which close ally of Bazoum ...?": the answer is someone besides Bazoum.
+        asked = {w for name in names_in(last.resolved) for w in name.split()}
+        found = [p for p in people if p.split()[-1] not in asked] or people
+        return list(dict.fromkeys([*found, *people, *named]))
     asked = _WHO_IS.match(last.resolved)
     if asked and not named:
         # "Who was mayor of Derna when its dams burst?": "he" is the mayor of Derna, not the whole clause.

@@ -592,3 +592,18 @@ def test_what_about_another_event_of_the_same_kind_replaces_the_first() -> None:
     _, follow = converse([("How far from Zenda did Le Monde say the 7 October earthquake struck?", ()),
                           ("What about the quake of Wednesday 11 October?", ())])
     assert follow == "How far from Zenda did Le Monde say the quake of Wednesday 11 October struck?"
+
+
+def test_he_after_which_ally_of_someone_is_the_ally() -> None:
+    # An ally is a person asked for; the person the question named is not the answer.
+    _, follow = converse([("Which close ally of Mirek told Le Monde his camp was ready to fight?",
+                           ("President Mirek", "Ivo Karlan", "General Sava")),
+                          ("Which movement did he launch?", ())])
+    assert "Ivo Karlan" in follow
+
+
+def test_them_are_the_people_who_acted_in_the_last_question() -> None:
+    _, follow = converse([("In which suburb did around a hundred Ruritanians gather to debate the putsch?",
+                           ("Bobigny",)),
+                          ("Which organisation convened them?", ())])
+    assert "around a hundred Ruritanians" in follow
