@@ -407,6 +407,11 @@ class RuleRewriter(Rewriter):
 
     def _pronouns(self, question: str, last: Turn, earlier: tuple[Turn, ...] = ()) -> str | None:
         """The question with its pronouns replaced by what they refer to, or None if it has none."""
+        told = _TOLD_IT.search(question)
+        if told and not _has_word(question[:told.start()] + question[told.end():], _PRONOUN_WORDS):
+            # "Who announced it?", "Which union reported it?": "it" is the news the last question asked
+            # about, not a thing it named.
+            return _about_last(question, last)
         # "Which power company ...?" then "its shares": the answer's name is what "it" is.
         # "Whom did the State Department order out?" then "did it close?": "it" is no one a who-question found.
         entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names \
@@ -519,6 +524,11 @@ def _what_it_was(last: Turn, pronouns: tuple[str, ...] = ("it", "its")) -> str:
     # "Mahamadou" alone was "he" last time: a single word is a person here when it is no place.
     lone = len(referent.split()) == 1 and referent[:1].isupper() and _is_person(referent) and not _is_place(referent)
     return person or (referent if lone else "")
+
+
+# "reported it", "announced it": what is told is an event or a figure, never a country or a company.
+_TOLD_IT = re.compile(r"\b(?:reported|announced|confirmed|denied|revealed|disclosed|ordered|declared|claimed"
+                      r"|condemned|criticised|criticized|blamed|described)\s+it\b", re.I)
 
 
 # A question asking for its grammatical subject: "Who declared himself leader?", "Which president was

@@ -607,3 +607,9 @@ def test_them_are_the_people_who_acted_in_the_last_question() -> None:
                            ("Bobigny",)),
                           ("Which organisation convened them?", ())])
     assert "around a hundred Ruritanians" in follow
+
+
+def test_it_that_someone_reported_is_the_last_questions_news() -> None:
+    _, follow = converse([("How old was the firefighter killed battling a forest blaze in July?", ()),
+                          ("Which union reported it?", ())])
+    assert follow.startswith("Which union reported it") and "firefighter killed" in follow
