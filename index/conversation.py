@@ -1115,10 +1115,21 @@ def _replace_same_kind(resolved: str, new: str) -> str:
     return ""
 
 
+# "the village of Tafeghaghte", "the town of Ighil": a place named after its kind.
+_NAMED_PLACE = (r"\s+(?:village|town|city|province|region|district|county|island|suburb|neighbourhood"
+                r"|neighborhood|camp)\s+of\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+
+
 def _replace_subject(last: Turn, new: str) -> str:
     """The last question asked of `new` instead of its subject."""
     new = _strip_end(new)
     bare_new = re.sub(r"^(?:for|in|on|about|with|to|from|at)\s+(?=[A-Z])", "", new)  # "and for Greece?"
+    # "the High Atlas village of Tafeghaghte": the subject names a region, the village is in it.
+    named_place = re.search(re.escape(last.subject) + _NAMED_PLACE, last.resolved) if last.subject else None
+    if named_place and re.fullmatch(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*", bare_new):
+        # "... in the High Atlas village of Tafeghaghte?" then "what about Douzrou?": the village is
+        # what changes, not the region the question opened with.
+        return last.resolved[:named_place.start(1)] + bare_new + last.resolved[named_place.end(1):]
     if last.subject and last.subject in last.resolved:
         new = bare_new
         # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.

@@ -613,3 +613,10 @@ def test_it_that_someone_reported_is_the_last_questions_news() -> None:
     _, follow = converse([("How old was the firefighter killed battling a forest blaze in July?", ()),
                           ("Which union reported it?", ())])
     assert follow.startswith("Which union reported it") and "firefighter killed" in follow
+
+
+def test_what_about_another_village_replaces_the_village_not_its_region() -> None:
+    _, second, third = converse([("How many people died in the High Atlas village of Tafeghaghte?", ()),
+                                 ("What about Douzrou?", ()), ("And Tenzirt?", ())])
+    assert second == "How many people died in the High Atlas village of Douzrou?"
+    assert third == "How many people died in the High Atlas village of Tenzirt?"
