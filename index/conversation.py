@@ -858,8 +858,8 @@ def _people_of(last: Turn) -> list[str]:
     named = [n for n in (_full_name(name, people) for name in names_in(last.resolved)) if n]
     if _asks_who(last.resolved) and people:
         # "Which close ally of Bazoum ...?": the answer is someone besides Bazoum.
-        asked = {w for name in names_in(last.resolved) for w in name.split()}
-        found = [p for p in people if p.split()[-1] not in asked] or people
+        in_question = {w for name in names_in(last.resolved) for w in name.split()}
+        found = [p for p in people if p.split()[-1] not in in_question] or people
         return list(dict.fromkeys([*found, *people, *named]))
     asked = _WHO_IS.match(last.resolved)
     if asked and not named:
