@@ -443,7 +443,10 @@ class RuleRewriter(Rewriter):
         owned = re.search(r"\bits\s+(\w+)(?:\s+(\w+))?", question, re.I)
         place_owner = _place_asked_in(last) if owned and any((w or "").lower() in _PLACE_PARTS
                                                              for w in owned.groups()) else ""
-        thing = place_owner or (thing_entity if plural is not True else "") or kept \
+        # "How fast did it say the economy grew?" after "according to a Guardian editorial": what
+        # says is the outlet the last question cited (an entity the last answer named comes first).
+        speaker = _speaker_of((last, *reversed(earlier))) if _IT_SAYS.search(question) else ""
+        thing = place_owner or (thing_entity if plural is not True else "") or speaker or kept \
             or (asked_thing if plural is not True else "") \
             or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
             or subject or _first_noun_name(last.resolved) or last.subject
@@ -459,9 +462,12 @@ class RuleRewriter(Rewriter):
         not_one = "" if _personal_name(last.subject) else last.subject
         # "Which official was arrested by Niger's junta?" ... "how long did they hold him?": the junta.
         agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
-        group = plural_entity or _plural_doer(last.resolved) or actor or counted or not_one or agent \
-            or _last_noun_phrase(last.resolved) or before
-        acted_on = plural_entity or counted or _plural_doer(last.resolved) or not_one \
+        # "How many people are they hurting?" resolved to the measures: "call them" next is the measures.
+        they_were = _what_it_was(last, GROUP_PRONOUNS) if not _asks_for_entity(last.resolved) else ""
+        people_named = _people_plural(last.resolved)  # "getting Americans out": "a handful of them"
+        group = they_were or plural_entity or _plural_doer(last.resolved) or actor or counted or people_named \
+            or not_one or agent or _last_noun_phrase(last.resolved) or before
+        acted_on = they_were or plural_entity or counted or _plural_doer(last.resolved) or people_named or not_one \
             or _last_noun_phrase(last.resolved) or before
         people: tuple[tuple[tuple[str, ...], str, set[str]], ...] = ((PERSON_PRONOUNS, person, {"his", "hers", "her"}),)
         if _has_word(question, _HE) and _has_word(question, _SHE):
@@ -519,11 +525,41 @@ def _what_it_was(last: Turn, pronouns: tuple[str, ...] = ("it", "its")) -> str:
     if not referent or len(referent.split()) > MAX_REFERENT_WORDS or _has_word(referent, _PRONOUN_WORDS):
         return ""
     person = _personal_name(referent) if referent[:1].isupper() else ""
-    if "it" in pronouns:
+    if "it" in pronouns or "they" in pronouns:
         return "" if person else referent
     # "Mahamadou" alone was "he" last time: a single word is a person here when it is no place.
     lone = len(referent.split()) == 1 and referent[:1].isupper() and _is_person(referent) and not _is_place(referent)
     return person or (referent if lone else "")
+
+
+# "did it say", "what did it call Niger": "it" speaks, so it is an outlet, a body or a report.
+_IT_SAYS = re.compile(r"\bit\s+(?:say|says|said|call|calls|called|claim|claims|claimed|describe|describes|described"
+                      r"|report|reports|reported|write|writes|wrote|argue|argues|argued|estimate|estimates|estimated"
+                      r"|warn|warns|warned|add|added|note|noted|predict|predicted)\b", re.I)
+# Who a question says speaks: "according to a Guardian editorial", "How did the Financial Times describe".
+_CITED = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*"
+                    r"(?:\s+(?:editorial|report|article|analysis|story|newsletter|column|op-ed|survey|study))?)")
+_SPEAKS = re.compile(r"\b(?:did|does|do)\s+(?:the\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*)\s+(?:say|describe|call"
+                     r"|report|write|claim|estimate|warn|put|characteri[sz]e)\b")
+
+
+def _speaker_of(turns: Iterable[Turn]) -> str:
+    """The outlet or body the latest of `turns` cites or has speaking ("the Guardian editorial"), "" if none."""
+    for turn in turns:
+        found = _CITED.search(turn.resolved) or _SPEAKS.search(turn.resolved)
+        name = found.group(1) if found else ""
+        if name and not _personal_name(" ".join(w for w in name.split() if w[:1].isupper())):
+            # "Reuters" alone; "the Guardian editorial", "the Financial Times" with their article.
+            return name if name.startswith("The ") or " " not in name else f"the {name}"
+    return ""
+
+
+def _people_plural(question: str) -> str:
+    """A people a question names in the plural ("getting Americans out": "the Americans"), "" if none."""
+    for word in re.findall(r"\b([A-Z][a-z]+s)\b", question):
+        if _is_demonym(word[:-1]) or _is_demonym(word):
+            return f"the {word}"
+    return ""
 
 
 # "reported it", "announced it": what is told is an event or a figure, never a country or a company.
@@ -617,7 +653,7 @@ _BY_AGENT = re.compile(r"\b(?:was|were|been|being)\s+[a-z]+(?:ed|en)\s+by\s+((?:
 
 
 # "In which capital did thousands of protesters clash ...?": a plural noun phrase doing the verb.
-_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-z][\w-]*\s+){0,3}?[a-zA-Z][\w-]*[^s\W]s)"
+_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-zA-Z][\w'’-]*\s+){0,3}?[a-zA-Z][\w-]*[^s\W]s)"
                           r"\s+(?!of\b)[a-z]")
 
 

@@ -620,3 +620,26 @@ def test_what_about_another_village_replaces_the_village_not_its_region() -> Non
                                  ("What about Douzrou?", ()), ("And Tenzirt?", ())])
     assert second == "How many people died in the High Atlas village of Douzrou?"
     assert third == "How many people died in the High Atlas village of Tenzirt?"
+
+
+def test_it_that_says_is_the_outlet_the_last_question_cited() -> None:
+    _, follow = converse([("How much aid did Ruritania receive each year, according to a Guardian editorial?", ()),
+                          ("How fast did it say the economy was growing?", ())])
+    assert follow == "How fast did the Guardian editorial say the economy was growing?"
+    _, follow = converse([("How did the Financial Times describe the response to the coup?", ()),
+                          ("Why did it say hardly anyone was talking about Ruritania?", ())])
+    assert follow.startswith("Why did the Financial Times say")
+
+
+def test_they_stay_what_they_were_resolved_to() -> None:
+    _, second, third = converse([("Which measures imposed after the coup were strangling Chad?", ()),
+                                 ("How many people are they hurting?", ()),
+                                 ("What did backers of the junta call them?", ())])
+    assert "the measures" in second
+    assert third.startswith("What did backers of the junta call the measures")
+
+
+def test_them_may_be_a_people_the_last_question_named() -> None:
+    _, follow = converse([("How was the US getting Americans out of Ruritania?", ()),
+                          ("Whose flights had a handful of them already boarded?", ())])
+    assert "the Americans" in follow
