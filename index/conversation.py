@@ -190,6 +190,8 @@ def names_in(text: str) -> list[str]:
 _ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*"
                    r"(?:(?!(?:the|a|an|of|in|on|and|to|by|for|with|did|does|is|was)\b)[a-z][\w-]*\s+){0,2}?"
                    r"(?i:" + "|".join(ROLE_WORDS) + r")\b")
+_ROLE_DOER = re.compile(r"\b(?:did|does|do)\s+((?:the|an?)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
+                        + "|".join(ROLE_WORDS) + r"))\b")
 # "of those", "among these" standing for a noun ("of those were", "among these?"), not before one ("of those fires").
 _THOSE = re.compile(r"\b(?:of|among)\s+(those|these)\b"
                     r"(?=\s+(?:were|are|was|is|who|that|have|had|still)\b|\s*[?.!,]|\s*$)", re.I)
@@ -438,14 +440,15 @@ class RuleRewriter(Rewriter):
         # A which-phrase asking for a person ("which UK Home Secretary") is "she", never "it".
         asked_thing = "" if _asks_who(last.resolved) else asked
         # "How many hectares had it burned?" resolved to Donnie Creek: "it" next is Donnie Creek still.
-        kept = _what_it_was(last)
+        # ... unless it was what spoke ("did it say") and now is not: "its drone base" is no outlet's.
+        kept = "" if _IT_SAYS.search(last.question) and not _IT_SAYS.search(question) else _what_it_was(last)
         # "How many of its buildings were destroyed?" after a question on Derna: a place has buildings.
         owned = re.search(r"\bits\s+(\w+)(?:\s+(\w+))?", question, re.I)
         place_owner = _place_asked_in(last) if owned and any((w or "").lower() in _PLACE_PARTS
                                                              for w in owned.groups()) else ""
         # "How fast did it say the economy grew?" after "according to a Guardian editorial": what
         # says is the outlet the last question cited (an entity the last answer named comes first).
-        speaker = _speaker_of((last, *reversed(earlier))) if _IT_SAYS.search(question) else ""
+        speaker = _speaker_of(last.question) if _IT_SAYS.search(question) else ""
         thing = place_owner or (thing_entity if plural is not True else "") or speaker or kept \
             or (asked_thing if plural is not True else "") \
             or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
@@ -537,21 +540,23 @@ _IT_SAYS = re.compile(r"\bit\s+(?:say|says|said|call|calls|called|claim|claims|c
                       r"|report|reports|reported|write|writes|wrote|argue|argues|argued|estimate|estimates|estimated"
                       r"|warn|warns|warned|add|added|note|noted|predict|predicted)\b", re.I)
 # Who a question says speaks: "according to a Guardian editorial", "How did the Financial Times describe".
-_CITED = re.compile(r"\baccording to\s+(?:an?\s+|the\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*"
+_CITED = re.compile(r"\baccording to\s+(?i:an?\s+|(the)\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*"
                     r"(?:\s+(?:editorial|report|article|analysis|story|newsletter|column|op-ed|survey|study))?)")
-_SPEAKS = re.compile(r"\b(?:did|does|do)\s+(?:the\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*)\s+(?:say|describe|call"
+_SPEAKS = re.compile(r"\b(?:did|does|do)\s+(?:(the)\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*)\s+(?:say|describe|call"
                      r"|report|write|claim|estimate|warn|put|characteri[sz]e)\b")
 
 
-def _speaker_of(turns: Iterable[Turn]) -> str:
-    """The outlet or body the latest of `turns` cites or has speaking ("the Guardian editorial"), "" if none."""
-    for turn in turns:
-        found = _CITED.search(turn.resolved) or _SPEAKS.search(turn.resolved)
-        name = found.group(1) if found else ""
-        if name and not _personal_name(" ".join(w for w in name.split() if w[:1].isupper())):
-            # "Reuters" alone; "the Guardian editorial", "the Financial Times" with their article.
-            return name if name.startswith("The ") or " " not in name else f"the {name}"
-    return ""
+def _speaker_of(question: str) -> str:
+    """The outlet or body a question, as asked, cites or has speaking ("the Guardian editorial"), "" if none.
+
+    As asked: an outlet a rewrite carried in from further back is not who the user means by "it".
+    """
+    found = _CITED.search(question) or _SPEAKS.search(question)
+    name = found.group(2) if found else ""
+    if not name or _personal_name(" ".join(w for w in name.split() if w[:1].isupper())):
+        return ""
+    # "Reuters" alone; "the Guardian editorial", "the Intercept" with their article.
+    return f"the {name}" if found and (found.group(1) or " " in name) else name
 
 
 def _people_plural(question: str) -> str:
@@ -903,7 +908,18 @@ def _people_of(last: Turn) -> list[str]:
         named = [_until_clause(asked.group(1))]
     if named:
         return list(dict.fromkeys([*named, *people]))
+    asked_for = _which_noun_phrase(last.resolved) if _asks_who(last.resolved) else ""
+    person_nouns = {w.split()[-1] for w in (*ROLE_WORDS, *_PERSON_NOUNS)}
+    if asked_for and asked_for.split()[-1].lower() in person_nouns and not people:
+        # "Which junta official said the captive president would not be harmed?" unanswered: "he" is
+        # the official asked for, not the president the question went on to name.
+        return [asked_for]
+    # "What assurance about the captive president did a civilian leader of the junta give?": the
+    # role doing the verb is "he", before the first role the question names.
+    doer = _ROLE_DOER.search(last.resolved)
     role = _ROLE.search(last.resolved)
+    if doer and not people:
+        return [re.sub(r"^(?:an?|the)\s+", "the ", doer.group(1), flags=re.I)]
     if role and not people:
         return [re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I)]
     return people

@@ -643,3 +643,9 @@ def test_them_may_be_a_people_the_last_question_named() -> None:
     _, follow = converse([("How was the US getting Americans out of Ruritania?", ()),
                           ("Whose flights had a handful of them already boarded?", ())])
     assert "the Americans" in follow
+
+
+def test_he_is_the_role_that_did_the_verb_not_the_first_role_named() -> None:
+    _, follow = converse([("What assurance about the captive president did a civilian leader of the junta give?", ()),
+                          ("Did he say the junta would call in mercenaries?", ())])
+    assert follow.startswith("Did the civilian leader say")
