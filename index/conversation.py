@@ -433,7 +433,7 @@ class RuleRewriter(Rewriter):
         same = _what_it_was(last, _HE if gender == "m" else _SHE) if gender and not _asks_who(last.resolved) else ""
         named_here = {w for name in own_names for w in name.split()}
         person = (same if same and same.split()[-1] not in named_here else "") or _person_of(last, gender, own_names)
-        place = _place_of(last)
+        place = _place_of(last, earlier)
         subject = "" if _is_place(last.subject) or _adjectival(last.subject) else last.subject
         # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
         asked = _which_noun_phrase(last.resolved)
@@ -501,6 +501,7 @@ class RuleRewriter(Rewriter):
                 return f"{referent}'s" if word in possessive and word != "her" else referent
 
             out = re.sub(r"\b(" + "|".join(words) + r")\b", swap, out, flags=re.I)
+            out = re.sub(r"\b(from|to|near|around|out of) in\s+", r"\1 ", out)  # "from there": "from Agadir"
             used = True
         if not used:
             return None
@@ -1044,8 +1045,9 @@ def _asks_place(question: str) -> bool:
     return bool(_ASKS_PLACE.match(question))
 
 
-def _place_of(last: Turn) -> str:
-    """Where "there" points: a place the last question asked for, or named, or its subject."""
+def _place_of(last: Turn, earlier: tuple[Turn, ...] = ()) -> str:
+    """Where "there" points: a place the last question asked for, or named, or its subject; else the
+    place an earlier question asked for ("Which Moroccan city ...?" "Agadir" ... "who from there?")."""
     from .terms import normalise, place_terms
 
     if _asks_place(last.resolved) and last.answer_names:
@@ -1054,7 +1056,9 @@ def _place_of(last: Turn) -> str:
     for name in (*names_in(last.resolved), *last.answer_names):
         if not _is_demonym(name) and any(normalise(w) in places for w in name.split()):
             return name
-    return "" if _is_demonym(last.subject) else last.subject
+    if last.subject and not _is_demonym(last.subject):
+        return last.subject
+    return next((t.answer_names[0] for t in reversed(earlier) if _asks_place(t.resolved) and t.answer_names), "")
 
 
 def _is_demonym(name: str) -> bool:
@@ -1175,6 +1179,11 @@ _NAMED_PLACE = (r"\s+(?:village|town|city|province|region|district|county|island
 def _replace_subject(last: Turn, new: str) -> str:
     """The last question asked of `new` instead of its subject."""
     new = _strip_end(new)
+    # "what did Macron announce about them?" resolved to the French soldiers, then "what about the
+    # ambassador?": the ambassador takes the soldiers' place, not the adjective "French".
+    was = next((w for pronouns in (GROUP_PRONOUNS, THING_PRONOUNS) if (w := _what_it_was(last, pronouns))), "")
+    if re.match(r"the\s+[a-z]", new) and was and was in last.resolved:
+        return last.resolved.replace(was, new, 1)
     bare_new = re.sub(r"^(?:for|in|on|about|with|to|from|at)\s+(?=[A-Z])", "", new)  # "and for Greece?"
     # "the High Atlas village of Tafeghaghte": the subject names a region, the village is in it.
     named_place = re.search(re.escape(last.subject) + _NAMED_PLACE, last.resolved) if last.subject else None

@@ -649,3 +649,17 @@ def test_he_is_the_role_that_did_the_verb_not_the_first_role_named() -> None:
     _, follow = converse([("What assurance about the captive president did a civilian leader of the junta give?", ()),
                           ("Did he say the junta would call in mercenaries?", ())])
     assert follow.startswith("Did the civilian leader say")
+
+
+def test_there_is_the_place_an_earlier_question_asked_for() -> None:
+    *_, follow = converse([("Which city was destroyed by the 1960 earthquake?", ("Agadir",)),
+                           ("How many people did that quake kill?", ()),
+                           ("Which 83-year-old from there lived through both quakes?", ())])
+    assert follow == "Which 83-year-old from Agadir lived through both quakes?"
+
+
+def test_what_about_a_thing_replaces_what_the_last_pronoun_stood_for() -> None:
+    *_, follow = converse([("Roughly how many French soldiers were stationed in Chad?", ()),
+                           ("what did Macron announce about them in late September?", ()),
+                           ("what about the ambassador?", ())])
+    assert follow.startswith("what did Macron announce about the ambassador in late September")
