@@ -30,13 +30,14 @@ from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
 from .chunking import Chunk, Chunker, content_hash
 from .config import Settings, desk_name
-from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, RuleRewriter, answer_names, turn_for
+from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, turn_for
 from .dates import check_window, iso_day
 from .desk_profile import Desk
 from .embedder import Embedder
 from .errors import EmptyStoreError, QuestionError
 from .keyword import KeywordIndexCache
 from .prefetch import Prefetch
+from .rule_rewriter import RuleRewriter, answer_names
 from .search import HybridSearcher, Window, chunk_page
 from .sources import LoadOptions, doc_id_for, load_path, load_paths
 from .store import ChunkStore, WriterLock

@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index import Briefbot
-from index.conversation import (
-    NEEDS_SUBJECT,
-    Conversation,
-    RuleRewriter,
-    Turn,
-    answer_names,
-    is_vague,
-    names_in,
-    turn_for,
-)
+from index.conversation import NEEDS_SUBJECT, Conversation, Turn, turn_for
+from index.rule_rewriter import RuleRewriter, answer_names, is_vague, names_in
 
 REWRITER = RuleRewriter()
 

@@ -1,0 +1,1206 @@
+"""The rule rewriter: follow-up questions resolved into standalone ones, without a model.
+
+`RuleRewriter` is deterministic: it carries the names and the topic of the last question and
+its answer into pronouns ("he", "they", "it", "there"), "what about X?" / "and X?", pieces of a
+question ("Mining which mineral?"), and bare "why?", "when?", "how many?". A question that brings
+its own subject replaces the old one instead of merging with it. `answer_names` picks, from an
+answer's quotes, the names a pronoun may point to next; `names_in` finds names in any text.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Iterable
+
+from .conversation import Conversation, Resolution, Rewriter
+from .gender import gender_of, pronoun_gender
+from .lexicon import (
+    GROUP_PRONOUNS,
+    INSTITUTION_WORDS,
+    IRREGULAR_PAST,
+    MONTHS,
+    NAMED_EVENT_WORDS,
+    NOT_NAMES,
+    NUMBER_WORDS,
+    PERSON_PRONOUNS,
+    PLACE_PRONOUNS,
+    QUESTION_WORDS,
+    ROLE_WORDS,
+    STOPWORDS,
+    THING_PRONOUNS,
+    TIME_WORDS,
+    VAGUE_FILLER,
+    WEEKDAYS,
+)
+from .text import one_line
+from .types import Turn
+
+MAX_NAME_WORDS = 4  # "Ali Mahaman Lamine Zeine"; a longer capitalised run is a headline
+
+_WH = r"(?:who|whom|whose|what|which|when|where|why|how(?: many| much| long| old)?)"
+# "why?", "since when?", and "on which day?", "from which country?": the last question, asked that way.
+_BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:(?:since|for|until|from|on|in|at|near|to|by|with|after|before"
+                      rf"|during|over|into|across|behind|under)\s+)?"
+                      rf"(?:(?:which|what)\s+(?!about\b)[a-z]+(?:\s+of\s+the\s+[a-z]+)?|{_WH}))\s*"
+                      r"(?:then|exactly|so|now)?\s*[?.!]*\s*$", re.I)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[?.!]*\s*$", re.I)
+_AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
+# A question that opens with a participle or preposition and asks later: "Mining which mineral?",
+# "Out of a population of roughly how many?", "Affecting which kind of aid?". Only a piece of one.
+_FRAGMENT = re.compile(r"^\s*(?:[a-z]{3,}ing|out|of|within|among|against|between|besides|beyond|apart from|other than"
+                       r"|compared (?:to|with)|excluding|including)\b"
+                       r"(?=.*\b(?:which|what|how many|how much|whom|whose)\b)"
+                       r"(?:(?!\b(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)\b)[^?])*"
+                       r"[?.!\s]*$", re.I)
+_LEAD = re.compile(rf"^\s*({_WH})\s+(?:(did|does|do|is|are|was|were|has|have|had|will|would|could|can)\s+)?(.*)$",
+                   re.I)
+_HEDGE = re.compile(r"^(?:roughly|approximately|about|around|exactly|also|then|so)\s+(?=(?:who|what|which|when|where"
+                    r"|why|how)\b)", re.I)  # "and roughly how many ...?"
+_AUX = r"(did|does|do|is|are|was|were|has|have|had|will|would|could|can)"
+# A wh-phrase of a few lower-case words before the auxiliary: "what kind of business did", "what magnitude was".
+_LEAD_PHRASE = re.compile(rf"^\s*((?i:(?:in|on|at|from|to|by|for|near|with|under|over|during|after|before)\s+)?"
+                          rf"(?i:what|which|how many|how much)(?:\s+[a-z][\w'’-]*){{1,4}}?)\s+{_AUX}\s+(.*)$")
+_SUBJECT_NP = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+([a-z][\w'-]*)", re.I)
+_NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
+_TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following|regarding|on|in)\s+\S", re.I)
+
+MIN_SHOUTED = 4  # an upper-case common word this long is emphasis ("STILL"); shorter ones are acronyms ("US")
+
+
+def _is_common(word: str) -> bool:
+    from .lexicon import common_words
+
+    return word.lower() in common_words()
+
+
+# Words that open a sentence capitalised and never start a name: articles, and the pronouns a
+# quote opens with ("‘We need to start again’", "\"This was our paradise\"").
+_NOT_NAME_OPENERS = frozenset(("the", "and", "but", "so", "a", "an", "we", "i", "you", "our", "my", "your", "this",
+                               "these", "those", "that"))
+_OPENING_MARKS = " \t\"'‘’“”«»([-–—"
+
+
+def names_in(text: str) -> list[str]:
+    """Capitalised names in a question or sentence ("Abdourahamane Tchiani", "ECOWAS"), in order.
+
+    A sentence's first word counts only when the next word is capitalised too (a two-word
+    name); question words, titles and institution words alone ("President", "Army") are not names.
+    """
+    out: list[str] = []
+    for match in _NAME.finditer(text):
+        name = match.group(1).rstrip(".")
+        words = name.split()
+        stripped = False
+        while words and (words[0].lower() in QUESTION_WORDS or words[0].lower() in _PRONOUN_WORDS
+                         or words[0].lower() in _NOT_NAME_OPENERS or words[0].islower()):
+            words = words[1:]
+            stripped = True
+        if not words:
+            continue
+        opens = not text[:match.start()].strip(_OPENING_MARKS)
+        if opens and not stripped and len(words) == 1 and not words[0].isupper() and not _is_place(words[0]):
+            continue  # a sentence's first word, capitalised anyway ("Iran hosts talks" still names Iran)
+        if len(words) == 1 and words[0].isupper() and len(words[0]) >= MIN_SHOUTED and _is_common(words[0]):
+            continue  # "are STILL trapped": a headline's emphasis, not an acronym
+        if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
+            continue
+        if sum(w.lower() not in NOT_NAMES and w.lower() not in ROLE_WORDS for w in words) > MAX_NAME_WORDS:
+            continue  # a Title Case headline, not a name ("French Foreign Minister Catherine Colonna" is one)
+        if any(w.lower() in MONTHS or w.lower() in WEEKDAYS for w in words):
+            continue  # "September", "Monday": when, not who
+        if any(re.search(r"-[a-z]", w) for w in words):
+            continue  # "Coup-instigating": a compound adjective at a clause's start
+        out.append(" ".join(words).removesuffix("'s").removesuffix("’s"))
+    return list(dict.fromkeys(out))
+
+
+# "the Maui mayor", "Hawaii's governor", "Niger's ousted president": a person named by role.
+_ROLE = re.compile(r"\b(?:[Tt]he\s+)?(?:[A-Z][\w'’]*\s+)*"
+                   r"(?:(?!(?:the|a|an|of|in|on|and|to|by|for|with|did|does|is|was)\b)[a-z][\w-]*\s+){0,2}?"
+                   r"(?i:" + "|".join(ROLE_WORDS) + r")\b")
+_ROLE_DOER = re.compile(r"\b(?:did|does|do)\s+((?:the|an?)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:"
+                        + "|".join(ROLE_WORDS) + r"))\b")
+# "of those", "among these" standing for a noun ("of those were", "among these?"), not before one ("of those fires").
+_THOSE = re.compile(r"\b(?:of|among)\s+(those|these)\b"
+                    r"(?=\s+(?:were|are|was|is|who|that|have|had|still)\b|\s*[?.!,]|\s*$)", re.I)
+_HE = ("he", "him", "his", "himself")
+_SHE = ("she", "her", "hers", "herself")
+_ACTED_ON = ("them", "themselves")  # the plural pronouns that are a verb's object, not its subject
+_PRONOUN_WORDS = frozenset((*PERSON_PRONOUNS, *GROUP_PRONOUNS, *THING_PRONOUNS, *PLACE_PRONOUNS))
+
+
+def _has_word(text: str, words: Iterable[str]) -> re.Match[str] | None:
+    return re.search(r"\b(" + "|".join(words) + r")\b", text, re.I)
+
+
+def has_own_subject(question: str) -> bool:
+    """Whether a question names what it is about: a name, or "the X" before any pronoun."""
+    if names_in(question):
+        return True
+    # "What did the president there say?": a place pointed at and never named needs context
+    # ("is there", "are there" only say that something exists).
+    if re.search(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were|been)\b)",
+                 question, re.I):
+        return False
+    pronoun = _has_word(question, (*PERSON_PRONOUNS, *GROUP_PRONOUNS, *PLACE_PRONOUNS))
+    head = question[: pronoun.start()] if pronoun else question
+    nouns = [m.group(1) for m in _SUBJECT_NP.finditer(head) if m.group(1).lower() not in _PRONOUN_WORDS]
+    if pronoun:
+        return bool(nouns)
+    # No personal pronoun: only "it"/"that" questions with nothing else to search are vague.
+    words = [w for w in re.findall(r"[a-z']+", question.lower())
+             if w not in QUESTION_WORDS and w not in _PRONOUN_WORDS and w not in VAGUE_FILLER]
+    return bool(words)
+
+
+
+
+def is_vague(question: str) -> bool:
+    """A question that needs context to mean anything: a bare "why?", "what about it?", "when did he ...?"."""
+    if _BARE_WH.match(question) or re.match(r"^\s*(?:and|what about|how about)\b", question, re.I):
+        return not names_in(question)
+    return not has_own_subject(question)
+
+
+_AUX_WORDS = frozenset(("did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "will", "would",
+                        "could", "can"))
+MAX_ELLIPTICAL_WORDS = 1  # "how many died?", "how much per month?": too few words to stand alone in a chat
+MAX_UNCOUNTED_WORDS = 2  # "how many took part?", "how many were freed?"; not "how many were killed in the raid?"
+
+
+def _elliptical(question: str) -> bool:
+    """A short question with no name that only makes sense after the last one ("how many died?")."""
+    words = [w for w in re.findall(r"[a-z][a-z'-]*", question.lower())
+             if w not in QUESTION_WORDS and w not in _PRONOUN_WORDS and w not in VAGUE_FILLER and w not in STOPWORDS]
+    # "How many took part?", "how many were freed?": a count of nothing named.
+    uncounted = re.match(r"^\s*how many\s+([a-z]+)", question, re.I)
+    verb = uncounted.group(1).lower() if uncounted else ""
+    if verb and (verb.endswith("ed") or verb in IRREGULAR_PAST or verb in _AUX_WORDS) \
+            and len(words) <= MAX_UNCOUNTED_WORDS:
+        return not names_in(question)
+    return not names_in(question) and len(words) <= MAX_ELLIPTICAL_WORDS
+
+
+# "that estimate", "those talks": a thing the conversation named before. Not "that the ..." (a
+# clause), "that killed" or "that says" (a relative clause's verb).
+_POINTING = re.compile(r"\b(?:(?:that|this)\s+(?!(?:the|a|an|is|was|are|were|has|had|will|would|could|can)\b)"
+                       r"[a-z]+(?<!ed)(?<!s)|(?:these|those)\s+(?!(?:the|a|an|are|were|have|had)\b)[a-z]+(?<!ed))\b")
+
+
+# Words that place a question after the last one's event: "what did the government declare afterwards?".
+_CONTINUING = re.compile(r"\b(?:afterwards?|then|later|subsequently|in response|in return|the same day|that day"
+                         r"|the next day|the day after|next)\s*[?.!]*\s*$", re.I)
+
+
+def _points_back(question: str) -> bool:
+    """Whether a question points at something said before: "Who made that argument?", "why that day?"."""
+    return bool(_POINTING.search(question))
+
+
+def _strip_end(text: str) -> str:
+    return re.sub(r"[\s?.!]+$", "", text)
+
+
+def _question_body(resolved: str, phrase_lead: bool = True) -> tuple[str, str, str]:
+    """("what", "did", "the junta order") from "What did the junta order?"; ("", "", text) if no wh-lead.
+
+    With `phrase_lead`, a wh-phrase is the lead: ("what kind of business", "did", "the group start").
+    """
+    match = _LEAD.match(_strip_end(resolved))
+    if not match:
+        led = _LEAD_PHRASE.match(_strip_end(resolved)) if phrase_lead else None
+        if led and led.group(1)[:1].lower() != led.group(1)[:1]:
+            # "In which suburb did Nigeriens gather?": ("In which suburb", "did", "Nigeriens gather")
+            return led.group(1), led.group(2), led.group(3)
+        return "", "", _strip_end(resolved)
+    phrase = None if match.group(2) or not phrase_lead else _LEAD_PHRASE.match(_strip_end(resolved))
+    if phrase:  # "What kind of business did the group start?": "the group start", not "kind of business did ..."
+        return phrase.group(1), phrase.group(2), phrase.group(3)
+    return match.group(1), match.group(2) or "", match.group(3)
+
+
+_SPANS = frozenset(("hour", "hours", "minute", "minutes", "day", "days", "week", "weeks", "month", "months", "year",
+                    "years", "morning", "night", "evening", "afternoon", "weekend"))
+
+
+def topic_of(question: str) -> str:
+    """The last prepositional phrase of a question ("after the coup", "in Niger"), "" when it has none."""
+    starts = [m.start() for m in _TOPIC_START.finditer(question)]
+    topic = _strip_end(question[starts[-1]:]) if starts else ""
+    # A time phrase ("in late August 2023", "on 7 August") is when, not what: not carried over.
+    # So is a span of time ("in the first few hours", "within days").
+    if re.search(r"\d", topic) or any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", topic.lower())):
+        return ""
+    return topic
+
+
+class RuleRewriter(Rewriter):
+    """Deterministic follow-up resolution from the last turn's names and topic."""
+
+    def resolve(self, question: str, conversation: Conversation) -> Resolution:
+        """See the module docstring for the rules; the asked question when no rule applies."""
+        question = one_line(question)
+        last = conversation.last
+        own = names_in(question)
+        if last is None:
+            if is_vague(question):
+                return Resolution(question, needs_subject=True)
+            return Resolution(question, subject=_main(own), topic=topic_of(question))
+        if _FRAGMENT.match(question) and not _BARE_WH.match(question) \
+                and not names_in(_without_outlet(question)):
+            # "Mining which mineral?", "Out of a population of roughly how many?": a piece of the
+            # last question, asked of it and of the name its answer gave.
+            resolved = _about_last(question, last, answered=True)
+            if resolved:
+                return Resolution(resolved, used_context=True, subject=last.subject, topic=last.topic, continues=True)
+        if own and not _WHAT_ABOUT.match(question) and not _AND_X.match(question) \
+                and not _has_word(question, _PRONOUN_WORDS):
+            # A new explicit subject: a fresh question, not merged with the old one.
+            return Resolution(question, subject=_main(own), topic=topic_of(question))
+        resolved = self._rewrite(question, last, own, conversation.turns[:-1])
+        if resolved is None and not own and (is_vague(question) or _elliptical(question) or _points_back(question)
+                                             or _CONTINUING.search(question)):
+            # "how many died?", "how much per month?": nothing to replace, so the question is
+            # asked about what the last one was about.
+            resolved = _about_last(question, last)
+        if resolved is None:
+            if is_vague(question):
+                return Resolution(question, needs_subject=True)
+            # "how many countries committed troops?" after a question on the ECOWAS summit: no
+            # pronoun to resolve, but no new subject either; the conversation's stays.
+            return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
+                              continues=not own)
+        # "What did he say happens in Russia?" resolved to Joe Biden is about Biden, not Russia: what a
+        # pronoun was resolved to is the subject, so "and Zelensky?" next asks what Zelensky said.
+        inserted = [n for n in names_in(resolved) if n not in own] if _has_word(question, _PRONOUN_WORDS) else []
+        subject = _main(inserted) or _main(own) or last.subject
+        return Resolution(resolved, used_context=resolved != question, subject=subject,
+                          topic=topic_of(resolved) or last.topic, continues=True)
+
+    def _rewrite(self, question: str, last: Turn, own: list[str], earlier: tuple[Turn, ...] = ()) -> str | None:
+        bare = _BARE_WH.match(question)
+        if bare:  # "why?", "when?", "how many?": the last question, asked that way
+            answered = _answer_in_place(last)
+            if answered:  # "Who led the coup?" -> "Tchiani", "why?": why did *Tchiani* lead it, not "who"
+                return f"{bare.group(1).lower()} {answered}?"
+            _, aux, body = _question_body(last.resolved)
+            if not body:
+                return None
+            aux = aux or "did"
+            return f"{bare.group(1).lower()} {aux} {body}?"
+        about = _WHAT_ABOUT.match(question) or _AND_X.match(question)
+        if about:
+            rest = about.group(1)
+            if about.re is _AND_X and _LEAD.match(_HEDGE.sub("", rest)):
+                # "and what did Russia say?", "and roughly how many came?": its own question
+                resolved = self._pronouns(rest, last, earlier)
+                if resolved is None and not own and not topic_of(rest) and not last.topic:
+                    # "And how many were taken to hospital?": no subject of its own, so the last one's.
+                    return _about_last(rest, last) or rest
+                return _with_topic(resolved or rest, last)
+            if _TIME_PHRASE.fullmatch(rest):
+                # "What about by Thursday 28 September?": the last question at that time.
+                return _replace_time(last.resolved, rest)
+            when = _TIME_PHRASE.search(rest)
+            if when and set(re.findall(r"[a-z]+", (rest[:when.start()] + rest[when.end():]).lower())) <= _ONLY_WHEN:
+                # "What about the next day, 10 August?": the day is what changes.
+                day = when.group(0)
+                return _replace_time(last.resolved, day if re.match(r"(?:on|by|until|before|after|since|in|from)\b",
+                                                                    day, re.I) else f"on {day}")
+            told = re.match(r"according to\s+(.+)$", rest, re.I)
+            if told:  # "what about according to the Guardian?": the last question, by the Guardian
+                return _replace_source(last, told.group(1))
+            property_of = re.match(r"the\s+([a-z]+)\s+of\b", rest)
+            if property_of and property_of.group(1) in _NOT_THINGS and not names_in(rest):
+                # "and the name of the fire?": a question of its own, on the last one's topic (not
+                # "what about the quake of 11 October?", which asks the last question of another quake)
+                return _with_topic(f"what is {rest}?", last)
+            old_place = _PLACE_PHRASE.search(last.resolved) if _LOCATIVE.match(rest) else None
+            if old_place:  # "and across Canada as a whole?": the last question somewhere else
+                return last.resolved[:old_place.start()] + rest + last.resolved[old_place.end():]
+            owned = _OWNED.match(rest)
+            if owned and owned.group(1)[:1].isupper() and _has_word(rest, _FIGURE_WORDS):
+                # "What about Fox News' death count?": the last question, by that outlet or speaker.
+                return _replace_source(last, owned.group(1))
+            if owned and not owned.group(1)[:1].isupper():
+                # "and the aftershock's magnitude?": a question of its own, on the last one's topic
+                return _with_topic(f"what was {rest}?", last)
+            if re.match(r"(?:his|her|their|its)\b", rest, re.I) or _has_word(rest, PERSON_PRONOUNS):
+                # "And his profession?", "and the year he died?": asked of the one the pronoun means,
+                # not put in the last question's subject's place.
+                return self._pronouns(f"what is {rest}?", last, earlier)
+            same_kind = _replace_same_kind(last.resolved, rest)
+            if same_kind:  # "what about the rebel attack in the south-west?" after one on another attack
+                return same_kind
+            return _replace_subject(last, rest)  # "what about Russia?", "and Russia?"
+        return self._pronouns(question, last, earlier)
+
+    def _pronouns(self, question: str, last: Turn, earlier: tuple[Turn, ...] = ()) -> str | None:
+        """The question with its pronouns replaced by what they refer to, or None if it has none."""
+        told = _TOLD_IT.search(question)
+        if told and not _has_word(question[:told.start()] + question[told.end():], _PRONOUN_WORDS):
+            # "Who announced it?", "Which union reported it?": "it" is the news the last question asked
+            # about, not a thing it named.
+            return _about_last(question, last)
+        # "Which power company ...?" then "its shares": the answer's name is what "it" is.
+        # "Whom did the State Department order out?" then "did it close?": "it" is no one a who-question found.
+        entity = last.answer_names[0] if _asks_for_entity(last.resolved) and last.answer_names \
+            and not re.match(r"^\s*(?:who|whom)\b", last.resolved, re.I) else ""
+        # "It" is never a person: an answer naming one did not give the programme or company asked for.
+        # "Trudeau" when the answer also named "Justin Trudeau" is the person, not a thing.
+        misfit = _person_like(entity, last.answer_names) or _adjectival(entity) \
+            or (_is_place(entity) and not _asks_place(last.resolved))
+        thing_entity = "" if entity and misfit else entity
+        # "Which three countries signed a pact?" then "what is it called?": "it" is not the
+        # countries, it is the pact; "they" would be the countries. Number decides.
+        plural = _which_plural(last.resolved)
+        own_names = names_in(question)
+        gender = pronoun_gender(question)
+        # "Did he think ...?" resolved to Mahamadou: "he" next is Mahamadou still, unless the last
+        # question asked who someone was (then its answer is who the talk is about).
+        same = _what_it_was(last, _HE if gender == "m" else _SHE) if gender and not _asks_who(last.resolved) else ""
+        named_here = {w for name in own_names for w in name.split()}
+        person = (same if same and same.split()[-1] not in named_here else "") or _person_of(last, gender, own_names)
+        place = _place_of(last, earlier)
+        subject = "" if _is_place(last.subject) or _adjectival(last.subject) else last.subject
+        # Unanswered, "which US trade programme ...?" still says what "it" is: the programme.
+        asked = _which_noun_phrase(last.resolved)
+        # A which-phrase asking for a person ("which UK Home Secretary") is "she", never "it".
+        asked_thing = "" if _asks_who(last.resolved) else asked
+        # "How many hectares had it burned?" resolved to Donnie Creek: "it" next is Donnie Creek still.
+        # ... unless it was what spoke ("did it say") and now is not: "its drone base" is no outlet's.
+        kept = "" if _IT_SAYS.search(last.question) and not _IT_SAYS.search(question) else _what_it_was(last)
+        # "How many of its buildings were destroyed?" after a question on Derna: a place has buildings.
+        owned = re.search(r"\bits\s+(\w+)(?:\s+(\w+))?", question, re.I)
+        place_owner = _place_asked_in(last) if owned and any((w or "").lower() in _PLACE_PARTS
+                                                             for w in owned.groups()) else ""
+        # "How fast did it say the economy grew?" after "according to a Guardian editorial": what
+        # says is the outlet the last question cited (an entity the last answer named comes first).
+        speaker = _speaker_of(last.question) if _IT_SAYS.search(question) else ""
+        thing = place_owner or (thing_entity if plural is not True else "") or speaker or kept \
+            or (asked_thing if plural is not True else "") \
+            or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
+            or subject or _first_noun_name(last.resolved) or last.subject
+        # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
+        # "They" acts: the last question's subject ("How many days did ECOWAS give?" "What did
+        # they close?"); "them" is acted on: what was counted ("how many of them operate?").
+        plural_entity = entity if plural is not False else ""
+        counted = _counted(last.resolved) or (asked if plural else "") or _plural_noun(last.resolved)
+        actor = "" if not last.subject or _ends_with_place(last.subject.split()) or _personal_name(last.subject) \
+            else last.subject
+        before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
+        # One person is never "they" (nor "them"): "how long did they hold him?" asks who held him.
+        not_one = "" if _personal_name(last.subject) else last.subject
+        # "Which official was arrested by Niger's junta?" ... "how long did they hold him?": the junta.
+        agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
+        # "How many people are they hurting?" resolved to the measures: "call them" next is the measures.
+        they_were = _what_it_was(last, GROUP_PRONOUNS) if not _asks_for_entity(last.resolved) else ""
+        people_named = _people_plural(last.resolved)  # "getting Americans out": "a handful of them"
+        group = they_were or plural_entity or _plural_doer(last.resolved) or actor or counted or people_named \
+            or not_one or agent or _last_noun_phrase(last.resolved) or before
+        acted_on = they_were or plural_entity or counted or _plural_doer(last.resolved) or people_named or not_one \
+            or _last_noun_phrase(last.resolved) or before
+        people: tuple[tuple[tuple[str, ...], str, set[str]], ...] = ((PERSON_PRONOUNS, person, {"his", "hers", "her"}),)
+        if _has_word(question, _HE) and _has_word(question, _SHE):
+            # "where was she when he was detained?": two people, each found by their own first name.
+            he = _person_of(last, "m", own_names)
+            people = ((_HE, he, {"his"}), (_SHE, _person_of(last, "f", [*own_names, he]), {"hers", "her"}))
+        out, used = question, False
+        those = _THOSE.search(out)
+        if those and acted_on:
+            # "What share of those were out of control?": those are what the last question counted.
+            out, used = out[:those.start(1)] + acted_on + out[those.end(1):], True
+        for words, referent, possessive in (
+            *people,
+            (_ACTED_ON, acted_on, set()),
+            (tuple(w for w in GROUP_PRONOUNS if w not in _ACTED_ON), group, {"their", "theirs"}),
+            (THING_PRONOUNS, thing, {"its"}),
+            (PLACE_PRONOUNS, place, set()),
+        ):
+            if not referent or not _has_word(out, words):
+                continue
+
+            def swap(match: re.Match[str], referent: str = referent, possessive: set[str] = possessive) -> str:
+                word = match.group(1).lower()
+                if word in ("himself", "herself", "itself", "themselves"):
+                    return referent
+                if word == "there":
+                    return f"in {referent}"
+                return f"{referent}'s" if word in possessive and word != "her" else referent
+
+            out = re.sub(r"\b(" + "|".join(words) + r")\b", swap, out, flags=re.I)
+            out = re.sub(r"\b(from|to|near|around|out of) in\s+", r"\1 ", out)  # "from there": "from Agadir"
+            used = True
+        if not used:
+            return None
+        return _with_topic(out, last)
+
+
+MAX_REFERENT_WORDS = 8
+
+
+def _what_it_was(last: Turn, pronouns: tuple[str, ...] = ("it", "its")) -> str:
+    """What "it" or "its" (or `pronouns`) in the last question was resolved to ("the business jet"), "" if none.
+
+    A thing is never a person's name; a person ("he") is only one.
+    """
+    question = re.sub(r"^\s*(?:and|so|but)\s+", "", last.question, flags=re.I)  # "And how many ...?"
+    pronoun = re.search(r"\b(" + "|".join(pronouns) + r")\b", question, re.I)
+    if not pronoun or last.resolved == last.question:
+        return ""
+    before, after = question[:pronoun.start()], question[pronoun.end():]
+    if not last.resolved.lower().startswith(before.lower()):
+        return ""  # an earlier pronoun was replaced too: not worth untangling
+    tail = re.match(r"\s*[\w'’-]+", after)
+    end = last.resolved.find(tail.group(0), len(before)) if tail else len(_strip_end(last.resolved))
+    referent = re.sub(r"['’]s$", "", last.resolved[len(before):end].strip()) if end > len(before) else ""
+    if not referent or len(referent.split()) > MAX_REFERENT_WORDS or _has_word(referent, _PRONOUN_WORDS):
+        return ""
+    person = _personal_name(referent) if referent[:1].isupper() else ""
+    if "it" in pronouns or "they" in pronouns:
+        return "" if person else referent
+    # "Mahamadou" alone was "he" last time: a single word is a person here when it is no place.
+    lone = len(referent.split()) == 1 and referent[:1].isupper() and _is_person(referent) and not _is_place(referent)
+    return person or (referent if lone else "")
+
+
+# "did it say", "what did it call Niger": "it" speaks, so it is an outlet, a body or a report.
+_IT_SAYS = re.compile(r"\bit\s+(?:say|says|said|call|calls|called|claim|claims|claimed|describe|describes|described"
+                      r"|report|reports|reported|write|writes|wrote|argue|argues|argued|estimate|estimates|estimated"
+                      r"|warn|warns|warned|add|added|note|noted|predict|predicted)\b", re.I)
+# Who a question says speaks: "according to a Guardian editorial", "How did the Financial Times describe".
+_CITED = re.compile(r"\baccording to\s+(?i:an?\s+|(the)\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*"
+                    r"(?:\s+(?:editorial|report|article|analysis|story|newsletter|column|op-ed|survey|study))?)")
+_SPEAKS = re.compile(r"\b(?:did|does|do)\s+(?:(the)\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*)\s+(?:say|describe|call"
+                     r"|report|write|claim|estimate|warn|put|characteri[sz]e)\b")
+
+
+def _speaker_of(question: str) -> str:
+    """The outlet or body a question, as asked, cites or has speaking ("the Guardian editorial"), "" if none.
+
+    As asked: an outlet a rewrite carried in from further back is not who the user means by "it".
+    """
+    found = _CITED.search(question) or _SPEAKS.search(question)
+    name = found.group(2) if found else ""
+    if not name or _personal_name(" ".join(w for w in name.split() if w[:1].isupper())):
+        return ""
+    # "Reuters" alone; "the Guardian editorial", "the Intercept" with their article.
+    return f"the {name}" if found and (found.group(1) or " " in name) else name
+
+
+def _people_plural(question: str) -> str:
+    """A people a question names in the plural ("getting Americans out": "the Americans"), "" if none."""
+    for word in re.findall(r"\b([A-Z][a-z]+s)\b", question):
+        if _is_demonym(word[:-1]) or _is_demonym(word):
+            return f"the {word}"
+    return ""
+
+
+# "reported it", "announced it": what is told is an event or a figure, never a country or a company.
+_TOLD_IT = re.compile(r"\b(?:reported|announced|confirmed|denied|revealed|disclosed|ordered|declared|claimed"
+                      r"|condemned|criticised|criticized|blamed|described)\s+it\b", re.I)
+
+
+# A question asking for its grammatical subject: "Who declared himself leader?", "Which president was
+# detained?". "Who did the junta appoint?" asks for an object, and is left alone.
+_WHO_SUBJECT = re.compile(r"^\s*who\s+(?:(is|are|was|were|has|have|had)\s+)?(?!(?:did|does|do)\b)(.+?)\s*[?.!]*\s*$",
+                          re.I)
+# "Which Maui official defended the decision?": no auxiliary, the first past-tense word is the verb.
+_WHICH_DOER = re.compile(r"^\s*which\s+(?:[\w'’.-]+\s+){1,4}?([a-z]+ed)\s+(.+?)\s*[?.!]*\s*$", re.I)
+_WHICH_SUBJECT = re.compile(r"^\s*which\s+(?:[\w'’,-]+\s+){1,7}?(is|are|was|were|has|have|had)\s+(.+?)\s*[?.!]*\s*$",
+                            re.I)
+
+
+def _answer_in_place(last: Turn) -> str:
+    """The last question with the name its answer gave in place of its who/which phrase, "" if none.
+
+    "Which Nigerien president was detained by his guard?" answered "Mohamed Bazoum" gives
+    "was Mohamed Bazoum detained by his guard"; "Who declared himself leader?" answered
+    "Abdourahamane Tchiani" gives "was it that Abdourahamane Tchiani declared himself leader".
+    """
+    who = _WHO_SUBJECT.match(last.resolved)
+    which = None if who else _WHICH_SUBJECT.match(last.resolved)
+    doer = None if who or which else _WHICH_DOER.match(last.resolved)
+    if doer and last.answer_names and not doer.group(1)[:1].isupper():
+        return f"was it that {last.answer_names[0]} {doer.group(1)} {doer.group(2)}"
+    if who:
+        names = [p for p in map(_personal_name, last.answer_names) if p]
+    elif which:
+        names = list(last.answer_names)
+    else:
+        return ""
+    if not names:
+        return ""
+    aux, rest = (who or which).group(1), (who or which).group(2)  # type: ignore[union-attr]
+    first = rest.split()[0] if rest.split() else ""
+    if first[:1].isupper() or (aux and aux.lower() in ("has", "have", "had")
+                               and first.lower() in ("the", "a", "an", "his", "her", "its", "their")):
+        # "Which unit had Tchiani commanded?": a name after the verb is the subject, so the
+        # which-phrase is the object and the answer's name does not go in its place.
+        return ""
+    return f"{aux.lower()} {names[0]} {rest}" if aux else f"was it that {names[0]} {rest}"
+
+
+# Besides roles, the nouns that only a person is by relation or trade: "which close ally of Bazoum".
+_PERSON_NOUNS = ("person", "man", "woman", "officer", "ally", "aide", "adviser", "advisor", "supporter", "opponent",
+                 "critic", "rival", "wife", "husband", "widow", "son", "daughter", "brother", "sister", "father",
+                 "mother", "correspondent", "economist", "analyst", "expert", "scientist", "researcher", "pilot",
+                 "doctor")
+_ASKS_PERSON = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w'’.-]+\s+){0,4}?(?:"
+                          + "|".join((*_PERSON_NOUNS, *ROLE_WORDS)) + r"))\b", re.I)
+
+
+# A head noun only a person is ("the spokesman", "the father"): never what "it" is.
+_PERSONISH = re.compile(r"^(?:" + "|".join(ROLE_WORDS) + r"|man|woman|men|women|father|mother|son|daughter|wife"
+                        r"|husband|boy|girl|child|person|people)$", re.I)
+
+
+def _asks_who(question: str) -> bool:
+    """Whether the question asks for a person: who, or which official, congresswoman, US president..."""
+    return bool(_ASKS_PERSON.match(question))
+
+
+def _asks_for_entity(question: str) -> bool:
+    """Whether the question asks for a name: who, or which company, hurricane, country..."""
+    return bool(_WHICH_LEAD.match(question)) or \
+        bool(re.match(r"^\s*(who|whom|whose|what (company|organi[sz]ation|group|agency|country|city|town"
+                      r"|storm|hurricane|party|bank|firm))\b", question, re.I))
+
+
+def _which_noun_phrase(question: str) -> str:
+    """What a which-question asks for, as "the ..." ("From which US trade programme did ...?": "the US trade
+    programme"); "" for "which of ..." and questions without "which" near the start."""
+    match = _WHICH_LEAD.match(question)
+    if not match:
+        return ""
+    window = _which_window(match.group(1))
+    if not window or window[0].lower() == "of" or any(w.lower() in QUESTION_WORDS for w in window):
+        return ""
+    owner = next((i for i, w in enumerate(window) if re.search(r"[’']s$", w)), None)
+    if owner is not None:  # "which mineral's exports": the mineral
+        window = [*window[:owner], re.sub(r"[’']s$", "", window[owner])]
+    return "the " + " ".join(window)
+
+
+_BY_AGENT = re.compile(r"\b(?:was|were|been|being)\s+[a-z]+(?:ed|en)\s+by\s+((?:the\s+)?(?:[\w'’-]+\s+){0,2}?[\w'’-]+?)"
+                       r"(?=\s+(?:in|on|at|after|during|for|with|since|over|amid|before|when)\b|\s*[?.,!]|\s*$)")
+
+
+# "In which capital did thousands of protesters clash ...?": a plural noun phrase doing the verb.
+_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-zA-Z][\w'’-]*\s+){0,3}?[a-zA-Z][\w-]*[^s\W]s)"
+                          r"\s+(?!of\b)[a-z]")
+
+
+_QUANTIFIERS = frozenset(("these", "those", "some", "many", "several", "all", "around", "about", "nearly", "almost",
+                          "over", "more", "most", "few", "hundreds", "thousands", "dozens", "tens", "millions"))
+
+
+def _plural_doer(question: str) -> str:
+    """The plural common noun phrase a question's verb is done by ("thousands of protesters"), "" if none.
+
+    "They" next is that phrase, before the question's main name ("What did they throw?" asks what
+    the protesters threw, not Karabakh).
+    """
+    match = _PLURAL_DOER.search(question)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    if any(w in _PRONOUN_WORDS or w in QUESTION_WORDS for w in words) or words[-1] in _NOT_PLURAL_NOUNS \
+            or words[-1].endswith(("us", "is", "ous")):
+        return ""
+    # "members" is "the members" by the follow-up; "thousands of protesters" stays as said.
+    determined = words[0] in _NP_OPENERS or words[0] in _QUANTIFIERS or words[0][:1].isdigit() \
+        or (words[0].endswith("s") and len(words) > 1 and words[1] == "of")
+    return match.group(1) if determined else "the " + match.group(1)
+
+
+def _agent(question: str) -> str:
+    """Who did what a passive question asks about ("arrested by Niger's junta": "Niger's junta"), "" if none."""
+    match = _BY_AGENT.search(question)
+    return match.group(1) if match and not _has_word(match.group(1), _PRONOUN_WORDS) else ""
+
+
+def _counted(question: str) -> str:
+    """What a how-many question counts ("How many mines does Orano have": "the mines"), "" if none."""
+    match = re.match(r"^\s*(?:[\w'’-]+\s+){0,3}?how many\s+(?:of\s+(?:the\s+)?)?((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)",
+                     question, re.I)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    cut = next((i for i, w in enumerate(words) if _WHICH_WINDOW_END.match(w.lower()) or w.lower() in STOPWORDS),
+               len(words))
+    return "the " + " ".join(words[:cut]) if cut else ""
+
+
+_NOT_PLURAL_NOUNS = frozenset("""
+is was has does this its his hers yours ours theirs always sometimes perhaps towards afterwards across less
+unless thus news series species whereas
+""".split())
+
+
+def _plural_noun(question: str) -> str:
+    """The first plural common noun of a question ("had members stranded": "the members"), "" if none."""
+    for word in re.findall(r"(?<![\w'’-])([a-z][a-z-]{2,}s)\b", question):
+        if word not in _NOT_PLURAL_NOUNS and not word.endswith(("ss", "us", "is", "ous")) \
+                and word not in QUESTION_WORDS and word not in VAGUE_FILLER:
+            return f"the {word}"
+    return ""
+
+
+# Heads that never say what "it" is: "at the end of October", "before the one in July".
+_TIME_HEADS = frozenset((*TIME_WORDS, "time", "night", "morning", "evening", "weekend", "year", "years", "one", "ones"))
+
+
+def _last_noun_phrase(question: str) -> str:
+    """The question's last "the ..." (or "a ...") phrase before a preposition ("the famous banyan tree").
+
+    "a mutual defence pact" is carried as "the mutual defence pact": by the follow-up it is known.
+    """
+    phrases = re.findall(r"\b(?:the|an?)\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:in|on|at|of|for|to|from|by|with"
+                         r"|after|before|during|over|about|was|is|were|are|had|has)\b|\s*[?.!]*\s*$)", question, re.I)
+    # "at the end of October" is when, not what "it" is.
+    phrases = [p for p in phrases if p.split()[-1].lower() not in _TIME_HEADS]
+    return f"the {phrases[-1]}" if phrases else ""
+
+
+# Nouns that say what is asked about a thing, never the thing "it" is: "the name of the charter".
+_NOT_THINGS = frozenset(("name", "kind", "type", "sort", "number", "part", "rest", "size", "cause", "date", "way",
+                         "height", "length", "age", "value", "cost", "price", "population", "area", "depth"))
+_NP_OPENERS = frozenset(("the", "a", "an", "its", "this", "that"))
+_NP_BREAKS = frozenset((*STOPWORDS, "near", "across", "around", "outside", "inside", "toward", "towards", "beyond",
+                        "behind", "beside", "along", "despite", "without"))
+_CLAUSE_END = frozenset(w for w in STOPWORDS if w not in ("the", "a", "an", "its", "his", "her", "their"))
+MAX_NP_WORDS = 4
+
+
+def _without_outlet(question: str) -> str:
+    """A question without its "according to X" (an outlet is never what "it" is)."""
+    return re.sub(r",?\s*\baccording to\s+[^,?]*,?", " ", question, flags=re.I).strip()
+
+
+def _fits_it(phrase: str) -> str:
+    """`phrase` if "it" can mean it (see `_can_be_it`: not "the UK Home Secretary"), else ""."""
+    return phrase if phrase and _can_be_it(phrase.split()[-1]) else ""
+
+
+def _can_be_it(head: str) -> bool:
+    """Whether a noun phrase with this head can be what "it" means: a common noun, singular, not a
+    time ("the week"), not a person ("the spokesman"), not what is asked of a thing ("the name")."""
+    return head.islower() and head not in _TIME_HEADS and head not in ROLE_WORDS and not _PERSONISH.match(head) \
+        and head not in _NOT_THINGS and not (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+
+
+def _thing_phrase(question: str) -> str:
+    """The first thing a question is about, as "the ..." ("the business jet", "the magnitude-6.3 earthquake",
+    "the military operation"), "" when it names none.
+
+    What "it" means next: not a person by role ("the UK Home Secretary"), not a time ("the week"),
+    not a plural, not an outlet it is "according to".
+    """
+    words = re.findall(r"[\w'’.-]+", _without_outlet(question))
+    for i, word in enumerate(words):
+        if word.lower() not in _NP_OPENERS and not word.endswith(("'s", "’s")):
+            continue
+        phrase: list[str] = []
+        stop = ""
+        for j, next_word in enumerate(words[i + 1:i + 1 + MAX_NP_WORDS + 1], start=i + 1):
+            lowered = next_word.lower()
+            after = words[j + 1] if j + 1 < len(words) else ""
+            # "the business jet carrying Wagner chief ...": a participle with its object ends the thing.
+            takes_object = lowered.endswith("ing") and bool(phrase) and (after[:1].isupper() or after in _NP_OPENERS)
+            if lowered in _NP_BREAKS or _WHICH_WINDOW_END.match(lowered) or next_word.endswith(("'s", "’s")) \
+                    or takes_object:
+                stop = lowered
+                break
+            phrase.append(next_word.rstrip("."))
+        # Right after "did" (or after "did" and the possessor's name) the phrase is the subject.
+        before = words[:i] if word.lower() in _NP_OPENERS else \
+            words[:i - next((k for k in range(3) if i - k - 1 < 0 or not words[i - k - 1][:1].isupper()), 3)]
+        subject_position = bool(before) and before[-1].lower() in ("did", "does", "do")
+        if len(phrase) > MAX_NP_WORDS:
+            continue  # no end in sight: a clause, not a thing
+        if len(phrase) > 1 and subject_position and stop != "of":
+            phrase = phrase[:-1]  # "did the junta order (the closure)?": "order" is the verb
+        # Years and dates describe the thing ("its September 2023 military operation"), they are not it.
+        phrase = [w for w in phrase if not w.isdigit() and w.lower() not in MONTHS]
+        if not phrase or not _can_be_it(phrase[-1]):
+            continue
+        if stop in ("that", "which") and not subject_position:
+            # "the quake that the USGS recorded (at 2.16pm)": a short clause says which quake.
+            following = words[j + 1:j + 1 + MAX_NP_WORDS]
+            clause = list(itertools.takewhile(lambda w: w.lower() not in _CLAUSE_END, following))
+            if 0 < len(clause) < MAX_NP_WORDS:
+                phrase = [*phrase, stop, *clause]
+        return "the " + " ".join(phrase)
+    return ""
+
+
+_WHICH_WINDOW_END = re.compile(r"^(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|[a-z]+ed|"
+                               + "|".join(sorted(IRREGULAR_PAST)) + ")$")
+# "which" opening a question, or after a few words ("From which programme ...", "The armies of which countries").
+_WHICH_LEAD = re.compile(r"^\s*(?:[\w'’-]+\s+){0,6}?which\s+(.+)$", re.I)
+
+
+def _which_window(after_which: str) -> list[str]:
+    """A which-phrase's words: up to five, until its verb ("three countries" in "three countries signed")."""
+    window: list[str] = []
+    for word in re.findall(r"[\w'’-]+", after_which)[:5]:
+        if window and _WHICH_WINDOW_END.match(word.lower()):
+            break
+        window.append(word)
+    return window
+
+
+def _which_plural(question: str) -> bool | None:
+    """Whether a which-question asks for several things ("which three countries"), None if not a which-question.
+
+    The asked noun is the possessive one ("which hurricane's winds": the hurricane), else the
+    last word before the verb ("which member states were").
+    """
+    match = _WHICH_LEAD.match(question)
+    if not match:
+        return None
+    window = _which_window(match.group(1))
+    if any(NUMBER_WORDS.get(w.lower(), 1) > 1 or (w.isdigit() and int(w) > 1) for w in window):
+        return True
+    head = next((w for w in window if re.search(r"[’']s$", w)), window[-1] if window else "")
+    head = re.sub(r"[’']s$", "", head).lower()
+    return head.endswith("s") and not head.endswith(("ss", "us", "is"))
+
+
+def _is_place(name: str) -> bool:
+    from .terms import normalise, place_terms
+
+    return any(normalise(w) in place_terms() for w in name.split())
+
+
+def _is_person(name: str) -> bool:
+    """Could be a person: not a place, no institution word ("State Department"), not an acronym."""
+    words = name.split()
+    # "Senior US", "Niger ECOWAS": a name ending in an initialism is a headline's words, not a person.
+    # The last word (or a place phrase the name ends with, "Burkina Faso") decides place or not:
+    # a first name may be a capital too ("Victoria Nuland").
+    if words and words[0].lower() in NAMED_EVENT_WORDS:
+        return False  # "Storm Daniel" is no "he"
+    return bool(words) and not _ends_with_place(words) and not name.isupper() and not words[-1].isupper() \
+        and not any(w.lower() in NOT_NAMES or w.lower() in INSTITUTION_WORDS for w in words[1:] or words)
+
+
+
+
+@functools.lru_cache(maxsize=1)
+def _provinces_ending_in() -> dict[str, list[tuple[str, ...]]]:
+    """States and provinces by their last word, so a name is checked against a handful, not thousands."""
+    from .lexicon import provinces
+
+    by_last: dict[str, list[tuple[str, ...]]] = {}
+    for region in provinces():
+        by_last.setdefault(region[-1], []).append(region)
+    return by_last
+
+
+def _ends_with_place(words: list[str]) -> bool:
+    """Whether a name is a place: its last word is one, or it is a country's name of several words."""
+    from .lexicon import places
+
+    if _is_place(words[-1]):
+        return True
+    lowered = tuple(re.sub(r"[’']s$", "", w).lower() for w in words)
+    if any(lowered[-len(phrase):] == phrase for phrase in places().phrases if len(phrase) <= len(lowered)):
+        return True
+    # A state or province ("Biden's Hawaii", "Maui Hawaii"): headline words, not a person.
+    if any(lowered[-len(region):] == region for region in _provinces_ending_in().get(lowered[-1], ())
+           if len(region) <= len(lowered)):
+        return True
+    # A country named in several words is known by its first ("Burkina Faso", "Saudi Arabia"); a
+    # capital's name is not counted here, being a first name as often ("Victoria Nuland").
+    return len(words) <= 3 and lowered[0] in places().words
+
+
+def _people_of(last: Turn) -> list[str]:
+    """Who "he"/"she" may be, likeliest first, never a country ("Niger" is not "he").
+
+    The people a who-question's answer named; else the people the last question named; else,
+    when the last question named a role ("the Maui mayor", "Niger's president"), the people its
+    answer named, or the role itself.
+    """
+    people = [p for p in map(_personal_name, last.answer_names) if p]
+    named = [n for n in (_full_name(name, people) for name in names_in(last.resolved)) if n]
+    if _asks_who(last.resolved) and people:
+        # "Which close ally of Bazoum ...?": the answer is someone besides Bazoum.
+        in_question = {w for name in names_in(last.resolved) for w in name.split()}
+        found = [p for p in people if p.split()[-1] not in in_question] or people
+        return list(dict.fromkeys([*found, *people, *named]))
+    asked = _WHO_IS.match(last.resolved)
+    if asked and not named:
+        # "Who was mayor of Derna when its dams burst?": "he" is the mayor of Derna, not the whole clause.
+        named = [_until_clause(asked.group(1))]
+    if named:
+        return list(dict.fromkeys([*named, *people]))
+    asked_for = _which_noun_phrase(last.resolved) if _asks_who(last.resolved) else ""
+    person_nouns = {w.split()[-1] for w in (*ROLE_WORDS, *_PERSON_NOUNS)}
+    if asked_for and asked_for.split()[-1].lower() in person_nouns and not people:
+        # "Which junta official said the captive president would not be harmed?" unanswered: "he" is
+        # the official asked for, not the president the question went on to name.
+        return [asked_for]
+    # "What assurance about the captive president did a civilian leader of the junta give?": the
+    # role doing the verb is "he", before the first role the question names.
+    doer = _ROLE_DOER.search(last.resolved)
+    role = _ROLE.search(last.resolved)
+    if doer and not people:
+        return [re.sub(r"^(?:an?|the)\s+", "the ", doer.group(1), flags=re.I)]
+    if role and not people:
+        return [re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I)]
+    return people
+
+
+def _full_name(name: str, people: list[str]) -> str:
+    """A person a question named, as fully as the answer named them: "Putin" is "Vladimir Putin" when the
+    answer says so, "President Biden" is at least "Biden"; "" for a place or a group ("Wagner")."""
+    person = _personal_name(name)
+    if len(person.split()) > 1:
+        return person
+    surname = (person or name).split()[-1]
+    return next((p for p in people if len(p.split()) > 1 and p.split()[-1] == surname), person)
+
+
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", re.I)
+
+
+def _until_clause(phrase: str) -> str:
+    """A phrase up to its first clause ("mayor of Derna when its dams burst": "mayor of Derna")."""
+    return re.split(r"\s*,\s*|\s+(?:when|while|after|before|during|since|as|who|which|that|in \d{4})\b",
+                    phrase, maxsplit=1)[0]
+
+
+def _person_of(last: Turn, gender: str = "", besides: Iterable[str] = ()) -> str:
+    """Who "he"/"she" is: the likeliest person whose first name is not of the other gender.
+
+    "Who is the wife of the deposed president?" answered with "Wife of ... Ali Bongo jailed. Sylvia
+    Bongo Ondimba Valentin ...": "she" is Sylvia. Names decide only when there is a choice.
+    A person the follow-up names itself (`besides`) is not its pronoun: in "where did he say
+    Prigozhin had returned from?", "he" is someone else.
+    """
+    named = {w for name in besides for w in name.split()}
+    people = [p for p in _people_of(last) if p.split()[-1] not in named]
+    if gender and people:
+        # A name of the other gender is passed over; most names decide nothing ("Abdel-Fatau"). For
+        # "she" a woman's name comes first (news names men far more often, so an undecided name,
+        # "Rolling Stone", is rarely her); for "he" the order stands.
+        genders = {p: gender_of(p) for p in people}
+        fitting = [p for p in people if genders[p] in (gender, "")]
+        if gender == "f":
+            fitting.sort(key=lambda p: genders[p] != "f")
+        if fitting:
+            return fitting[0]
+        # Everyone named is of the other gender: "she" is the one the last question asked about ("who
+        # is the wife of the deposed president?"), or the role it named ("the FEMA administrator"),
+        # or no one it can say.
+        asked = _WHO_IS.match(last.resolved)
+        if asked:
+            return _until_clause(asked.group(1))
+        role = _ROLE.search(last.resolved)
+        return re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I) if role else ""
+    return people[0] if people else ""
+
+
+# Titles that make the one word after them a person's name ("President Biden", "General Oligui").
+_TITLES = frozenset(w for w in NOT_NAMES if w in ROLE_WORDS) | {"gen", "mr", "mrs", "ms", "dr", "sir", "prince", "pm",
+                                                              "mp"}
+
+
+def _personal_name(name: str) -> str:
+    """The personal name in a name ("Hawaii Governor Josh Green" -> "Josh Green"), "" if it is none."""
+    words = name.split()
+    titled = False
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].lower() in NOT_NAMES or words[i].lower() in INSTITUTION_WORDS:
+            titled = words[i].lower().rstrip(".") in _TITLES
+            words = words[i + 1:]
+            break
+    candidate = " ".join(words)
+    # One word is a person's name only after a title ("President Biden"); alone in text it is as
+    # likely a place ("Hawaii", "Lahaina") or a group ("Wagner") as a surname.
+    if not words or not _is_person(candidate) or (len(words) == 1 and not titled):
+        return ""
+    return candidate
+
+
+def _main(names: list[str]) -> str:
+    """The name a question is mainly about: its first."""
+    return names[0] if names else ""
+
+
+def _place_asked_in(last: Turn) -> str:
+    """The place the last question asked about ("lived in Derna"), "" if it was in none it names."""
+    asked = _without_outlet(last.resolved)
+    return next((n for n in names_in(asked) if re.search(r"\b(?:in|of|at|near|from)\s+" + re.escape(n), asked)
+                 and not _adjectival(n) and not _person_like(n, last.answer_names)), "")
+
+
+def _first_noun_name(question: str) -> str:
+    """A question's first name that is neither an adjective nor a place ("Storm Daniel" after "Mediterranean")."""
+    return next((n for n in names_in(question) if not _adjectival(n) and not _is_place(n)), "")
+
+
+def _person_like(name: str, names: Iterable[str]) -> bool:
+    """Whether a name is a person's, or the surname of a person's name among `names` ("Trudeau")."""
+    return bool(_personal_name(name)) or any(n.endswith(" " + name) and _personal_name(n) for n in names)
+
+
+# What only a place has: "its residents", "its buildings", "its mayor" (a company has staff and offices).
+_PLACE_PARTS = frozenset(("residents", "inhabitants", "population", "buildings", "streets", "neighbourhoods",
+                          "neighborhoods", "homes", "houses", "hospitals", "mayor", "villages", "towns", "districts",
+                          "suburbs", "citizens", "coast", "coastline", "shores", "harbour", "harbor", "port",
+                          "airport"))
+
+
+# How an adjective made of a name ends: "Hawaiian", "Mediterranean", "Lebanese", "Turkish".
+_ADJECTIVE_ENDINGS = ("ian", "ean", "ese", "ish")
+
+
+def _adjectival(name: str) -> bool:
+    """Whether a name is one word that reads as an adjective ("the Hawaiian island"): no thing to be "it"."""
+    return " " not in name and (name.lower().endswith(_ADJECTIVE_ENDINGS) or _is_demonym(name))
+
+
+_ASKS_PLACE = re.compile(r"^\s*(?:where|(?:[\w'’-]+\s+){0,6}?which\s+(?:[\w'’-]+\s+){0,3}?(?:city|town|village|country"
+                         r"|countries|nation|region|state|island|area|place|province|capital|port))\b", re.I)
+
+
+def _asks_place(question: str) -> bool:
+    """Whether a question asks for a place ("where", "which town", "from which country")."""
+    return bool(_ASKS_PLACE.match(question))
+
+
+def _place_of(last: Turn, earlier: tuple[Turn, ...] = ()) -> str:
+    """Where "there" points: a place the last question asked for, or named, or its subject; else the
+    place an earlier question asked for ("Which Moroccan city ...?" "Agadir" ... "who from there?")."""
+    from .terms import normalise, place_terms
+
+    if _asks_place(last.resolved) and last.answer_names:
+        return last.answer_names[0]
+    places = place_terms()
+    for name in (*names_in(last.resolved), *last.answer_names):
+        if not _is_demonym(name) and any(normalise(w) in places for w in name.split()):
+            return name
+    if last.subject and not _is_demonym(last.subject):
+        return last.subject
+    return next((t.answer_names[0] for t in reversed(earlier) if _asks_place(t.resolved) and t.answer_names), "")
+
+
+def _is_demonym(name: str) -> bool:
+    """Whether a name is only a people's or region's adjective ("French", "West African"): no place to be in."""
+    from .lexicon import places
+
+    words = [re.sub(r"[’']s$", "", w).lower() for w in name.split()]
+    demonyms = places().demonyms
+    return bool(words) and words[-1] in demonyms and all(w in demonyms or w in NOT_NAMES for w in words)
+
+
+def _about_last(question: str, last: Turn, answered: bool = False) -> str | None:
+    """A subject-less question asked about what the last question asked ("how many died: ... the attack ...").
+
+    The last question's words, not only its subject: "Which group produced that estimate?"
+    needs the estimate's words (global heating, rainfall, Libya) to find the report giving it.
+    """
+    _, _, body = _question_body(last.resolved.split(": ")[-1] if ": " in last.resolved else last.resolved,
+                                phrase_lead=False)
+    subject = "" if _is_demonym(last.subject) else last.subject
+    # With `answered`, the last question as its answer filled it: "is Eramet the most strategic ...".
+    context = (answered and _answer_in_place(last)) or body \
+        or " ".join(p for p in (subject, _strip_topic_word(last.topic)) if p)
+    return f"{_strip_end(question)}: {context}?" if context else None
+
+
+def _strip_topic_word(topic: str) -> str:
+    return re.sub(r"^\w+\s+", "", topic)  # "after the coup" -> "the coup"
+
+
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))  # "september" before "sep"
+_DAY_WORDS = (r"(?:(?:on|by|until|before|after|since|in|from)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s*)?"
+              r"(?:(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:" + _MONTH_ALT + r")\b"
+              r"|(?:" + _MONTH_ALT + r")\s+\d{1,2}(?:st|nd|rd|th)?\b"
+              r"|(?:" + _MONTH_ALT + r")\b|(?:mon|tues|wednes|thurs|fri|satur|sun)day)(?:,?\s+\d{4})?")
+_TIME_PHRASE = re.compile(_DAY_WORDS, re.I)
+# Words around a day that say nothing else: "the next day, 10 August".
+_ONLY_WHEN = frozenset((*STOPWORDS, *_TIME_HEADS, "next", "following", "previous", "same", "day"))
+_BEFORE_DAY = re.compile(r"(?:\b(?:on|by|until|before|after|since|in|from)\s+)?(?:the\s+)?$", re.I)
+
+
+def _replace_time(resolved: str, new: str) -> str:
+    """The last question with its date phrase replaced by `new` (or `new` added when it had none)."""
+    found = _TIME_PHRASE.search(resolved)
+    if found and found.group(0).strip():
+        # "on the Monday after the quake": the preposition and article go with the old day.
+        before = _BEFORE_DAY.search(resolved[:found.start()])
+        start = found.start() - (len(before.group(0)) if before else 0)
+        if not (before and before.group(0).strip()) and not re.match(r"(?:on|by|until|before|after|since|in|from)\s",
+                                                                      found.group(0), re.I):
+            # "the quake of Wednesday 11 October": "of" stays, and no "on" comes with the new day
+            new = re.sub(r"^(?:on|in)\s+", "", new, flags=re.I)
+        lead = new[:1].upper() + new[1:] if start == 0 else new
+        return resolved[:start] + lead + resolved[found.end():]
+    return f"{_strip_end(resolved)} {new}?"
+
+
+def _with_topic(question: str, last: Turn) -> str:
+    """A follow-up with the last turn's topic phrase added when it has none of its own (nor its words)."""
+    if not last.topic or topic_of(question):
+        return question
+    said = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+    if all(w.lower() in said or w.lower() in STOPWORDS for w in re.findall(r"[\w'’-]+", last.topic)):
+        return question  # "on its reconstruction plan" after "would the reconstruction plan target"
+    return f"{_strip_end(question)} {last.topic}?"
+
+
+# "in Moscow", "across Canada as a whole": a place phrase, which takes the place of the last question's own.
+_LOCATIVE = re.compile(r"^(?:in|across|throughout|near|around|outside|inside)\s+(?:the\s+)?[A-Z]")
+_PLACE_PHRASE = re.compile(r"\b(?:in|across|throughout|near|around|outside|inside)\s+(?:the\s+)?"
+                           r"[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
+# "the New York Times' toll", "Fox News' death count", "the aftershock's magnitude": whose what.
+_OWNED = re.compile(r"^(?:[Tt]he\s+)?((?:[\w-]+\s+){0,3}?[\w-]+?)(?:['’]s|(?<=s)['’])\s+[a-z]")
+
+
+# What an outlet or an agency gives of the last question's answer: "Fox News' death count", "the WHO's figure".
+_FIGURE_WORDS = ("toll", "tolls", "figure", "figures", "count", "tally", "estimate", "estimates", "number", "numbers",
+                 "report", "reports", "reporting", "account", "version", "data", "total")
+
+
+def _replace_source(last: Turn, source: str) -> str:
+    """The last question as told by `source`: in place of its "according to X", else of its subject."""
+    told = re.search(r"\baccording to\s+([^,?]+)", last.resolved, re.I)
+    if told:
+        return last.resolved[:told.start(1)] + source + last.resolved[told.end(1):]
+    return _replace_subject(last, source)
+
+
+def _replace_same_kind(resolved: str, new: str) -> str:
+    """The last question asked of `new`, an event of the kind it asked about, "" if it asked of none.
+
+    "How many soldiers were killed in the suspected jihadist attack near the border?" then "what
+    about the rebel attack in the south-west?": the first attack's phrase, to the end, is replaced.
+    """
+    lead = re.match(r"(?:the|an?)\s+((?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*)", new)
+    if not lead:
+        return ""
+    for word in lead.group(1).split():
+        if len(word) <= 3 or word in STOPWORDS:
+            continue
+        # "quake" is the same kind as "the 7 October earthquake".
+        phrase = re.search(r"\b(?:the|an?)\s+(?:[\w'’-]+\s+){0,3}?\w*" + re.escape(word) + r"s?\b", resolved)
+        if phrase:
+            # The old event's phrase runs on through its places and times, to a verb or the end.
+            rest = _strip_end(resolved[phrase.end():]).split(" ")
+            verb = next((i for i, w in enumerate(rest) if w.lower() in _AUX_WORDS or w.lower() in IRREGULAR_PAST
+                         or (w.endswith("ed") and w.islower())), len(rest))
+            after = " ".join(rest[verb:]).strip()
+            return f"{resolved[:phrase.start()]}{_strip_end(new)}{' ' + after if after else ''}?"
+    return ""
+
+
+# "the village of Tafeghaghte", "the town of Ighil": a place named after its kind.
+_NAMED_PLACE = (r"\s+(?:village|town|city|province|region|district|county|island|suburb|neighbourhood"
+                r"|neighborhood|camp)\s+of\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
+
+
+def _replace_subject(last: Turn, new: str) -> str:
+    """The last question asked of `new` instead of its subject."""
+    new = _strip_end(new)
+    # "what did Macron announce about them?" resolved to the French soldiers, then "what about the
+    # ambassador?": the ambassador takes the soldiers' place, not the adjective "French".
+    was = next((w for pronouns in (GROUP_PRONOUNS, THING_PRONOUNS) if (w := _what_it_was(last, pronouns))), "")
+    if re.match(r"the\s+[a-z]", new) and was and was in last.resolved:
+        return last.resolved.replace(was, new, 1)
+    bare_new = re.sub(r"^(?:for|in|on|about|with|to|from|at)\s+(?=[A-Z])", "", new)  # "and for Greece?"
+    # "the High Atlas village of Tafeghaghte": the subject names a region, the village is in it.
+    named_place = re.search(re.escape(last.subject) + _NAMED_PLACE, last.resolved) if last.subject else None
+    if named_place and re.fullmatch(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*", bare_new):
+        # "... in the High Atlas village of Tafeghaghte?" then "what about Douzrou?": the village is
+        # what changes, not the region the question opened with.
+        return last.resolved[:named_place.start(1)] + bare_new + last.resolved[named_place.end(1):]
+    if last.subject and last.subject in last.resolved:
+        new = bare_new
+        # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.
+        joined = re.compile(re.escape(last.subject) + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
+        out = joined.sub(lambda _: new, last.resolved, count=1)
+        if _is_place(new) or _personal_name(new):
+            # "How did the African Union describe ...?" then "what about Morocco?": no "the Morocco".
+            out = re.sub(r"\b[Tt]he\s+(?=" + re.escape(new) + r"\b)", "", out, count=1)
+        return out
+    for name in names_in(last.resolved):
+        return last.resolved.replace(name, bare_new, 1)
+    # No name to put it in place of: the last question, now about `new`.
+    return f"{_strip_end(last.resolved)}: {bare_new}?"
+
+
+_WHICH_PHRASE = re.compile(r"\b(?:which|what)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)", re.I)
+
+
+def answer_names(question: str, quotes: Iterable[str]) -> tuple[str, ...]:
+    """Names an answer's quotes give that the question does not: what "he" or "it" may point to next.
+
+    Title Case headlines, where every word is capitalised, give none. A name the question
+    already gives in any form ("Russia" when it asked about a "Russian" group) is not news.
+    A which-question's own noun puts the name that carries it first: "Which mercenary group
+    ...?" answered with Russia and the Wagner Group makes "it" the Wagner Group.
+    """
+    from .questions import is_title_case
+    from .terms import normalise, raw_words
+
+    asked_terms = {normalise(w) for w in raw_words(question)}
+    asked = set(names_in(question))
+    # A people's adjective ("Africans", "Russian") names no one and nothing a pronoun could mean,
+    # unless a country was asked for ("Which country lost rescuers?" "Greek rescuers ...").
+    country = re.search(r"\b(?:countr(?:y|ies)|nation|nations|nationality)\b", question, re.I)
+    found = [name for quote in quotes if not is_title_case(quote) for name in names_in(quote)
+             if name not in asked and not all(normalise(w) in asked_terms for w in raw_words(name))
+             and not any(_owned_form(name, a) for a in asked) and (country or not _is_demonym(name))]
+    phrase = _WHICH_PHRASE.search(question)
+    # The which-phrase's common nouns ("group", "hurricane"), not its names or question words.
+    nouns = {re.sub(r"[’']s$", "", w) for w in phrase.group(1).split()} if phrase else set()
+    nouns = {w for w in nouns if w.islower() and len(w) > 3 and w not in QUESTION_WORDS}
+    # "Which former Wagner commander did Putin meet?" answered "Putin met a former Wagner commander,
+    # Andrei Troshev": the name beside the asked noun fills it, not the one the sentence opens with.
+    window = _which_window(phrase.group(1)) if phrase else []
+    heads = {re.sub(r"[’']s$", "", window[-1]).lower()} & nouns if window else set()
+    distance = {name: min((_distance(name, heads, quote) for quote in quotes), default=NOT_NEAR)
+                for name in found} if heads else {}
+    ranked = sorted(dict.fromkeys(found), key=lambda n: (distance.get(n, NOT_NEAR),
+                                                         not any(w.lower() in nouns for w in n.split())))
+    # "former president Issoufou" for "which former president ...?": the role beside a lone name is
+    # its title, so "he" next can be Issoufou ("President Issoufou").
+    role = next(iter(heads), "") if heads else ""
+    if role in _TITLES:
+        ranked = [f"{role.title()} {n}" if len(n.split()) == 1 and distance.get(n) == 1 and _is_person(n) else n
+                  for n in ranked]
+    return tuple(ranked)
+
+
+def _owned_form(name: str, asked: str) -> bool:
+    """Whether `name` is an asked name with its owner before it: "Canada’s Northwest Territories"."""
+    return bool(re.fullmatch(r".+['’]s\s+" + re.escape(asked), name))
+
+
+# Words between an asked noun and the name that fills it: "commander, Andrei Troshev", "Troshev, a former commander".
+NEAR_ASKED_NOUN = 3
+
+
+NOT_NEAR = NEAR_ASKED_NOUN + 1
+
+
+def _distance(name: str, nouns: set[str], quote: str) -> int:
+    """How many words from `name` one of `nouns` stands in `quote` (1: in apposition), NOT_NEAR past a few."""
+    words = re.findall(r"[\w'’.-]+", quote)
+    lowered = [w.lower().rstrip(".") for w in words]
+    first = name.split()[0]
+    size = len(name.split())
+    at = [i for i, w in enumerate(words) if w == first and " ".join(words[i:i + size]).rstrip(".") == name]
+    near = [i for i, w in enumerate(lowered) if w in nouns or w.removesuffix("s") in nouns]
+    gaps = [i - j if j < i else j - (i + size) + 1 for i in at for j in near]
+    return min((g for g in gaps if 0 < g <= NEAR_ASKED_NOUN + 1), default=NOT_NEAR)
+
+
+__all__ = ["RuleRewriter", "answer_names", "is_vague", "names_in"]
