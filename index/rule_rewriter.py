@@ -589,7 +589,7 @@ _BY_AGENT = re.compile(r"\b(?:was|were|been|being)\s+[a-z]+(?:ed|en)\s+by\s+((?:
 
 
 # "In which capital did thousands of protesters clash ...?": a plural noun phrase doing the verb.
-_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-zA-Z][\w'’-]*\s+){0,3}?[a-zA-Z][\w-]*[^s\W]s)"
+_PLURAL_DOER = re.compile(r"\b(?:did|do|have|had|were|are)\s+((?:[a-zA-Z][\w'’-]*\s+){0,4}?[a-zA-Z][\w-]*[^s\W]s)"
                           r"\s+(?!of\b)[a-z]")
 
 
@@ -611,8 +611,10 @@ def _plural_doer(question: str) -> str:
             or words[-1].endswith(("us", "is", "ous")):
         return ""
     # "members" is "the members" by the follow-up; "thousands of protesters" stays as said.
+    # ... and "Niger's coup leaders", "eastern Libya's authorities" have their owner for an article.
     determined = words[0] in _NP_OPENERS or words[0] in _QUANTIFIERS or words[0][:1].isdigit() \
-        or (words[0].endswith("s") and len(words) > 1 and words[1] == "of")
+        or (words[0].endswith("s") and len(words) > 1 and words[1] == "of") \
+        or any(re.search(r"[’']s$", w) for w in words)
     return match.group(1) if determined else "the " + match.group(1)
 
 
@@ -1114,6 +1116,12 @@ def _replace_subject(last: Turn, new: str) -> str:
     was = next((w for pronouns in (GROUP_PRONOUNS, THING_PRONOUNS) if (w := _what_it_was(last, pronouns))), "")
     if re.match(r"the\s+[a-z]", new) and was and was in last.resolved:
         return last.resolved.replace(was, new, 1)
+    if re.match(r"the\s+[a-z]", new) and (not last.subject or _adjectival(last.subject)):
+        # "How many Nigerien soldiers were killed by jihadists near the border?" then "what about the
+        # attack in the south-west?": the soldiers killed in that attack, not "the attack soldiers".
+        done = re.search(r"\b[a-z]+(?:ed|en)\s+(?=(?:by|near|in|at|on|during|after|outside|off)\b)", last.resolved)
+        if done:
+            return f"{last.resolved[:done.end()].rstrip()} in {new}?"
     bare_new = re.sub(r"^(?:for|in|on|about|with|to|from|at)\s+(?=[A-Z])", "", new)  # "and for Greece?"
     # "the High Atlas village of Tafeghaghte": the subject names a region, the village is in it.
     named_place = re.search(re.escape(last.subject) + _NAMED_PLACE, last.resolved) if last.subject else None

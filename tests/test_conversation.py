@@ -655,3 +655,12 @@ def test_what_about_a_thing_replaces_what_the_last_pronoun_stood_for() -> None:
                            ("what did Macron announce about them in late September?", ()),
                            ("what about the ambassador?", ())])
     assert follow.startswith("what did Macron announce about the ambassador in late September")
+
+
+def test_what_about_an_event_after_a_question_on_a_people_asks_of_that_event() -> None:
+    _, follow = converse([("How many Ruritanian soldiers were killed by jihadists near the border in October?", ()),
+                          ("What about the attack in the south-west at the end of September?", ())])
+    assert follow == "How many Ruritanian soldiers were killed in the attack in the south-west at the end of September?"
+    # A plural subject with its owner takes no article: "Zenda's coup supporters".
+    _, follow = converse([("Why did thousands of Zenda's coup supporters gather?", ()), ("what did they chant?", ())])
+    assert follow == "what did thousands of Zenda's coup supporters chant?"
