@@ -47,18 +47,19 @@ _BARE_WH = re.compile(rf"^\s*(?:and\s+|but\s+|so\s+)?((?:(?:since|for|until|from
                       r"(?:then|exactly|so|now)?\s*[?.!]*\s*$", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|how)\s+about\s+(.+?)\s*[?.!]*\s*$", re.I)
 _AND_X = re.compile(r"^\s*and\s+(.+?)\s*[?.!]*\s*$", re.I)
+# The auxiliaries a question's verb comes with ("did", "was", "have"), in one list for every pattern below.
+_AUX_WORDS = ("did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "will", "would", "could", "can")
+_AUX = "(" + "|".join(_AUX_WORDS) + ")"
 # A question that opens with a participle or preposition and asks later: "Mining which mineral?",
 # "Out of a population of roughly how many?", "Affecting which kind of aid?". Only a piece of one.
 _FRAGMENT = re.compile(r"^\s*(?:[a-z]{3,}ing|out|of|within|among|against|between|besides|beyond|apart from|other than"
                        r"|compared (?:to|with)|excluding|including)\b"
                        r"(?=.*\b(?:which|what|how many|how much|whom|whose)\b)"
-                       r"(?:(?!\b(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could)\b)[^?])*"
+                       rf"(?:(?!\b{_AUX}\b)[^?])*"
                        r"[?.!\s]*$", re.I)
-_LEAD = re.compile(rf"^\s*({_WH})\s+(?:(did|does|do|is|are|was|were|has|have|had|will|would|could|can)\s+)?(.*)$",
-                   re.I)
+_LEAD = re.compile(rf"^\s*({_WH})\s+(?:{_AUX}\s+)?(.*)$", re.I)
 _HEDGE = re.compile(r"^(?:roughly|approximately|about|around|exactly|also|then|so)\s+(?=(?:who|what|which|when|where"
                     r"|why|how)\b)", re.I)  # "and roughly how many ...?"
-_AUX = r"(did|does|do|is|are|was|were|has|have|had|will|would|could|can)"
 # A wh-phrase of a few lower-case words before the auxiliary: "what kind of business did", "what magnitude was".
 _LEAD_PHRASE = re.compile(rf"^\s*((?i:(?:in|on|at|from|to|by|for|near|with|under|over|during|after|before)\s+)?"
                           rf"(?i:what|which|how many|how much)(?:\s+[a-z][\w'’-]*){{1,4}}?)\s+{_AUX}\s+(.*)$")
@@ -164,8 +165,6 @@ def is_vague(question: str) -> bool:
     return not has_own_subject(question)
 
 
-_AUX_WORDS = frozenset(("did", "does", "do", "is", "are", "was", "were", "has", "have", "had", "will", "would",
-                        "could", "can"))
 MAX_ELLIPTICAL_WORDS = 1  # "how many died?", "how much per month?": too few words to stand alone in a chat
 MAX_UNCOUNTED_WORDS = 2  # "how many took part?", "how many were freed?"; not "how many were killed in the raid?"
 
@@ -398,9 +397,10 @@ class RuleRewriter(Rewriter):
         # "How many people are they hurting?" resolved to the measures: "call them" next is the measures.
         they_were = _what_it_was(last, GROUP_PRONOUNS) if not _asks_for_entity(last.resolved) else ""
         people_named = _people_plural(last.resolved)  # "getting Americans out": "a handful of them"
-        group = they_were or plural_entity or _plural_doer(last.resolved) or actor or counted or people_named \
+        doer = _plural_doer(last.resolved)
+        group = they_were or plural_entity or doer or actor or counted or people_named \
             or not_one or agent or _last_noun_phrase(last.resolved) or before
-        acted_on = they_were or plural_entity or counted or _plural_doer(last.resolved) or people_named or not_one \
+        acted_on = they_were or plural_entity or counted or doer or people_named or not_one \
             or _last_noun_phrase(last.resolved) or before
         people: tuple[tuple[tuple[str, ...], str, set[str]], ...] = ((PERSON_PRONOUNS, person, {"his", "hers", "her"}),)
         if _has_word(question, _HE) and _has_word(question, _SHE):
