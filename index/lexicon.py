@@ -103,7 +103,8 @@ allocated budget budgeted invest invested
 # Nouns that are amounts of money: "how large a ransom", "how much bail" ask for money, not any number.
 MONEY_NOUNS = frozenset("""
 ransom ransoms bail fine fines loan loans payment payments salary salaries budget budgets bond bonds compensation
-settlement settlements payout payouts bribe bribes bounty reward rewards cash money funds
+settlement settlements payout payouts bribe bribes bounty reward rewards cash money funds funding grant grants
+donation donations financing
 """.split())
 # What a casualty count counts. A how-many question about one kind ("injured") is not answered
 # by a count of another ("killed"): the quote must name the kind asked.
@@ -386,7 +387,8 @@ def places() -> Places:
         for variant in {*names, *(ascii_fold(n) for n in names)}:
             vparts = _name_words(variant)
             if len(vparts) == 1:
-                words.setdefault(vparts[0], term)
+                if vparts[0] not in _GENERIC_NAME_WORDS:  # Iceland's "Island" would make every island Iceland
+                    words.setdefault(vparts[0], term)
             elif inits and 1 < len(vparts) <= 6:
                 phrases.setdefault(vparts, term)  # "United States" -> usa, like "US"
                 rest = [w for w in vparts if w not in _GENERIC_NAME_WORDS]

@@ -84,12 +84,15 @@ class KeyName:
         initials: its initialism, lower case ("nyt"; "ap" for "AP" itself), "" for one plain word.
         joined: its words run together, lower case ("lemonde" for "Le Monde"), as a web address writes them.
         core: the same without words like "News" or "Times" ("sky" for "Sky News": news.sky.com).
+        given: the key term of its first word when that is a first name before a surname ("sergei" of
+            "Sergei Surovikin"): a report naming him by surname alone names him.
     """
 
     terms: tuple[str, ...]
     initials: str = ""
     joined: str = ""
     core: str = ""
+    given: str = ""
 
 
 _QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
@@ -203,6 +206,8 @@ def _asked_kind_names(question: str) -> list[str]:
 def _key_name(words: list[str], key_terms: list[str]) -> KeyName:
     """A capitalised run's key terms with its initialism and joined form ("New York Times": nyt, newyorktimes)."""
     words = [re.sub(r"[’']s$", "", w) for w in words]  # "the Guardian's live blog"
+    if len(words) > 1 and words[0] in ("The", "A", "An"):
+        words = words[1:]  # "told The Washington Post": washingtonpost.com, not "thewashingtonpost"
     if len(words) == 1:
         initials = words[0].lower() if words[0].isupper() and len(words[0]) > 1 else ""
         # One word may be an outlet's site ("Guardian": theguardian.com), unless it is a place.
@@ -212,7 +217,9 @@ def _key_name(words: list[str], key_terms: list[str]) -> KeyName:
         initials = "".join(w[0] for w in words).lower()
         joined = "".join(words).lower()
     core = "".join(w for w in (w.lower() for w in words) if w not in INSTITUTION_WORDS and w not in NOT_NAMES)
-    return KeyName(tuple(key_terms), initials, joined, core if len(core) >= 3 and core != joined else "")
+    given = normalise(words[0]) if len(key_terms) >= 2 and is_given_name(words[0]) \
+        and normalise(words[0]) == key_terms[0] else ""
+    return KeyName(tuple(key_terms), initials, joined, core if len(core) >= 3 and core != joined else "", given)
 
 
 def coverage(profile: QuestionProfile, present: set[str]) -> float:
@@ -249,8 +256,7 @@ def _alternation(words: Iterable[str]) -> str:
 
 _COUNTED = [w for w in NUMBER_WORDS if NUMBER_WORDS[w] >= 2]
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_NUMBER_WORDS = re.compile(r"\b(" + _alternation([w for w in _COUNTED if NUMBER_WORDS[w] <= 12 or NUMBER_WORDS[w]
-                                                  >= 100] + [w for w in AMOUNT_WORDS if len(w) > 2
+_NUMBER_WORDS = re.compile(r"\b(" + _alternation(_COUNTED + [w for w in AMOUNT_WORDS if len(w) > 2
                                                              and w not in ("several", "few")]) + r")\b", re.I)
 _PERCENT = re.compile(r"(\d|\b(" + _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100) + r"))"
                       r"[\s-]?(%|percent\b|per cent\b)", re.I)
@@ -304,8 +310,8 @@ def _asks_money(question: str) -> bool:
     """Whether a question asks for money: "how much did X pay / pledge / cost", "how large a ransom"."""
     # "How much did X pay ...": an auxiliary, then the paying verb in the same clause. Not "how
     # much water ..., once the dams gave way" (a noun is what is measured; "gave" is another clause's).
-    match = re.search(r"\bhow much\s+(?:did|does|do|will|would|could|has|have|had|is|was|are|were)\b([^,;]*)",
-                      question, re.I)
+    match = re.search(r"\bhow much\s+(?:[\w'-]+\s+){0,3}?(?:did|does|do|will|would|could|has|have|had|is|was|are|were)"
+                      r"\b([^,;]*)", question, re.I)
     if match:
         clause = re.split(_SUBORDINATE, match.group(1), maxsplit=1)[0]
         if any(w.lower() in MONEY_VERBS for w in raw_words(clause)):
@@ -389,10 +395,34 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     if nationality and (not nationality <= set(terms(sentence)) | {_nationality(w) for w in raw_words(sentence)}
                         or _counts_only_others(sentence, nationality)):
         return False  # "how many French soldiers": a count of soldiers of no stated country is no answer
+    if not tolls and _only_tolls(sentence):
+        return False  # "how many schools were destroyed": "killing more than 2,400 people" is no answer
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(sentence)} - asked
-    numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}  # a year is not a count
+    # A year or a day of a month ("June 5") is not a count.
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(_CALENDAR_DATE.sub(" ", sentence))} - asked
+    numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}
     return bool(numbers) or bool(_NUMBER_WORDS.search(sentence))
+
+
+_ALL_TOLL_WORDS = frozenset().union(*TOLL_KINDS.values()) - {"lives", "bodies"}
+_HEDGE = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|roughly)\s+)?"
+_COUNT = r"(?:\d[\d,.]*(?:\s+(?:million|thousand|hundred))?|(?:" + _COUNT_WORDS + r"))"
+# "40 days after death" counts days: a unit or a preposition between a count and a toll word parts them.
+_NOT_A_UNIT = r"(?!(?:" + "|".join(f"{u}s?" for u in DURATION_UNITS) + r"|after|before|since|of|in|from)\b)"
+_TOLL_WORD = r"(?:" + _alternation(_ALL_TOLL_WORDS) + r")"
+# "killing more than 2,400", "killed 49", "toll rose to 2,000" / "2,000 dead", "64 people killed", "93 were killed".
+_TOLL_COUNT = re.compile(rf"(?:\b{_TOLL_WORD}|\btoll(?:\s+\w+){{0,2}}?\s+(?:of|to|at|is|was|stood at))\s+{_HEDGE}"
+                         rf"(?P<a>{_COUNT})\b|\b(?P<b>{_COUNT})\s+(?:{_NOT_A_UNIT}[\w-]+\s+){{0,2}}?(?:were\s+|have\s+been\s+|"
+                         rf"had\s+been\s+)?{_TOLL_WORD}\b", re.I)
+_ANY_COUNT = re.compile(rf"\b{_COUNT}\b", re.I)
+
+
+def _only_tolls(sentence: str) -> bool:
+    """Whether every count a sentence gives is of the dead, injured, missing, displaced or arrested."""
+    text = _CALENDAR_DATE.sub(" ", sentence)
+    tolls = {m.start("a") if m.group("a") else m.start("b") for m in _TOLL_COUNT.finditer(text)}
+    counts = [m.start() for m in _ANY_COUNT.finditer(text) if not re.fullmatch(r"(19|20)\d\d", m.group(0))]
+    return bool(tolls) and all(start in tolls for start in counts)
 
 
 _CAUSE = re.compile(r"\b(" + "|".join(re.escape(w) for w in CAUSE_WORDS) + r")\b", re.I)
@@ -484,8 +514,9 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
 
 
 # A lookahead, so that "Dr Najib Tarhoni" yields "Najib Tarhoni" after the title's pair.
-_TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+(?:(?:al|el|bin|ben|de|van|von|da)[- ])?"
-                        r"([A-Z][a-z][\w'’-]*))")
+# A particle may stand between the two ("Tayeb ait Ighenbaz", "Ahmed al-Mismari").
+_TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+"
+                        r"(?:(?:al|el|bin|ben|ibn|abu|ait|de|del|di|du|dos|van|von|da)[- ])?([A-Z][a-z][\w'’-]*))")
 
 
 def names_a_person(sentence: str, question: str, gender: str = "", titled: bool = True) -> bool:
@@ -514,7 +545,7 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
             # "First Thing: Appeals for body bags", "an Embraer Legacy 600 jet": an English word, and no
             # first name on record before it. "Bowinn Ma, the province's minister": a person all the same.
             continue
-        if gender and gender_of(words[0]) != gender:
+        if gender and gender_of(words[0]) not in (gender, ""):
             continue  # "Wife of Gabon's deposed leader Ali Bongo jailed": Ali is not the wife
         return True
     # "Nigerien PM Mahamadou", "President Bazoum": one name after a person's title.
