@@ -292,8 +292,9 @@ class RuleRewriter(Rewriter):
         about = _WHAT_ABOUT.match(question) or _AND_X.match(question)
         if about:
             rest = about.group(1)
-            if about.re is _AND_X and _LEAD.match(_HEDGE.sub("", rest)):
-                # "and what did Russia say?", "and roughly how many came?": its own question
+            if about.re is _AND_X and (_LEAD.match(_HEDGE.sub("", rest)) or _LEAD_PHRASE.match(rest)):
+                # "and what did Russia say?", "and roughly how many came?", "and on which day was the
+                # moon closest?": its own question
                 resolved = self._pronouns(rest, last, earlier)
                 if resolved is None and not own and not topic_of(rest) and not last.topic:
                     # "And how many were taken to hospital?": no subject of its own, so the last one's.
@@ -918,8 +919,9 @@ def _personal_name(name: str) -> str:
     words = name.split()
     titled = False
     for i in range(len(words) - 1, -1, -1):
-        if words[i].lower() in NOT_NAMES or words[i].lower() in INSTITUTION_WORDS:
-            titled = words[i].lower().rstrip(".") in _TITLES
+        # "Florida Governor Ron DeSantis": a role word is a title too, and what comes before it says whose.
+        if words[i].lower() in NOT_NAMES or words[i].lower() in INSTITUTION_WORDS or words[i].lower() in ROLE_WORDS:
+            titled = words[i].lower().rstrip(".") in _TITLES or words[i].lower() in ROLE_WORDS
             words = words[i + 1:]
             break
     candidate = " ".join(words)
@@ -968,8 +970,10 @@ def _adjectival(name: str) -> bool:
     return " " not in name and (name.lower().endswith(_ADJECTIVE_ENDINGS) or _is_demonym(name))
 
 
-_ASKS_PLACE = re.compile(r"^\s*(?:where|(?:[\w'’-]+\s+){0,6}?which\s+(?:[\w'’-]+\s+){0,3}?(?:city|town|village|country"
-                         r"|countries|nation|region|state|island|area|place|province|capital|port))\b", re.I)
+# "Which small, historic Florida city ...?", "which Gulf Coast island community ...?": a place is asked for.
+_ASKS_PLACE = re.compile(r"^\s*(?:where|(?:[\w'’-]+\s+){0,6}?which\s+(?:[\w'’-]+,?\s+){0,4}?"
+                         r"(?:city|town|village|country|countries|nation|region|state|island|area|place|province|capital"
+                         r"|port|community|county|district|suburb|neighbou?rhood|municipality|settlement))\b", re.I)
 
 
 def _asks_place(question: str) -> bool:

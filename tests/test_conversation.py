@@ -208,6 +208,26 @@ def test_bare_questions_take_more_prepositions_and_the_week() -> None:
     assert follow == "on which day of the week did Nigeriens gather to debate the putsch?"
 
 
+def test_there_is_the_place_a_which_question_asked_for() -> None:
+    _, follow = converse([("Which small, historic Florida city inland from the landfall saw its shelters close?",
+                           ("Perry", "Hurricane Idalia")), ("How many people live there?", ())])
+    assert follow.startswith("How many people live in Perry")
+
+
+def test_he_is_the_person_in_a_titled_name_whatever_place_opens_it() -> None:
+    # "Florida" is also a woman's name: the title, not the first word, says where the person's name starts.
+    _, follow = converse([("Which governor warned would-be looters after the hurricane?",
+                           ("Florida Governor Ron DeSantis",)),
+                          ("Who did he decline to meet during the post-storm visit?", ())])
+    assert follow.startswith("Who did Ron DeSantis decline to meet")
+
+
+def test_and_with_a_question_of_its_own_is_asked_as_it_is() -> None:
+    _, follow = converse([("What rare lunar event threatened to worsen the storm surge?", ()),
+                          ("And on which day was the moon closest to Earth?", ())])
+    assert follow.startswith("on which day was the moon closest to Earth")
+
+
 def test_of_those_is_what_the_last_question_counted() -> None:
     _, follow = converse([("How many active wildfires were burning in the Northwest Territories?", ()),
                           ("what share of those were out of control?", ())])
