@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .dates import human_date, weekday_on_or_before
 from .gender import asked_gender
-from .outlets import names_site, site_labels
+from .outlets import names_site, site_labels, without_own_name
 from .questions import (
     QuestionProfile,
     TermRarity,
@@ -37,6 +37,7 @@ from .questions import (
     gives_reason,
     gives_year,
     names_a_person,
+    names_the_event,
     names_the_kind,
     names_what_was_asked,
     new_names,
@@ -316,8 +317,12 @@ class ExtractiveAnswerer(Answerer):
             # only restates it. The headline, quoted first, may carry the name.
             # "Which former president was arrested?" asks for a person, as "who" does: a place is no answer.
             by_person = profile.wants == "who" or (profile.wants == "which" and asks_for_person(question))
+            # The report's own outlet is no answer ("The Guardian view on ..."); "Which hurricane's winds
+            # ...?": a quote naming no hurricane ("fanned by hurricane winds") is none.
             naming = [c for c in candidates
-                      if names_what_was_asked(c.sentence, question, "who" if by_person else profile.wants)]
+                      if names_what_was_asked(without_own_name(c.sentence, c.hit.url or c.hit.source), question,
+                                              "who" if by_person else profile.wants)
+                      and names_the_event(c.sentence, question)]
             gender = asked_gender(question) if by_person else ""
             if by_person and (gender or asks_for_person(question)):
                 # "Who led the agency?": when some quote names a person, one naming only a town does not

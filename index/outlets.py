@@ -27,6 +27,15 @@ def site_labels(url_or_host: str) -> list[str]:
     return [label for label in host.split(".")[:-1] if label not in SITE_NOISE]
 
 
+def without_own_name(text: str, url_or_host: str) -> str:
+    """A report's text with its own outlet's name in lower case, so that it names no answer: "The
+    Guardian view on Hawaii's wildfire" on theguardian.com names Hawaii, not the Guardian."""
+    labels = site_labels(url_or_host)
+    return re.sub(r"\b[A-Z][A-Za-z]{3,}\b",
+                  lambda m: m.group(0).lower() if any(m.group(0).lower() in label for label in labels) else m.group(0),
+                  text)
+
+
 def names_site(name: KeyName, labels: Iterable[str]) -> bool:
     """Whether a site's labels can stand for a name: "AP" for apnews, "Le Monde" for lemonde, "Sky News" for sky."""
     labels = list(labels)

@@ -28,6 +28,7 @@ from .lexicon import (
     MONEY_PATTERN,
     MONEY_VERBS,
     MONTHS,
+    NAMED_EVENT_WORDS,
     NAMING_KINDS,
     NOT_NAMES,
     NUMBER_WORDS,
@@ -266,7 +267,8 @@ _DURATION = re.compile(r"\b(\d[\d,.]*|" + _alternation(
 _LIFE_OR_DEATH = re.compile(r"\b(" + _alternation(LIFE_OR_DEATH) + r")\b", re.I)
 # A prison term is given in words of punishment: "one day after" is a duration, not a sentence.
 _PUNISHMENT = re.compile(r"\b(sentenc\w*|prison\w*|jail\w*|imprison\w*|behind bars|convict\w*|custod\w*)\b", re.I)
-_AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b", re.I)
+# "58-year-old", "aged 58", and news style's "Lee White, 58, posted ...", "tribute to firefighter, 19, killed".
+_AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b|(?<=[a-z]),\s\d{1,2},\s", re.I)
 _MONTH_ALT = "|".join(sorted(MONTHS))
 DATE_WORDS = re.compile(
     r"\b(\d{1,2}(st|nd|rd|th)?\s+(" + _MONTH_ALT + r")|(" + _MONTH_ALT + r")\s+\d{1,2}|(19|20)\d\d|("
@@ -509,8 +511,17 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
 
     "Who declared himself leader?" is not answered by "The general declared himself leader":
     a who-answer names a person or body, a which- or where-answer any name (places count).
+    "In which capital ...?" is not answered by a country ("Armenia's capital"): a town's name is asked.
     """
-    return bool(new_names(sentence, question, places_count=wants in ("which", "where")))
+    names = new_names(sentence, question, places_count=wants in ("which", "where"))
+    if wants == "which" and _ASKS_TOWN.search(question):
+        world = places()
+        names = [n for n in names if _nationality(n) == "" or normalise(n) in world.capitals]
+    return bool(names)
+
+
+_ASKS_TOWN = re.compile(r"\bwhich\s+(?:[\w'’-]+,?\s+){0,4}?(?:city|cities|town|towns|village|villages|capital|port"
+                        r"|suburb|neighbou?rhood)\b", re.I)
 
 
 # A lookahead, so that "Dr Najib Tarhoni" yields "Najib Tarhoni" after the title's pair.
@@ -586,6 +597,24 @@ _TITLED_NAME = re.compile(r"\b(?:" + "|".join(sorted({*ABBREVIATIONS[:14], "PM",
 
 _WHICH_NOUN = re.compile(r"\bwhich\s+((?:[a-z][\w-]*\s+){0,3}?)([a-z]{3,})(?:'s|’s)?\s+"
                          r"(?:did|does|do|is|are|was|were|has|have|had|will|would|can|could|[a-z]+ed)\b", re.I)
+
+
+_WHICH_EVENT = re.compile(r"\bwhich\s+(" + "|".join(NAMED_EVENT_WORDS) + r")s?\b", re.I)
+
+
+def names_the_event(sentence: str, question: str) -> bool:
+    """Whether a sentence names the event a which-question asks for by kind ("Which hurricane's winds
+    ...?" by "Hurricane Dora"), True when the question asks for no such event."""
+    match = _WHICH_EVENT.search(question)
+    if not match:
+        return True
+    kind = match.group(1).lower()
+    asked = {w.lower() for w in raw_words(question)}
+    for found in re.finditer(rf"\b(?i:{kind})\s+([A-Z][\w’'-]+)|\b([A-Z][\w’'-]+)\s+(?i:{kind})\b", sentence):
+        name = (found.group(1) or found.group(2)).lower()
+        if name not in asked and name not in NOT_NAMES and name not in STOPWORDS and name not in QUESTION_WORDS:
+            return True
+    return False
 
 
 def names_the_kind(sentence: str, question: str) -> bool:

@@ -15,6 +15,7 @@ import pytest
 
 from index import Briefbot, Settings
 from index.answer import support, verify
+from index.outlets import without_own_name
 from index.questions import (
     answer_kind,
     gives_clock_time,
@@ -23,6 +24,8 @@ from index.questions import (
     gives_quantity,
     gives_year,
     names_a_person,
+    names_the_event,
+    names_what_was_asked,
     profile_question,
 )
 from index.roles import asked_role, states_role
@@ -255,3 +258,37 @@ def test_a_report_close_to_the_question_may_lack_one_of_its_names() -> None:
     assert support(profile, close) is not None
     far = _report(close.title, close.passages[0], similarity=0.4)
     assert support(profile, far) is None
+
+
+def test_an_age_set_off_by_commas_is_an_age() -> None:
+    assert gives_quantity("Lee White, 58, posted photos from the capital hours before the takeover.", "age",
+                          "How old is Lee White?")
+    assert gives_quantity("Trudeau pays tribute to firefighter, 19, killed battling Canada wildfires.", "age",
+                          "How old was the firefighter killed in British Columbia?")
+    assert not gives_quantity("In 2023, the fires burned 18 million hectares.", "age", "How old was the firefighter?")
+
+
+def test_which_hurricane_is_answered_by_a_hurricane_s_name() -> None:
+    question = "Which hurricane's winds fanned the Maui wildfires?"
+    assert not names_the_event("Wildfires fanned by hurricane winds have torn through Maui.", question)
+    assert names_the_event("Winds from Hurricane Dora, passing far to the south, fanned the flames.", question)
+    assert names_the_event("Anything at all.", "Which town burned?")  # no event asked for
+
+
+def test_a_town_asked_for_is_not_answered_by_its_country() -> None:
+    question = "In which capital did thousands of protesters clash with riot police after the ceasefire deal?"
+    assert not names_what_was_asked("Thousands of protesters clashed with riot police in Armenia's capital.",
+                                    question, "which")
+    assert names_what_was_asked("Thousands of protesters clashed with riot police in Yerevan.", question, "which")
+    # A country is the answer when a country is asked for.
+    assert names_what_was_asked("Armenia said it would take in the refugees.", "Which country took them in?", "which")
+
+
+def test_an_outlet_s_own_name_in_its_headline_names_no_answer() -> None:
+    url = "https://www.theguardian.com/commentisfree/2023/aug/13/the-guardian-view-on-hawaii"
+    text = without_own_name("The Guardian view on Hawaii's lethal wildfire | Editorial", url)
+    assert "Guardian" not in text and "Hawaii" in text
+    assert not names_what_was_asked(without_own_name("The Guardian view on the fire", url), "Which town burned?",
+                                    "which")
+    # Another outlet's name is a name like any other.
+    assert "BBC" in without_own_name("The BBC reported the toll", url)
