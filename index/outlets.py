@@ -29,7 +29,10 @@ def site_labels(url_or_host: str) -> list[str]:
 
 def without_own_name(text: str, url_or_host: str) -> str:
     """A report's text with its own outlet's name in lower case, so that it names no answer: "The
-    Guardian view on Hawaii's wildfire" on theguardian.com names Hawaii, not the Guardian."""
+    Guardian view on Hawaii's wildfire" on theguardian.com names Hawaii, not the Guardian. Only a web
+    address names an outlet: an uploaded file's name ("tillia.html") is no outlet's."""
+    if not re.match(r"https?://", url_or_host):
+        return text
     labels = site_labels(url_or_host)
     return re.sub(r"\b[A-Z][A-Za-z]{3,}\b",
                   lambda m: m.group(0).lower() if any(m.group(0).lower() in label for label in labels) else m.group(0),

@@ -290,5 +290,7 @@ def test_an_outlet_s_own_name_in_its_headline_names_no_answer() -> None:
     assert "Guardian" not in text and "Hawaii" in text
     assert not names_what_was_asked(without_own_name("The Guardian view on the fire", url), "Which town burned?",
                                     "which")
-    # Another outlet's name is a name like any other.
+    # Another outlet's name is a name like any other, and an uploaded file's name is no outlet's.
     assert "BBC" in without_own_name("The BBC reported the toll", url)
+    assert without_own_name("Herders crossed from Tillia into Mali.", "tillia.html") == \
+        "Herders crossed from Tillia into Mali."
