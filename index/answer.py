@@ -86,6 +86,7 @@ OTHER_SOURCE_RATIO = 0.9
 SAID_PENALTY = 0.3  # a sentence the conversation's last answer quoted (bench/followup_eval.py)
 SAME_CONTENT_SHARE = 0.6  # two sentences sharing this share of terms say the same thing
 MIN_SENTENCE_CHARS = 20
+LEAD_HEADLINE_COVER = 0.6  # a headline holding this much of a who/which question speaks for its lead sentence
 
 
 class Answerer(ABC):
@@ -279,7 +280,11 @@ class ExtractiveAnswerer(Answerer):
                     sentence = _with_antecedent(sentences[position - 1], sentence, hit, question)
                 s_terms = set(terms(sentence))
                 cover = coverage(profile, s_terms)
-                if cover <= 0:
+                # "Wife of Gabon's deposed leader Ali Bongo jailed. Sylvia Bongo Ondimba Valentin had been
+                # ...": a report's lead sentence names whom its headline is about, in none of its words.
+                lead = wants_a_name and position == 1 and sentences[0] == one_line(hit.title) \
+                    and coverage(profile, set(terms(sentences[0]))) >= LEAD_HEADLINE_COVER
+                if cover <= 0 and not lead:
                     continue
                 typed = _answer_type_bonus(sentence, profile.wants, question)
                 score = (

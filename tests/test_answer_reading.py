@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from index import Briefbot, Settings
-from index.answer import support, verify
+from index.answer import ExtractiveAnswerer, support, verify
 from index.outlets import without_own_name
 from index.questions import (
     answer_kind,
@@ -294,3 +294,13 @@ def test_an_outlet_s_own_name_in_its_headline_names_no_answer() -> None:
     assert "BBC" in without_own_name("The BBC reported the toll", url)
     assert without_own_name("Herders crossed from Tillia into Mali.", "tillia.html") == \
         "Herders crossed from Tillia into Mali."
+
+
+def test_a_headline_s_lead_sentence_names_whom_the_headline_is_about(reader: Briefbot) -> None:
+    # The lead sentence shares no word with the question; the headline holds all of it.
+    report = _report("Wife of deposed Gabonese president arrested for money laundering",
+                     "Sylvia Bongo Valentin has been under house arrest in the capital since her husband was "
+                     "overthrown.", similarity=0.64)
+    answer = ExtractiveAnswerer(reader.keywords.get).answer(
+        "Who is the wife of the Gabonese president deposed in August?", [report])
+    assert not answer.abstained and "Sylvia Bongo Valentin" in answer.answer
