@@ -341,7 +341,8 @@ class ExtractiveAnswerer(Answerer):
         if role:
             # "Who was the mayor of Yellowknife?": a quote that names a person but never says "mayor"
             # (nor does its headline) names somebody else: a premier, an official.
-            candidates = [c for c in candidates if _role_stated(c, role)]
+            by_doc = {c.hit.doc_id: _sentences(c.hit) for c in candidates}  # each report split once
+            candidates = [c for c in candidates if _role_stated(c, role, by_doc[c.hit.doc_id])]
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)
@@ -393,9 +394,9 @@ def _with_antecedent(before: str, sentence: str, hit: Hit, question: str) -> str
     return joined
 
 
-def _role_stated(cand: _Candidate, role: tuple[str, ...]) -> bool:
-    """Whether a candidate's sentence, its headline or a sentence beside it says the role asked for."""
-    sentences = _sentences(cand.hit)
+def _role_stated(cand: _Candidate, role: tuple[str, ...], sentences: list[str]) -> bool:
+    """Whether a candidate's sentence, its headline or a sentence beside it (of its report's `sentences`)
+    says the role asked for."""
     at = sentences.index(cand.sentence) if cand.sentence in sentences else -1
     near = sentences[max(0, at - 1): at + 2] if at >= 0 else [cand.sentence]
     return any(states_role(text, role) for text in (*near, one_line(cand.hit.title)))

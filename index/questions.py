@@ -606,25 +606,19 @@ def names_the_event(sentence: str, question: str) -> bool:
     """Whether a sentence names the event a which-question asks for by kind ("Which hurricane's winds
     ...?" by "Hurricane Dora"), True when the question asks for no such event."""
     match = _WHICH_EVENT.search(question)
-    if not match:
-        return True
-    kind = match.group(1).lower()
-    asked = {w.lower() for w in raw_words(question)}
-    for found in re.finditer(rf"\b(?i:{kind})\s+([A-Z][\w’'-]+)|\b([A-Z][\w’'-]+)\s+(?i:{kind})\b", sentence):
-        name = (found.group(1) or found.group(2)).lower()
-        if name not in asked and name not in NOT_NAMES and name not in STOPWORDS and name not in QUESTION_WORDS:
-            return True
-    return False
+    return not match or _names_of_kind(sentence, match.group(1).lower(), question)
 
 
 def names_the_kind(sentence: str, question: str) -> bool:
     """Whether a sentence names something of the kind a which-question asks for by that kind's word:
     "the Ionian Sea" for "which sea", "Hurricane Katrina" for "which hurricane"."""
     match = _WHICH_NOUN.search(question)
-    if not match:
-        return False
-    noun = re.escape(match.group(2).lower().removesuffix("s"))
-    kind = rf"(?i:{noun}s?)"
+    return match is not None and _names_of_kind(sentence, match.group(2).lower().removesuffix("s"), question)
+
+
+def _names_of_kind(sentence: str, noun: str, question: str) -> bool:
+    """Whether a sentence names a `noun` the question does not: "Ionian Sea", "Hurricane Dora"."""
+    kind = rf"(?i:{re.escape(noun)}s?)"
     asked = {w.lower() for w in raw_words(question)}
     for found in re.finditer(rf"\b([A-Z][\w’'-]+)\s+{kind}\b|\b{kind}\s+([A-Z][\w’'-]+)", sentence):
         name = (found.group(1) or found.group(2) or "").lower()
