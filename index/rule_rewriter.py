@@ -63,6 +63,9 @@ _HEDGE = re.compile(r"^(?:roughly|approximately|about|around|exactly|also|then|s
 # A wh-phrase of a few lower-case words before the auxiliary: "what kind of business did", "what magnitude was".
 _LEAD_PHRASE = re.compile(rf"^\s*((?i:(?:in|on|at|from|to|by|for|near|with|under|over|during|after|before)\s+)?"
                           rf"(?i:what|which|how many|how much)(?:\s+[a-z][\w'’-]*){{1,4}}?)\s+{_AUX}\s+(.*)$")
+# ... and one led by a preposition, whose words may be names: "Near which small Florida community did".
+_PREP_LEAD_PHRASE = re.compile(rf"^\s*((?i:in|on|at|from|to|by|for|near|with|under|over|during|after|before)\s+"
+                               rf"(?i:which|what)(?:\s+[\w'’-]+){{1,5}}?)\s+{_AUX}\s+(.*)$")
 _SUBJECT_NP = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+([a-z][\w'-]*)", re.I)
 _NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
 _TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following|regarding|on|in)\s+\S", re.I)
@@ -285,6 +288,12 @@ class RuleRewriter(Rewriter):
             if answered:  # "Who led the coup?" -> "Tchiani", "why?": why did *Tchiani* lead it, not "who"
                 return f"{bare.group(1).lower()} {answered}?"
             _, aux, body = _question_body(last.resolved)
+            led = _PREP_LEAD_PHRASE.match(_strip_end(last.resolved))
+            if led and body == _strip_end(last.resolved):
+                # "Near which small Florida community did Idalia make landfall?" then "when?": "when did
+                # Idalia make landfall", not "when did Near which ...". (Adding "near <the answer's
+                # place>" was measured: one held-out follow-up lost, none gained.)
+                aux, body = led.group(2), led.group(3)
             if not body:
                 return None
             aux = aux or "did"
@@ -429,7 +438,7 @@ class RuleRewriter(Rewriter):
                     return referent
                 if word == "there":
                     return f"in {referent}"
-                return f"{referent}'s" if word in possessive and word != "her" else referent
+                return _possessive(referent) if word in possessive and word != "her" else referent
 
             out = re.sub(r"\b(" + "|".join(words) + r")\b", swap, out, flags=re.I)
             out = re.sub(r"\b(from|to|near|around|out of) in\s+", r"\1 ", out)  # "from there": "from Agadir"
@@ -437,6 +446,13 @@ class RuleRewriter(Rewriter):
         if not used:
             return None
         return _with_topic(out, last)
+
+
+def _possessive(referent: str) -> str:
+    """"the junta's", and for a plural "Niger's coup leaders'" (not "leaders's")."""
+    last = referent.split()[-1] if referent.split() else ""
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s")) and len(last) > 3
+    return f"{referent}'" if plural else f"{referent}'s"
 
 
 MAX_REFERENT_WORDS = 8
@@ -839,7 +855,7 @@ def _people_of(last: Turn) -> list[str]:
     asked = _WHO_IS.match(last.resolved)
     if asked and not named:
         # "Who was mayor of Derna when its dams burst?": "he" is the mayor of Derna, not the whole clause.
-        named = [_until_clause(asked.group(1))]
+        named = [_who_was(asked.group(1))]
     if named:
         return list(dict.fromkeys([*named, *people]))
     asked_for = _which_noun_phrase(last.resolved) if _asks_who(last.resolved) else ""
@@ -870,6 +886,18 @@ def _full_name(name: str, people: list[str]) -> str:
 
 
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was)\s+(.+?)\s*[?.!]*\s*$", re.I)
+
+
+def _who_was(phrase: str) -> str:
+    """Who "he" is after "Who was <phrase>?": "the mayor of Derna" for "mayor of Derna when its dams burst";
+    "the person declared Florida's second death" for a passive "declared Florida's second death"."""
+    phrase = _until_clause(phrase)
+    first = phrase.split()[0] if phrase.split() else ""
+    if first.islower() and (first.endswith("ed") or first in IRREGULAR_PAST):
+        return f"the person {phrase}"
+    if first.islower() and first not in ("the", "a", "an", "his", "her", "their", "its", "one"):
+        return f"the {phrase}"  # "mayor of Derna" is "the mayor of Derna"
+    return phrase
 
 
 def _until_clause(phrase: str) -> str:
@@ -903,7 +931,7 @@ def _person_of(last: Turn, gender: str = "", besides: Iterable[str] = ()) -> str
         # or no one it can say.
         asked = _WHO_IS.match(last.resolved)
         if asked:
-            return _until_clause(asked.group(1))
+            return _who_was(asked.group(1))
         role = _ROLE.search(last.resolved)
         return re.sub(r"^(?:which|what|whose)\s+", "the ", role.group(0), flags=re.I) if role else ""
     return people[0] if people else ""
@@ -1112,6 +1140,11 @@ _NAMED_PLACE = (r"\s+(?:village|town|city|province|region|district|county|island
                 r"|neighborhood|camp)\s+of\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)")
 
 
+# A name is replaced with the place word it is part of: "sub-Saharan Africa" is replaced whole,
+# never left as "sub-West Africa"; "pro-Russian" after "what about Ukraine?" is "pro-Ukraine".
+_WHOLE_WORD_PREFIX = r"(?:(?<![\w-])(?:sub|trans|north|south|east|west|central)-|(?<![\w]))"
+
+
 def _replace_subject(last: Turn, new: str) -> str:
     """The last question asked of `new` instead of its subject."""
     new = _strip_end(new)
@@ -1136,14 +1169,15 @@ def _replace_subject(last: Turn, new: str) -> str:
     if last.subject and last.subject in last.resolved:
         new = bare_new
         # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.
-        joined = re.compile(re.escape(last.subject) + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
+        joined = re.compile(_WHOLE_WORD_PREFIX + re.escape(last.subject)
+                            + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
         out = joined.sub(lambda _: new, last.resolved, count=1)
         if _is_place(new) or _personal_name(new):
             # "How did the African Union describe ...?" then "what about Morocco?": no "the Morocco".
             out = re.sub(r"\b[Tt]he\s+(?=" + re.escape(new) + r"\b)", "", out, count=1)
         return out
     for name in names_in(last.resolved):
-        return last.resolved.replace(name, bare_new, 1)
+        return re.sub(_WHOLE_WORD_PREFIX + re.escape(name), lambda _: bare_new, last.resolved, count=1)
     # No name to put it in place of: the last question, now about `new`.
     return f"{_strip_end(last.resolved)}: {bare_new}?"
 

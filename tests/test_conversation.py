@@ -684,3 +684,32 @@ def test_what_about_an_event_after_a_question_on_a_people_asks_of_that_event() -
     # A plural subject with its owner takes no article: "Zenda's coup supporters".
     _, follow = converse([("Why did thousands of Zenda's coup supporters gather?", ()), ("what did they chant?", ())])
     assert follow == "what did thousands of Zenda's coup supporters chant?"
+
+
+def test_a_bare_when_after_a_prepositional_which_question_asks_of_its_event() -> None:
+    _, follow = converse([("Near which small Florida community did Hurricane Ruth make landfall on 30 August?",
+                           ("Keaton Beach",)),
+                          ("When?", ())])
+    assert follow == "when did Hurricane Ruth make landfall on 30 August?"
+
+
+def test_he_after_who_was_a_passive_is_the_person_it_describes() -> None:
+    _, follow = converse([("Who was declared the storm's second death, according to ABC News?", ()),
+                          ("Where did he go missing?", ())])
+    assert follow == "Where did the person declared the storm's second death go missing?"
+    _, follow = converse([("Who was mayor of Zenda when its dams burst?", ()), ("What did he say?", ())])
+    assert follow == "What did the mayor of Zenda say?"
+
+
+def test_a_name_inside_a_place_word_is_replaced_with_the_word() -> None:
+    _, follow = converse([("How many coups in sub-Saharan Africa did the map show?", ()),
+                          ("And in West and Central Africa since 2020?", ())])
+    assert "sub-" not in follow and "in West and Central Africa since 2020" in follow
+    _, follow = converse([("Why did pro-Ruritanian protesters gather in Zenda?", ()), ("What about Freedonian?", ())])
+    assert "pro-Freedonian protesters" in follow
+
+
+def test_their_after_a_plural_takes_an_apostrophe_alone() -> None:
+    _, follow = converse([("What did Zenda's coup leaders accuse the foreign troops of?", ()),
+                          ("How did their government respond?", ())])
+    assert follow == "How did Zenda's coup leaders' government respond?"
