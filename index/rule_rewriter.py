@@ -227,10 +227,15 @@ _SPANS = frozenset(("hour", "hours", "minute", "minutes", "day", "days", "week",
                     "years", "morning", "night", "evening", "afternoon", "weekend"))
 
 
+_CLAUSE_AFTER = re.compile(rf"\s+(?:and|but)\s+(?={_AUX}\b|[a-z]+ed\b)|\s*,\s*(?:and\s+)?(?={_AUX}\b|[a-z]+ed\b)")
+
+
 def topic_of(question: str) -> str:
     """The last prepositional phrase of a question ("after the coup", "in Niger"), "" when it has none."""
     starts = [m.start() for m in _TOPIC_START.finditer(question)]
     topic = _strip_end(question[starts[-1]:]) if starts else ""
+    # "after the coup and was photographed with Bazoum": the phrase ends where a second verb begins.
+    topic = _CLAUSE_AFTER.split(topic, maxsplit=1)[0]
     # A time phrase ("in late August 2023", "on 7 August") is when, not what: not carried over.
     # So is a span of time ("in the first few hours", "within days").
     if re.search(r"\d", topic) or any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", topic.lower())):
@@ -409,15 +414,20 @@ class RuleRewriter(Rewriter):
         people_named = _people_plural(last.resolved)  # "getting Americans out": "a handful of them"
         doer = _plural_doer(last.resolved)
         group = they_were or plural_entity or doer or actor or counted or people_named \
-            or not_one or agent or _last_noun_phrase(last.resolved) or before
+            or not_one or agent or _many(_last_noun_phrase(last.resolved)) or before
         acted_on = they_were or plural_entity or counted or doer or people_named or not_one \
-            or _last_noun_phrase(last.resolved) or before
+            or _many(_last_noun_phrase(last.resolved)) or before
         people: tuple[tuple[tuple[str, ...], str, set[str]], ...] = ((PERSON_PRONOUNS, person, {"his", "hers", "her"}),)
         if _has_word(question, _HE) and _has_word(question, _SHE):
             # "where was she when he was detained?": two people, each found by their own first name.
             he = _person_of(last, "m", own_names)
             people = ((_HE, he, {"his"}), (_SHE, _person_of(last, "f", [*own_names, he]), {"hers", "her"}))
         out, used = question, False
+        met = _THEY_MET.search(out)
+        pair = _two_people(own_names, last) if met else ""
+        if met and pair:
+            # "How did Bazoum look when they met?" after a question on the envoy: they are the two.
+            out, used = out[:met.start(1)] + pair + out[met.end(1):], True
         those = _THOSE.search(out)
         if those and acted_on:
             # "What share of those were out of control?": those are what the last question counted.
@@ -453,6 +463,23 @@ def _possessive(referent: str) -> str:
     last = referent.split()[-1] if referent.split() else ""
     plural = last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s")) and len(last) > 3
     return f"{referent}'" if plural else f"{referent}'s"
+
+
+# "they" doing what takes two: "when they met", "did they speak".
+_THEY_MET = re.compile(r"\b(they)\s+(?:(?:first|last|finally|later)\s+)?(?:met|meet|meeting|spoke|speak|talked|talk"
+                       r"|negotiated|shook hands)\b", re.I)
+
+
+def _two_people(own_names: list[str], last: Turn) -> str:
+    """"A and B": a person the question names and the one the conversation is about, or the last
+    question's person and the one its answer named; "" unless there are two."""
+    here = [p for p in map(_personal_name, own_names) if p] or [n for n in own_names if _person_like(n, ())]
+    before = [p for p in (_full_name(n, []) for n in names_in(last.resolved)) if p]
+    people: list[str] = []
+    for person in (*here, *_people_of(last), *before):
+        if person and all(person.split()[-1] != p.split()[-1] for p in people):
+            people.append(person)
+    return " and ".join(people[:2]) if len(people) >= 2 else ""
 
 
 MAX_REFERENT_WORDS = 8
@@ -663,7 +690,7 @@ def _plural_noun(question: str) -> str:
     """The first plural common noun of a question ("had members stranded": "the members"), "" if none."""
     for word in re.findall(r"(?<![\w'’-])([a-z][a-z-]{2,}s)\b", question):
         if word not in _NOT_PLURAL_NOUNS and not word.endswith(("ss", "us", "is", "ous")) \
-                and word not in QUESTION_WORDS and word not in VAGUE_FILLER:
+                and word not in QUESTION_WORDS and word not in VAGUE_FILLER and word not in _SPANS:
             return f"the {word}"
     return ""
 
@@ -678,10 +705,23 @@ def _last_noun_phrase(question: str) -> str:
     "a mutual defence pact" is carried as "the mutual defence pact": by the follow-up it is known.
     """
     phrases = re.findall(r"\b(?:the|an?)\s+((?:[\w'’-]+\s+){0,4}?[\w'’-]+?)(?=\s+(?:in|on|at|of|for|to|from|by|with"
-                         r"|after|before|during|over|about|was|is|were|are|had|has)\b|\s*[?.!]*\s*$)", question, re.I)
+                         r"|after|before|during|over|about|was|is|were|are|had|has|and|or|but)\b|\s*[?.!]*\s*$)",
+                         question, re.I)
     # "at the end of October" is when, not what "it" is.
     phrases = [p for p in phrases if p.split()[-1].lower() not in _TIME_HEADS]
     return f"the {phrases[-1]}" if phrases else ""
+
+
+# Bodies of people that "they" may be though the noun is singular: "the junta", "the government".
+_COLLECTIVES = frozenset(("junta", "government", "administration", "regime", "military", "team", "family", "crew",
+                          "opposition", "authorities", "leadership", "cabinet", "parliament", "board", "public"))
+
+
+def _many(phrase: str) -> str:
+    """A noun phrase "they" can be: a plural ("the protesters") or a body ("the junta"); else ""."""
+    head = phrase.split()[-1].lower() if phrase else ""
+    plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
+    return phrase if plural or head in _COLLECTIVES or head in INSTITUTION_WORDS else ""
 
 
 # Nouns that say what is asked about a thing, never the thing "it" is: "the name of the charter".

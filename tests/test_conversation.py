@@ -713,3 +713,33 @@ def test_their_after_a_plural_takes_an_apostrophe_alone() -> None:
     _, follow = converse([("What did Zenda's coup leaders accuse the foreign troops of?", ()),
                           ("How did their government respond?", ())])
     assert follow == "How did Zenda's coup leaders' government respond?"
+
+
+_ENVOY = "Which head of state flew to Zenda days after the coup and was photographed with Rassendyll?"
+
+
+def test_a_topic_phrase_ends_where_a_second_verb_begins() -> None:
+    _, follow = converse([(_ENVOY,
+                           ("Rudolf Elphberg",)),
+                          ("Which country does he lead?", ())])
+    assert follow == "Which country does Rudolf Elphberg lead after the coup?"
+
+
+def test_they_is_never_one_thing_nor_a_span_of_time() -> None:
+    *_, follow = converse([(_ENVOY,
+                            ("Rudolf Elphberg",)),
+                           ("Which country does he lead?", ("Ruritania",)),
+                           ("How did Rassendyll look when they met?", ())])
+    assert "the coup met" not in follow and "the days" not in follow
+    _, follow = converse([("What did the junta announce after the coup?", ()), ("Why did they do it?", ())])
+    assert "the junta" in follow
+
+
+def test_they_who_meet_are_the_two_people_of_the_conversation() -> None:
+    _, follow = converse([("Whom did Rupert Hentzau meet in Zenda?", ("Rudolf Rassendyll",)),
+                          ("When did they meet?", ())])
+    assert follow.startswith("When did Rudolf Rassendyll and Rupert Hentzau meet")
+    *_, follow = converse([("Which head of state flew to Zenda and was photographed with Rudolf Rassendyll?",
+                            ("Michael Elphberg",)),
+                           ("How did Rassendyll look when they met?", ())])
+    assert "Michael Elphberg and Rudolf Rassendyll met" in follow
