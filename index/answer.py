@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .dates import human_date, weekday_on_or_before
@@ -138,7 +138,9 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     doc_terms |= {c for c in map(capital_country, doc_terms) if c}
     missing = [t for t in profile.key_terms if not _has_key_term(t, doc_terms)
                and not _surname_found(t, profile, doc_terms)]
-    best = _best_sentence_coverage(profile, hit) if len(missing) == 1 < len(profile.key_terms) else 0.0
+    # "St Petersburg" missing is one name missing, not two.
+    gaps = _missing_names(missing, profile)
+    best = _best_sentence_coverage(profile, hit) if gaps == 1 < _missing_names(profile.key_terms, profile) else 0.0
     lone_gap = best >= LONE_GAP_COVER or best + hit.similarity >= LONE_GAP_SUPPORT
     if missing and not lone_gap and not _names_all_found(profile, doc_terms, text, hit):
         return None
@@ -149,6 +151,13 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     if doc_cover < min_coverage or doc_cover + hit.similarity < min_support:
         return None
     return doc_cover
+
+
+def _missing_names(missing: Iterable[str], profile: QuestionProfile) -> int:
+    """How many of the question's names (or lone numbers) the missing key terms make up."""
+    left = set(missing)
+    names = [name for name in profile.key_names if left & set(name.terms)]
+    return len(names) + len(left - {t for name in names for t in name.terms})
 
 
 def _surname_found(term: str, profile: QuestionProfile, doc_terms: set[str]) -> bool:

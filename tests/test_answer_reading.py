@@ -304,3 +304,18 @@ def test_a_headline_s_lead_sentence_names_whom_the_headline_is_about(reader: Bri
     answer = ExtractiveAnswerer(reader.keywords.get).answer(
         "Who is the wife of the Gabonese president deposed in August?", [report])
     assert not answer.abstained and "Sylvia Bongo Valentin" in answer.answer
+
+
+def test_a_missing_name_of_two_words_is_one_name_missing() -> None:
+    # "St Petersburg" is not in the report ("in Russia"), but its sentence holds most of the question:
+    # two missing words of one name are one gap, as "Accra" alone would be.
+    question = ("Which former president joked that he had survived a dinner served by Prigozhin at a G8 summit "
+                "in St Petersburg?")
+    report = _report("Bush quips he 'survived' Prigozhin serving him meal at G8",
+                     "Former President George Bush recalled having dinner served by Wagner chief Yevgeny Prigozhin "
+                     "during a G8 summit in Russia, joking he survived the meal.", similarity=0.78)
+    profile = profile_question(question, _Flat())
+    assert support(profile, report) is not None
+    # Two names missing are still too many.
+    other = profile_question(question.replace("Prigozhin", "Rassendyll"), _Flat())
+    assert support(other, report) is None
