@@ -688,6 +688,13 @@ def is_title_case(text: str) -> bool:
     return _title_case(raw_words(text))
 
 
+def _given_names(question: str) -> dict[str, str]:
+    """{surname term: first-name term} for the people a question names in full ("Mohamed Bazoum")."""
+    words = raw_words(question)
+    return {normalise(words[j + 1]): normalise(words[j]) for j in range(1, len(words) - 1)
+            if is_given_name(words[j]) and words[j + 1][:1].isupper() and words[j + 1].lower() not in NOT_NAMES}
+
+
 def new_names(sentence: str, question: str, places_count: bool = False) -> list[str]:
     """Capitalised words of a sentence that could be a name the question lacks.
 
@@ -699,6 +706,9 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
     # The question's own names: "Mohamed" is part of one next to "Bazoum", but "Ionian" is not part
     # of a name the question gives when it only asks "which sea" ("the Ionian Sea").
     asked_names = {normalise(w) for i, w in enumerate(raw_words(question)) if i > 0 and w[:1].isupper()}
+    # The first names the question gives its people ("Mohamed" of "Mohamed Bazoum"): another first
+    # name before the same surname is somebody else ("Zazia Bazoum", his daughter).
+    given_before = _given_names(question)
     out = []
     place = place_terms()
     demonyms = places().words
@@ -736,7 +746,8 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
                     or lowered in ROLE_WORDS \
                     or (lowered in MONTHS and not places_count) or lowered in WEEKDAYS \
                     or (not places_count and (lowered in demonyms or term in place)) \
-                    or term in asked or asked_name(i - 1) or asked_name(i + 1) \
+                    or term in asked or asked_name(i - 1) \
+                    or (asked_name(i + 1) and given_before.get(normalise(words[i + 1]), term) == term) \
                     or (places_count and _nationality(word) in asked_countries):
                 continue
             out.append(word)

@@ -123,5 +123,7 @@ def states_role(text: str, role: tuple[str, ...]) -> bool:
     """Whether a text says the role a question asks for ("Mayor Rebecca Alty", "the new PM")."""
     if not role:
         return True
+    # "Which of his daughters": a report says "daughter" of one of them.
+    role = tuple(w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > 3 else w for w in role)
     alternation = "|".join(_forms(role))
     return bool(re.search(rf"\b(?:{alternation})(?:e?s)?\b", text, re.I))

@@ -26,6 +26,7 @@ from index.questions import (
     names_a_person,
     names_the_event,
     names_what_was_asked,
+    new_names,
     profile_question,
 )
 from index.roles import asked_role, states_role
@@ -319,3 +320,14 @@ def test_a_missing_name_of_two_words_is_one_name_missing() -> None:
     # Two names missing are still too many.
     other = profile_question(question.replace("Prigozhin", "Rassendyll"), _Flat())
     assert support(other, report) is None
+
+
+def test_another_first_name_before_the_asked_surname_is_somebody_else() -> None:
+    question = "Which of Rudolf Elphberg's daughters said in August that her detained father was losing weight?"
+    assert new_names("Flavia Elphberg, who was abroad when Rudolf Elphberg was detained, spoke to him.",
+                     question) == ["Flavia"]
+    # The asked person's own first name, or a surname asked alone, names nobody new.
+    assert new_names("Rudolf Elphberg said he was well.", "What did Elphberg say?") == []
+    assert new_names("Rudolf Elphberg said he was well.", question) == []
+    # "Which of his daughters": a report writes "daughter" of one of them.
+    assert states_role("Captive leader losing weight, daughter reveals", asked_role(question))
