@@ -66,6 +66,8 @@ _LEAD_PHRASE = re.compile(rf"^\s*((?i:(?:in|on|at|from|to|by|for|near|with|under
 # ... and one led by a preposition, whose words may be names: "Near which small Florida community did".
 _PREP_LEAD_PHRASE = re.compile(rf"^\s*((?i:in|on|at|from|to|by|for|near|with|under|over|during|after|before)\s+"
                                rf"(?i:which|what)(?:\s+[\w'’-]+){{1,5}}?)\s+{_AUX}\s+(.*)$")
+# "how high did", "how far was": a measure asked with "how", then the auxiliary.
+_HOW_MEASURE = re.compile(rf"([a-z]+)\s+{_AUX}\s+(.*)$", re.I)
 _SUBJECT_NP = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+([a-z][\w'-]*)", re.I)
 _NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
 _TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following|regarding|on|in)\s+\S", re.I)
@@ -196,9 +198,17 @@ _CONTINUING = re.compile(r"\b(?:afterwards?|then|later|subsequently|in response|
                          r"|the next day|the day after|next)\s*[?.!]*\s*$", re.I)
 
 
+# "that town", "this village": a place the conversation named.
+_THAT_PLACE = re.compile(r"\b(?:that|this)\s+(?:town|city|village|community|place|area|region|province|county|district"
+                         r"|island|country|port|camp|neighbou?rhood|suburb)\b", re.I)
+# "How far above the high-water mark was that?": "that" is what the last answer gave.
+_THAT_AT_END = re.compile(r"\b(?:was|is|were|are)\s+(?:that|this)\s*[?.!]*\s*$", re.I)
+
+
 def _points_back(question: str) -> bool:
-    """Whether a question points at something said before: "Who made that argument?", "why that day?"."""
-    return bool(_POINTING.search(question))
+    """Whether a question points at something said before: "Who made that argument?", "why that day?",
+    "how far above the mark was that?"."""
+    return bool(_POINTING.search(question) or _THAT_AT_END.search(question))
 
 
 def _strip_end(text: str) -> str:
@@ -220,6 +230,9 @@ def _question_body(resolved: str, phrase_lead: bool = True) -> tuple[str, str, s
     phrase = None if match.group(2) or not phrase_lead else _LEAD_PHRASE.match(_strip_end(resolved))
     if phrase:  # "What kind of business did the group start?": "the group start", not "kind of business did ..."
         return phrase.group(1), phrase.group(2), phrase.group(3)
+    measure = _HOW_MEASURE.match(match.group(3)) if match.group(1).lower() == "how" and not match.group(2) else None
+    if measure:  # "How high did the water stand?": ("how high", "did", "the water stand"), not "high did ..."
+        return f"{match.group(1)} {measure.group(1)}", measure.group(2), measure.group(3)
     return match.group(1), match.group(2) or "", match.group(3)
 
 
@@ -227,7 +240,9 @@ _SPANS = frozenset(("hour", "hours", "minute", "minutes", "day", "days", "week",
                     "years", "morning", "night", "evening", "afternoon", "weekend"))
 
 
-_CLAUSE_AFTER = re.compile(rf"\s+(?:and|but)\s+(?={_AUX}\b|[a-z]+ed\b)|\s*,\s*(?:and\s+)?(?={_AUX}\b|[a-z]+ed\b)")
+# ... or at a colon: "after Hurricane Idalia: 'You loot, we shoot'" is "after Hurricane Idalia".
+_CLAUSE_AFTER = re.compile(rf"\s+(?:and|but)\s+(?={_AUX}\b|[a-z]+ed\b)|\s*,\s*(?:and\s+)?(?={_AUX}\b|[a-z]+ed\b)"
+                           r"|\s*:\s+")
 
 
 def topic_of(question: str) -> str:
@@ -267,6 +282,11 @@ class RuleRewriter(Rewriter):
             # A new explicit subject: a fresh question, not merged with the old one.
             return Resolution(question, subject=_main(own), topic=topic_of(question))
         resolved = self._rewrite(question, last, own, conversation.turns[:-1])
+        pointed = _THAT_PLACE.search(question) if resolved is None else None
+        place = _place_of(last, conversation.turns[:-1]) if pointed else ""
+        if pointed and place:
+            # "How far is that town from where the storm came ashore?": the town the answer named.
+            resolved = question[:pointed.start()] + place + question[pointed.end():]
         if resolved is None and not own and (is_vague(question) or _elliptical(question) or _points_back(question)
                                              or _CONTINUING.search(question)):
             # "how many died?", "how much per month?": nothing to replace, so the question is

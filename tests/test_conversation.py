@@ -743,3 +743,23 @@ def test_they_who_meet_are_the_two_people_of_the_conversation() -> None:
                             ("Michael Elphberg",)),
                            ("How did Rassendyll look when they met?", ())])
     assert "Michael Elphberg and Rudolf Rassendyll met" in follow
+
+
+def test_that_town_is_the_place_the_last_answer_named() -> None:
+    _, follow = converse([("Where did the president's plane land?", ("Strelsau",)),
+                          ("How far is that town from where the storm came ashore?", ())])
+    assert follow.startswith("How far is Strelsau from where the storm came ashore")
+
+
+def test_a_topic_phrase_ends_at_a_colon() -> None:
+    _, follow = converse([("Which governor warned looters after Storm Ruth: 'You loot, we shoot'?",
+                           ("Rudolf Elphberg",)),
+                          ("Who did he decline to meet?", ())])
+    assert follow == "Who did Rudolf Elphberg decline to meet after Storm Ruth?"
+
+
+def test_was_that_points_back_at_the_last_answer() -> None:
+    _, follow = converse([("How high did the water in Zenda's harbour stand?", ()),
+                          ("How far above the average high-water mark was that?", ())])
+    # The measure "how high" is the last question's lead, not part of what it asked about.
+    assert follow.startswith("How far above the average high-water mark was that: the water in Zenda's harbour")
