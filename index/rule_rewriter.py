@@ -205,6 +205,15 @@ _THAT_PLACE = re.compile(r"\b(?:that|this)\s+(?:town|city|village|community|plac
 _THAT_AT_END = re.compile(r"\b(?:was|is|were|are)\s+(?:that|this)\s*[?.!]*\s*$", re.I)
 
 
+def _definite_back(question: str, last: Turn) -> bool:
+    """Whether a question's "the X" is a thing the last question or its answer spoke of: "How big was the
+    discount?" after "Which resort offered evacuees a discount?", "the man" after an answer on a man's remains."""
+    heads = {m.group(1).lower() for m in re.finditer(r"\bthe\s+(?:[a-z]+\s+)?([a-z]{3,})\b", question)}
+    heads -= {*STOPWORDS, *_TIME_HEADS, *_SPANS, *QUESTION_WORDS}
+    before = {w.lower() for text in (last.resolved, *last.said) for w in re.findall(r"[A-Za-z]+", text)}
+    return bool(heads & before)
+
+
 def _points_back(question: str) -> bool:
     """Whether a question points at something said before: "Who made that argument?", "why that day?",
     "how far above the mark was that?"."""
@@ -288,7 +297,7 @@ class RuleRewriter(Rewriter):
             # "How far is that town from where the storm came ashore?": the town the answer named.
             resolved = question[:pointed.start()] + place + question[pointed.end():]
         if resolved is None and not own and (is_vague(question) or _elliptical(question) or _points_back(question)
-                                             or _CONTINUING.search(question)):
+                                             or _CONTINUING.search(question) or _definite_back(question, last)):
             # "how many died?", "how much per month?": nothing to replace, so the question is
             # asked about what the last one was about.
             resolved = _about_last(question, last)

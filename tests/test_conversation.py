@@ -763,3 +763,13 @@ def test_was_that_points_back_at_the_last_answer() -> None:
                           ("How far above the average high-water mark was that?", ())])
     # The measure "how high" is the last question's lead, not part of what it asked about.
     assert follow.startswith("How far above the average high-water mark was that: the water in Zenda's harbour")
+
+
+def test_the_thing_the_last_question_spoke_of_is_asked_of_it() -> None:
+    _, follow = converse([("Which resort offered evacuees from Storm Ruth a discount on hotel stays?", ()),
+                          ("How big was the discount?", ())])
+    assert follow.startswith("How big was the discount:") and "Storm Ruth" in follow
+    # A thing nobody spoke of is a question of its own.
+    _, follow = converse([("Which resort offered evacuees from Storm Ruth a discount on hotel stays?", ()),
+                          ("How big was the harbour wall?", ())])
+    assert follow == "How big was the harbour wall?"
