@@ -490,8 +490,13 @@ class RuleRewriter(Rewriter):
 def _possessive(referent: str) -> str:
     """"the junta's", and for a plural "Niger's coup leaders'" (not "leaders's")."""
     last = referent.split()[-1] if referent.split() else ""
-    plural = last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "’s")) and len(last) > 3
+    plural = _looks_plural(last) and not last.endswith(("'s", "’s")) and len(last) > 3
     return f"{referent}'" if plural else f"{referent}'s"
+
+
+def _looks_plural(word: str) -> bool:
+    """Whether a word ends like an English plural ("leaders", "protesters"; not "press", "virus", "Paris")."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 # "they" doing what takes two: "when they met", "did they speak".
@@ -718,7 +723,7 @@ unless thus news series species whereas
 def _plural_noun(question: str) -> str:
     """The first plural common noun of a question ("had members stranded": "the members"), "" if none."""
     for word in re.findall(r"(?<![\w'’-])([a-z][a-z-]{2,}s)\b", question):
-        if word not in _NOT_PLURAL_NOUNS and not word.endswith(("ss", "us", "is", "ous")) \
+        if word not in _NOT_PLURAL_NOUNS and _looks_plural(word) \
                 and word not in QUESTION_WORDS and word not in VAGUE_FILLER and word not in _SPANS:
             return f"the {word}"
     return ""
@@ -749,8 +754,7 @@ _COLLECTIVES = frozenset(("junta", "government", "administration", "regime", "mi
 def _many(phrase: str) -> str:
     """A noun phrase "they" can be: a plural ("the protesters") or a body ("the junta"); else ""."""
     head = phrase.split()[-1].lower() if phrase else ""
-    plural = head.endswith("s") and not head.endswith(("ss", "us", "is"))
-    return phrase if plural or head in _COLLECTIVES or head in INSTITUTION_WORDS else ""
+    return phrase if _looks_plural(head) or head in _COLLECTIVES or head in INSTITUTION_WORDS else ""
 
 
 # Nouns that say what is asked about a thing, never the thing "it" is: "the name of the charter".
