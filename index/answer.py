@@ -37,6 +37,7 @@ from .questions import (
     gives_reason,
     gives_year,
     names_a_person,
+    names_counted,
     names_the_event,
     names_the_kind,
     names_what_was_asked,
@@ -312,7 +313,9 @@ class ExtractiveAnswerer(Answerer):
         read = candidates  # every sentence read, before the kind's filters (they make new lists)
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.
-            candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)]
+            # "How many schools ...": a count of what the sentence or its headline never names is of something else.
+            candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)
+                          and names_counted(f"{c.sentence} {c.hit.title}", question)]
         elif profile.wants in _MUST_GIVE:
             # "On which day of the week ...?": a date or a year does not say it; "in what year?" needs
             # a year the question does not give, "in which direction from Herat?" a point of the compass.
@@ -342,7 +345,7 @@ class ExtractiveAnswerer(Answerer):
                 # "Who led the agency?": when some quote names a person, one naming only a town does not
                 # answer; "Who is the wife of ...?": nor one naming only her husband.
                 people = [c for c in naming if names_a_person(c.sentence, question, gender)]
-                naming = people or naming
+                naming = people if asks_for_person(question) else people or naming
             # A headline is followed by its report's best (naming) body sentence: it may lead.
             named_docs = {c.hit.doc_id for c in naming if not c.is_title}
             candidates = [c for c in candidates if c in naming or (c.is_title and c.hit.doc_id in named_docs)]

@@ -298,6 +298,95 @@ _COUNT_ANCHOR = re.compile(r"\bhow (?:many|much|large an?|big an?|large|big|far|
                            r"|\bnumber of\b|(?=\b[\w-]+\s+toll\b)", re.I)
 
 
+# Where the counted noun phrase of "how many ..." ends: its verb, a preposition or a conjunction.
+_COUNTED_PHRASE_END = frozenset("""
+did does do were was are is have has had will would could can should might may of with in on at across from for
+by to than or and that who which
+""".split())
+COUNTED_PHRASE_WORDS = 5  # "how many extra international firefighters": the noun comes this soon
+_IRREGULAR_PLURALS = frozenset("people children men women police".split())
+# Counted nouns any count may stand for ("how many people were killed": "killing 64").
+_ANY_COUNTED = frozenset("people persons individuals them they times".split())
+
+
+def counted_phrase(question: str) -> tuple[str, ...]:
+    """The noun phrase a how-many question counts, ending in its noun: "how many Central African
+    countries did ..." -> ("Central", "African", "countries"); () when it counts people or a measure
+    unit, or no plural noun stands there."""
+    match = re.search(r"\bhow many\s+(.*)", question, re.I)
+    if not match:
+        return ()
+    phrase: list[str] = []
+    for word in raw_words(match.group(1))[:COUNTED_PHRASE_WORDS]:
+        lowered = word.lower()
+        if lowered in _COUNTED_PHRASE_END:
+            return ()
+        phrase.append(word)
+        if lowered.endswith("s") or lowered in _IRREGULAR_PLURALS:
+            break  # the phrase's noun: "how many large aftershocks followed ...", not "followed"
+    else:
+        return ()
+    head = phrase[-1].lower()
+    if head in _ANY_COUNTED or head in MEASURE_UNITS or head.removesuffix("s") in DURATION_UNITS \
+            or head in STOPWORDS or _asked_tolls(question):
+        return ()
+    return (*phrase[:-1], head)
+
+
+def counted_noun(question: str) -> str:
+    """The noun a how-many question counts, lower case ("countries"), "" when none in particular."""
+    phrase = counted_phrase(question)
+    return phrase[-1] if phrase else ""
+
+
+def _noun_stem(noun: str) -> str:
+    """A plural's stem that its singular and plural both begin with ("countries" -> "countr")."""
+    if noun.endswith("ies"):
+        return noun[:-3]
+    if noun.endswith(("ches", "shes", "sses", "xes")):
+        return noun[:-2]
+    return noun.removesuffix("s")
+
+
+def names_counted(text: str, question: str) -> bool:
+    """Whether a text speaks of what a how-many question counts: "schools" or "school" for "how many
+    schools", "arrived" for "how many arrivals"; for people ("how many migrant workers") "people",
+    "21-person" or "of them" too. True when the question counts no noun in particular."""
+    phrase = counted_phrase(question)
+    if not phrase:
+        return True
+    noun = phrase[-1]
+    stems = [_noun_stem(n) for n in (noun, *_SAME_COUNTED.get(noun, ()))]
+    # "arrival" -> "arriv": "arrived" counts arrivals.
+    pattern = "|".join(rf"\b{re.escape(stem[:max(NOUN_STEM_CHARS, len(stem) - 2)])}" for stem in stems)
+    if _counts_people(noun):
+        pattern += r"|\b(?:people|persons?|them|those)\b|-person\b"
+    # "5,500 National Guard are on standby" counts "National Guard members": a count before the phrase's name.
+    named = [w for w in phrase[:-1] if w[:1].isupper()]
+    if named:
+        pattern += rf"|(?:\d|\b(?:{_COUNT_WORDS})\b)[\d,.]*\s+{re.escape(named[0])}\b"
+    return re.search(pattern, text, re.I) is not None
+
+
+# Plural nouns that count the same things (English, not any one crisis's words).
+_SAME_COUNTED = {"countries": ("nations", "states"), "nations": ("countries", "states"),
+                 "homes": ("houses", "dwellings"), "houses": ("homes", "dwellings")}
+
+
+NOUN_STEM_CHARS = 5  # a counted noun's stem is cut to no fewer letters than this
+# Endings of English nouns for people ("firefighters", "nationals", "Americans", "volunteers", "pupils").
+_PEOPLE_ENDINGS = ("ers", "ors", "ists", "ians", "ans", "ees", "ants", "ents", "als", "ils", "men")
+_PEOPLE_NOUNS = frozenset("""
+people children police troops soldiers members citizens nationals staff crew mercenaries pupils cooks
+victims survivors residents refugees migrants officers officials casualties civilians adults women
+""".split())
+
+
+def _counts_people(noun: str) -> bool:
+    """Whether a counted plural noun is people, by its word or an ending nouns for people have."""
+    return noun in _PEOPLE_NOUNS or noun.endswith(_PEOPLE_ENDINGS)
+
+
 def _counted_clause(question: str) -> str:
     """The words a count question counts with: from "how many" to the end of its clause.
 
@@ -408,7 +497,8 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
 
 _ALL_TOLL_WORDS = frozenset().union(*TOLL_KINDS.values()) - {"lives", "bodies"}
 _HEDGE = r"(?:(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|roughly)\s+)?"
-_COUNT = r"(?:\d[\d,.]*(?:\s+(?:million|thousand|hundred))?|(?:" + _COUNT_WORDS + r"))"
+# "Thousands dead": a vague amount counts as a count, so a headline of tolls is only tolls.
+_COUNT = r"(?:\d[\d,.]*(?:\s+(?:million|thousand|hundred))?|(?:" + _COUNT_WORDS + r"|dozens|scores|hundreds|thousands))"
 # "40 days after death" counts days: a unit or a preposition between a count and a toll word parts them.
 _NOT_A_UNIT = r"(?!(?:" + "|".join(f"{u}s?" for u in DURATION_UNITS) + r"|after|before|since|of|in|from)\b)"
 _TOLL_WORD = r"(?:" + _alternation(_ALL_TOLL_WORDS) + r")"
@@ -417,12 +507,15 @@ _TOLL_COUNT = re.compile(rf"(?:\b{_TOLL_WORD}|\btoll(?:\s+\w+){{0,2}}?\s+(?:of|t
                          rf"(?P<a>{_COUNT})\b|\b(?P<b>{_COUNT})\s+(?:{_NOT_A_UNIT}[\w-]+\s+){{0,2}}?(?:were\s+|have\s+been\s+|"
                          rf"had\s+been\s+)?{_TOLL_WORD}\b", re.I)
 _ANY_COUNT = re.compile(rf"\b{_COUNT}\b", re.I)
+_MAGNITUDE = re.compile(r"\bmagnitude(?:\s+of)?\s+\d+(?:\.\d+)?|\b\d+(?:\.\d+)?[\s-]*magnitude\b", re.I)
 
 
 def _only_tolls(sentence: str) -> bool:
     """Whether every count a sentence gives is of the dead, injured, missing, displaced or arrested."""
     text = _CALENDAR_DATE.sub(" ", sentence)
     tolls = {m.start("a") if m.group("a") else m.start("b") for m in _TOLL_COUNT.finditer(text)}
+    # "a magnitude 6.3 earthquake" measures the quake; it counts nothing.
+    text = _MAGNITUDE.sub(" ", text)
     counts = [m.start() for m in _ANY_COUNT.finditer(text) if not re.fullmatch(r"(19|20)\d\d", m.group(0))]
     return bool(tolls) and all(start in tolls for start in counts)
 
@@ -526,7 +619,8 @@ _ASKS_TOWN = re.compile(r"\bwhich\s+(?:[\w'’-]+,?\s+){0,4}?(?:city|cities|town
 
 # A lookahead, so that "Dr Najib Tarhoni" yields "Najib Tarhoni" after the title's pair.
 # A particle may stand between the two ("Tayeb ait Ighenbaz", "Ahmed al-Mismari").
-_TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+"
+# A nickname in quotes may stand between them too ("Manuel 'El Fatal' Sevillano").
+_TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+(?:['‘\"“][A-Z][^'’\"”]{0,24}['’\"”]\s+)?"
                         r"(?:(?:al|el|bin|ben|ibn|abu|ait|de|del|di|du|dos|van|von|da)[- ])?([A-Z][a-z][\w'’-]*))")
 
 
@@ -541,6 +635,7 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
     if is_title_case(sentence):
         return False  # a Title Case headline capitalises every word
     asked = {w.lower() for w in raw_words(question)}
+    given_before = _given_names(question)
     place = place_terms()
     for match in _TWO_NAMES.finditer(sentence):
         words = [re.sub(r"[’']s$", "", w) for w in match.groups()]
@@ -549,8 +644,11 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
         if any(_names_no_one(w) or w.lower() in QUESTION_WORDS or w.lower() in STOPWORDS
                or (normalise(w) in place and not (first_name and i == 0)) for i, w in enumerate(words)):
             continue
-        if words[1].lower() in asked:
-            continue  # "Yevgeny Prigozhin" when the question asks about Prigozhin: no one new
+        first, last = normalise(words[0]), normalise(words[1])
+        if words[1].lower() in asked and given_before.get(last, first) == first:
+            # "Yevgeny Prigozhin" when the question asks about Prigozhin: no one new. "Zazia Bazoum"
+            # when it asks about Mohamed Bazoum's daughters: another first name, another person.
+            continue
         if not is_given_name(words[0]) and (words[0].lower() in common_words() or words[1].lower() in common_words()) \
                 and not _person_in_apposition(sentence[match.end(2):]):
             # "First Thing: Appeals for body bags", "an Embraer Legacy 600 jet": an English word, and no
@@ -692,7 +790,11 @@ def _given_names(question: str) -> dict[str, str]:
     """{surname term: first-name term} for the people a question names in full ("Mohamed Bazoum")."""
     words = raw_words(question)
     return {normalise(words[j + 1]): normalise(words[j]) for j in range(1, len(words) - 1)
-            if is_given_name(words[j]) and words[j + 1][:1].isupper() and words[j + 1].lower() not in NOT_NAMES}
+            if words[j][:1].isupper() and is_given_name(words[j])  # "into" is a name in the records too
+            and words[j + 1][:1].isupper() and words[j + 1].lower() not in NOT_NAMES}
+
+
+_NICKNAME = re.compile(r"\b([A-Z][a-z][\w-]*)\s+['‘\"“][A-Z][^'’\"”]{0,24}['’\"”](?=\s+[A-Z])")
 
 
 def new_names(sentence: str, question: str, places_count: bool = False) -> list[str]:
@@ -702,6 +804,8 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
     region or demonym (unless `places_count`: "which country?"), and not part of a name the
     question gives ("Mohamed" of "Mohamed Bazoum" when it asks about Bazoum).
     """
+    # "Manuel 'El Fatal' Sevillano": the nickname the question gives is no part of his name.
+    sentence = _NICKNAME.sub(r"\1", sentence)
     asked = {normalise(w) for w in raw_words(question)}
     # The question's own names: "Mohamed" is part of one next to "Bazoum", but "Ionian" is not part
     # of a name the question gives when it only asks "which sea" ("the Ionian Sea").
