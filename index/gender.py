@@ -19,17 +19,19 @@ from .lexicon import NOT_NAMES, ROLE_WORDS, ascii_fold
 
 DECIDED = 0.1  # p(female) at most this is a man's name, at least 1 - this a woman's
 MIN_RECORDS = 20  # a name seen fewer times decides nothing
+FIRST_NAME_RECORDS = 10_000  # a name seen this often is a first name, even when it decides no gender
 
 
 @functools.lru_cache(maxsize=1)
-def _table() -> dict[str, float]:
-    """First name (lower case, unaccented) -> p(female), for names whose records decide."""
+def _tables() -> tuple[dict[str, float], frozenset[str]]:
+    """First name (lower case, unaccented) -> p(female) for names whose records decide, and the
+    names common enough to be first names whatever their gender ("courtney", "jordan", "kim")."""
     spec = importlib.util.find_spec("nomquamgender")
     if spec is None or not spec.submodule_search_locations:
-        return {}
+        return {}, frozenset()
     path = Path(next(iter(spec.submodule_search_locations))) / "name_data.json"
     if not path.is_file():
-        return {}
+        return {}, frozenset()
     raw = path.read_bytes()
     try:
         import orjson  # chromadb's dependency: 5x faster on 22 MB
@@ -37,8 +39,22 @@ def _table() -> dict[str, float]:
         data = orjson.loads(raw)
     except ImportError:
         data = json.loads(raw)
-    return {name: row[2] for name, row in data.items()
-            if name.isalpha() and row[1] >= MIN_RECORDS and (row[2] <= DECIDED or row[2] >= 1 - DECIDED)}
+    decided = {name: row[2] for name, row in data.items()
+               if name.isalpha() and row[1] >= MIN_RECORDS and (row[2] <= DECIDED or row[2] >= 1 - DECIDED)}
+    common = frozenset(name for name, row in data.items() if name.isalpha() and row[1] >= FIRST_NAME_RECORDS)
+    return decided, common
+
+
+def _table() -> dict[str, float]:
+    """First name -> p(female), for names whose records decide."""
+    return _tables()[0]
+
+
+def is_first_name(word: str) -> bool:
+    """Whether a word is a first name on record, whatever gender it is given: "Courtney", "Jordan",
+    "Najib". The records' stray words ("the": 852 records, "red": 963) are far too rare to count."""
+    folded = ascii_fold(word).lower()
+    return folded in _tables()[1] or folded in _table()
 
 
 def is_given_name(word: str) -> bool:

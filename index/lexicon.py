@@ -163,6 +163,14 @@ ROLE_WORDS = ("attorney general", "mayor", "governor", "president", "prime minis
               "representative", "diplomat", "activist", "journalist", "reporter", "actor", "actress", "singer",
               "businessman", "businesswoman", "billionaire", "founder", "chairman", "chairwoman", "commissioner",
               "officer")
+# Nouns only a person can be, beyond the role words: "which of Bazoum's daughters", "which analyst",
+# "which reality TV star". Singular; a plural is read by its -s.
+PERSON_NOUNS = tuple("""
+person man men woman women child children son daughter wife wives husband brother sister widow father mother
+ally aide adviser advisor supporter opponent critic rival correspondent photographer economist analyst expert
+scientist researcher professor student lawyer politician candidate soldier player athlete coach doctor victim
+survivor witness pilot priest imam cleric rapper writer author novelist star celebrity
+""".split())
 # Words of a question that carry no subject of their own.
 VAGUE_FILLER = frozenset("""
 that this those these happen happened happening do does did say said tell about and so but then the a an to of
@@ -427,7 +435,7 @@ def lexicon_hash() -> str:
     world = places()
     language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
                 NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, BOILERPLATE_PATTERN, ANSWER_KINDS,
-                QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, CAUSE_WORDS, PERSON_PRONOUNS, GROUP_PRONOUNS,
+                QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, CAUSE_WORDS, PERSON_NOUNS, PERSON_PRONOUNS, GROUP_PRONOUNS,
                 THING_PRONOUNS, PLACE_PRONOUNS, VAGUE_FILLER, INSTITUTION_WORDS, ROLE_WORDS, LIFE_OR_DEATH,
                 _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .dates import Period, question_period
-from .gender import gender_of, is_given_name
+from .gender import gender_of, is_first_name, is_given_name
 from .lexicon import (
     ABBREVIATIONS,
     AMOUNT_WORDS,
@@ -32,6 +32,7 @@ from .lexicon import (
     NAMING_KINDS,
     NOT_NAMES,
     NUMBER_WORDS,
+    PERSON_NOUNS,
     QUANTITY_KINDS,
     QUESTION_WORDS,
     RELATIVE_DAYS,
@@ -649,7 +650,7 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
             # "Yevgeny Prigozhin" when the question asks about Prigozhin: no one new. "Zazia Bazoum"
             # when it asks about Mohamed Bazoum's daughters: another first name, another person.
             continue
-        if not is_given_name(words[0]) and (words[0].lower() in common_words() or words[1].lower() in common_words()) \
+        if not is_first_name(words[0]) and (words[0].lower() in common_words() or words[1].lower() in common_words()) \
                 and not _person_in_apposition(sentence[match.end(2):]):
             # "First Thing: Appeals for body bags", "an Embraer Legacy 600 jet": an English word, and no
             # first name on record before it. "Bowinn Ma, the province's minister": a person all the same.
@@ -741,12 +742,8 @@ _PHRASE_END = frozenset("""
 did does do is was were are has have had will would can could who whom that which whose to in at on for from by with
 as after before during when where of and or the a an his her its their this these those
 """.split())
-# Nouns only a person can be, beyond the role words: "which of Bazoum's daughters", "which analyst".
-_PERSON_NOUNS = frozenset("""
-son daughter wife wives husband brother sister widow father mother child children man men woman women analyst lawyer
-politician candidate soldier player coach doctor economist expert researcher professor student victim survivor
-witness pilot priest imam cleric rapper writer author novelist
-""".split()) | frozenset(role.split()[-1] for role in ROLE_WORDS)
+# Nouns only a person can be: the role words' last words and the lexicon's person nouns.
+_PERSON_NOUNS = frozenset(PERSON_NOUNS) | frozenset(role.split()[-1] for role in ROLE_WORDS)
 _ASKED_PHRASE = re.compile(r"\b(?:which(?:\s+(?:one|ones))?(?:\s+of(?:\s+the)?)?|names?\s+of(?:\s+the)?)"
                            r"\s+((?:[\w'’-]+\s*){1,6})", re.I)
 

@@ -24,6 +24,7 @@ from .lexicon import (
     NAMED_EVENT_WORDS,
     NOT_NAMES,
     NUMBER_WORDS,
+    PERSON_NOUNS,
     PERSON_PRONOUNS,
     PLACE_PRONOUNS,
     QUESTION_WORDS,
@@ -622,12 +623,8 @@ def _answer_in_place(last: Turn) -> str:
 
 
 # Besides roles, the nouns that only a person is by relation or trade: "which close ally of Bazoum".
-_PERSON_NOUNS = ("person", "man", "woman", "officer", "ally", "aide", "adviser", "advisor", "supporter", "opponent",
-                 "critic", "rival", "wife", "husband", "widow", "son", "daughter", "brother", "sister", "father",
-                 "mother", "correspondent", "economist", "analyst", "expert", "scientist", "researcher", "pilot",
-                 "doctor")
 _ASKS_PERSON = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w'’.-]+\s+){0,4}?(?:"
-                          + "|".join((*_PERSON_NOUNS, *ROLE_WORDS)) + r"))\b", re.I)
+                          + "|".join((*PERSON_NOUNS, *ROLE_WORDS)) + r")s?)\b", re.I)
 
 
 # A head noun only a person is ("the spokesman", "the father"): never what "it" is.
@@ -932,7 +929,7 @@ def _people_of(last: Turn) -> list[str]:
     if named:
         return list(dict.fromkeys([*named, *people]))
     asked_for = _which_noun_phrase(last.resolved) if _asks_who(last.resolved) else ""
-    person_nouns = {w.split()[-1] for w in (*ROLE_WORDS, *_PERSON_NOUNS)}
+    person_nouns = {w.split()[-1] for w in (*ROLE_WORDS, *PERSON_NOUNS)}
     if asked_for and asked_for.split()[-1].lower() in person_nouns and not people:
         # "Which junta official said the captive president would not be harmed?" unanswered: "he" is
         # the official asked for, not the president the question went on to name.

@@ -163,6 +163,14 @@ def test_a_relative_of_the_person_asked_about_is_somebody_else() -> None:
         is False
 
 
+def test_a_first_name_given_to_men_and_women_alike_is_a_first_name() -> None:
+    # "Courtney" decides no gender and is an English word too; it is still a first name on record.
+    question = "Which NBC News correspondent was described as the only US-based journalist inside Niger?"
+    assert names_a_person("NBC News’ Courtney Kube is the only US-based journalist inside Niger.", question)
+    # The records' stray words are no first names: "Red Cross" is no person.
+    assert not names_a_person("Red Cross teams reached the town on Sunday.", question)
+
+
 def test_a_nickname_in_quotes_stands_inside_a_name_not_for_it() -> None:
     question = "Which Ecuadorian gang leader, known as 'El Fatal', was buried with an arsenal of guns?"
     sentence = "Ecuadorian gang leader Manuel 'El Fatal' Sevillano had guns placed inside his coffin."

@@ -41,6 +41,14 @@ def test_she_is_the_person_named_not_a_headlines_words_or_a_country() -> None:
     assert "Jill Tokuda" in follow and "Maui Hawaii" not in follow
 
 
+def test_she_is_the_person_a_which_star_question_found_not_the_one_it_named() -> None:
+    # "Which reality TV star ...?" asks for a person: she is who the answer named besides President Biden.
+    _, follow = converse([("Which reality TV star wrote to President Biden in Rolling Stone urging him to act?",
+                           ("Kim Kardashian", "Biden", "Rolling Stone")),
+                          ("Who did she co-write the piece with?", ())])
+    assert follow.startswith("Who did Kim Kardashian co-write the piece with") and "Biden" not in follow
+
+
 def test_she_and_he_are_the_people_whose_first_names_fit() -> None:
     # The answer names the husband first ("Wife of ... Ali Bongo jailed"): "she" is the wife, and
     # "he" after a question about her is her husband, not her.
