@@ -309,6 +309,8 @@ class RuleRewriter(Rewriter):
             # pronoun to resolve, but no new subject either; the conversation's stays.
             return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
                               continues=not own)
+        # "What about in a whole normal year?" put where "Palm Springs" stood: "in in" says "in" once.
+        resolved = _DOUBLED_PREPOSITION.sub("", resolved)
         # "What did he say happens in Russia?" resolved to Joe Biden is about Biden, not Russia: what a
         # pronoun was resolved to is the subject, so "and Zelensky?" next asks what Zelensky said.
         inserted = [n for n in names_in(resolved) if n not in own] if _has_word(question, _PRONOUN_WORDS) else []
@@ -478,7 +480,9 @@ class RuleRewriter(Rewriter):
                     return referent
                 if word == "there":
                     return f"in {referent}"
-                return _possessive(referent) if word in possessive and word != "her" else referent
+                if word == "her" and not _before_noun(match):
+                    return referent  # "when did they free her?", "did they give her a visa?"
+                return _possessive(referent) if word in possessive else referent
 
             out = re.sub(r"\b(" + "|".join(words) + r")\b", swap, out, flags=re.I)
             out = re.sub(r"\b(from|to|near|around|out of) in\s+", r"\1 ", out)  # "from there": "from Agadir"
@@ -486,6 +490,17 @@ class RuleRewriter(Rewriter):
         if not used:
             return None
         return _with_topic(out, last)
+
+
+_PREPOSITIONS = r"(?:in|on|at|by|from|to|near|across|during|since|until)"
+_DOUBLED_PREPOSITION = re.compile(rf"\b{_PREPOSITIONS}\s+(?={_PREPOSITIONS}\s)", re.I)
+
+
+def _before_noun(match: re.Match[str]) -> bool:
+    """Whether the word after a match is a noun it owns ("her city"), not a preposition, an article
+    or the question's end ("her with", "her a visa", "her?")."""
+    following = re.match(r"\s+([A-Za-z][\w'’-]*)", match.string[match.end():])
+    return bool(following) and following.group(1).lower() not in STOPWORDS
 
 
 def _possessive(referent: str) -> str:
@@ -757,6 +772,10 @@ def _many(phrase: str) -> str:
 # Nouns that say what is asked about a thing, never the thing "it" is: "the name of the charter".
 _NOT_THINGS = frozenset(("name", "kind", "type", "sort", "number", "part", "rest", "size", "cause", "date", "way",
                          "height", "length", "age", "value", "cost", "price", "population", "area", "depth"))
+# A measure "of" a thing ("the magnitude of the earthquake"): "it" next is the earthquake. Alone, the
+# measure may be the thing itself ("the death toll was lowered": "why was it lowered?").
+_MEASURES = frozenset(("magnitude", "strength", "speed", "toll", "amount", "share", "scale", "extent", "level",
+                       "total", "rate", "percentage", "proportion", "distance", "width", "weight", "volume"))
 _NP_OPENERS = frozenset(("the", "a", "an", "its", "this", "that"))
 _NP_BREAKS = frozenset((*STOPWORDS, "near", "across", "around", "outside", "inside", "toward", "towards", "beyond",
                         "behind", "beside", "along", "despite", "without"))
@@ -814,7 +833,7 @@ def _thing_phrase(question: str) -> str:
             phrase = phrase[:-1]  # "did the junta order (the closure)?": "order" is the verb
         # Years and dates describe the thing ("its September 2023 military operation"), they are not it.
         phrase = [w for w in phrase if not w.isdigit() and w.lower() not in MONTHS]
-        if not phrase or not _can_be_it(phrase[-1]):
+        if not phrase or not _can_be_it(phrase[-1]) or (stop == "of" and phrase[-1].lower() in _MEASURES):
             continue
         if stop in ("that", "which") and not subject_position:
             # "the quake that the USGS recorded (at 2.16pm)": a short clause says which quake.

@@ -186,6 +186,26 @@ def test_it_is_the_thing_the_last_question_was_about() -> None:
     assert follow.startswith("how deep was the quake that the USGS recorded")
 
 
+def test_it_is_the_thing_not_the_property_the_last_question_asked_for() -> None:
+    _, follow = converse([("What was the magnitude of the earthquake that shook Southern California on Sunday?", ()),
+                          ("Near which town was it centred?", ())])
+    assert follow.startswith("Near which town was the earthquake that shook Southern California centred")
+
+
+def test_her_before_a_noun_is_hers_and_before_anything_else_is_her() -> None:
+    turn = ("Which Los Angeles mayor called the Texas governor evil?", ("Karen Bass",))
+    assert converse([turn, ("Which governor did she accuse of busing migrants to her city?", ())])[1] \
+        == "Which governor did Karen Bass accuse of busing migrants to Karen Bass's city?"
+    assert converse([turn, ("When did voters elect her?", ())])[1] == "When did voters elect Karen Bass?"
+    assert converse([turn, ("Did the council give her a medal?", ())])[1] == "Did the council give Karen Bass a medal?"
+
+
+def test_what_about_a_phrase_with_its_own_preposition_says_it_once() -> None:
+    _, follow = converse([("How much rain fell in Palm Springs, according to the BBC?", ("Palm Springs",)),
+                          ("What about in a whole normal year?", ())])
+    assert " in in " not in follow and "in a whole normal year" in follow
+
+
 def test_what_about_someones_figure_asks_the_last_question_by_them() -> None:
     _, follow = converse([("How many people died in the floods in Derna, according to the Red Crescent?", ()),
                           ("what about the WHO's toll the next day?", ())])
