@@ -2,8 +2,9 @@
 
 A follow-up's "she" after an answer naming "Ali Bongo" and "Sylvia Bongo Ondimba" is the woman.
 Names only decide where their records agree (at least 90% one way, as the package's own default);
-"Kim", "Jean" or an unknown name decide nothing. The table (22 MB of JSON, 720k names) is read
-once, lazily, on the first question that needs it (about 0.8 s), straight from the package's data
+"Kim", "Jean" or an unknown name decide no gender, but a name that common is still a first name
+(`is_first_name`: "Courtney Kube" is a person). The table (22 MB of JSON, 720k names) is read
+once, lazily, on the first question that needs it (about 1-2 s), straight from the package's data
 file: importing the package itself would import pandas.
 """
 

@@ -500,7 +500,7 @@ def _before_noun(match: re.Match[str]) -> bool:
     """Whether the word after a match is a noun it owns ("her city"), not a preposition, an article
     or the question's end ("her with", "her a visa", "her?")."""
     following = re.match(r"\s+([A-Za-z][\w'’-]*)", match.string[match.end():])
-    return bool(following) and following.group(1).lower() not in STOPWORDS
+    return following is not None and following.group(1).lower() not in STOPWORDS
 
 
 def _possessive(referent: str) -> str:
