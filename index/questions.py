@@ -388,6 +388,16 @@ def _counts_people(noun: str) -> bool:
     return noun in _PEOPLE_NOUNS or noun.endswith(_PEOPLE_ENDINGS)
 
 
+# "a 16ft storm surge", "150mph winds": a number written with its unit (never "2nd").
+_NUMBER_WITH_UNIT = re.compile(r"\b\d[\d,.]*(?!st\b|nd\b|rd\b|th\b)[a-z]{1,3}\b", re.I)
+# "How far / deep / high / tall / wide ...?" asks for a length: a number with its unit ("16ft", "10 km",
+# "nine feet", "3in" of rain; never "one in five").
+_ASKS_LENGTH = re.compile(r"\bhow (?:far|deep|high|tall|wide)\b", re.I)
+_LENGTH = re.compile(r"(?:\d[\d,.]*|\b(?:" + _COUNT_WORDS + r"))\s*-?\s*(?:ft|feet|foot|inch(?:es)?|yards?|m"
+                     r"|metres?|meters?|km|kilomet(?:re|er)s?|miles?|mi|cm|centimet(?:re|er)s?)\b"
+                     r"|\d[\d,.]*in\b|\d\s*%|\bper ?cent\b", re.I)
+
+
 def _counted_clause(question: str) -> str:
     """The words a count question counts with: from "how many" to the end of its clause.
 
@@ -478,6 +488,8 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     unit = _asked_unit(question)
     if unit and not re.search(rf"(?:\d|\b(?:{_COUNT_WORDS}))[\d,.]*\s*(?:[\w-]+\s+){{0,2}}?{unit}", sentence, re.I):
         return False  # "how many acres": a count of miles or people is no answer
+    if _ASKS_LENGTH.search(question) and not _LENGTH.search(sentence):
+        return False  # "how deep was the quake": a time or a magnitude is no depth
     if _asks_money(question) and not _MONEY.search(sentence):
         return False  # "how much did they pay": a number of people is no answer
     tolls = _asked_tolls(question)
@@ -493,7 +505,8 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     # A year or a day of a month ("June 5") is not a count.
     numbers = {n.replace(",", "") for n in _NUMBER.findall(_CALENDAR_DATE.sub(" ", sentence))} - asked
     numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}
-    return bool(numbers) or bool(_NUMBER_WORDS.search(sentence))
+    # "a 16ft storm surge", "150mph winds": a number written with its unit is a number too.
+    return bool(numbers) or bool(_NUMBER_WORDS.search(sentence)) or bool(_NUMBER_WITH_UNIT.search(sentence))
 
 
 _ALL_TOLL_WORDS = frozenset().union(*TOLL_KINDS.values()) - {"lives", "bodies"}

@@ -10,7 +10,7 @@ import html
 import re
 import unicodedata
 
-from .lexicon import ABBREVIATIONS, READ_MORE
+from .lexicon import ABBREVIATIONS, READ_MORE, STOPWORDS
 
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK_TAG = re.compile(r"</?(p|br|div|li|h[1-6]|tr|blockquote)\b[^>]*>", re.I)
@@ -83,6 +83,10 @@ def title_key(title: str) -> str:
 # capital, digit or opening quote; common abbreviations are protected first.
 _ABBR_RE = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\.(?=\s)")
 _INITIALS_RE = re.compile(r"\b((?:[A-Z]\.){2,})(?=\s)")
+# A middle initial between two names ("Sheriff Robert G. Luna", "George W. Bush") ends no sentence.
+# A function word after it starts a sentence all the same ("... Plan B. Then it rained").
+_MIDDLE_INITIAL_RE = re.compile(r"\b([A-Z][a-z]+\s+[A-Z])\.(?=\s+[A-Z][a-z])(?!\s+(?:"
+                                + "|".join(sorted(w.capitalize() for w in STOPWORDS if w.isalpha())) + r")\b)")
 _SENT_END = re.compile(r"(?<=[.!?])([\"'’”)\]]*)\s+(?=[\"'‘“(\[]?[A-Z0-9])")
 _PROTECT = "\u2024"  # one-dot leader: stands in for protected dots while splitting
 
@@ -100,6 +104,7 @@ def split_sentences(text: str) -> list[str]:
             continue
         protected = _ABBR_RE.sub(lambda m: m.group(1) + _PROTECT, para)
         protected = _INITIALS_RE.sub(lambda m: m.group(1).replace(".", _PROTECT), protected)
+        protected = _MIDDLE_INITIAL_RE.sub(lambda m: m.group(1) + _PROTECT, protected)
         pieces = _SENT_END.split(protected)
         # split() with one group returns [sent, closer, sent, closer, ...]
         sentence = ""

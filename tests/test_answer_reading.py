@@ -277,6 +277,17 @@ def test_the_noun_a_how_many_question_counts() -> None:
     assert counted_noun("How many were injured when protesters attacked the embassy?") == ""
 
 
+def test_how_deep_far_or_high_asks_for_a_length_with_its_unit() -> None:
+    question = "How deep below the surface was the magnitude 5.1 earthquake near Ojai?"
+    assert not gives_quantity("The USGS reported a magnitude 5.1 earthquake near Ojai, California, at 2:41 p.m.",
+                              "number", question)
+    assert gives_quantity("It struck at a depth of about 10 kilometres.", "number", question)
+    assert gives_quantity("DeSantis warned of a 16ft storm surge.", "number", "How high could the surge rise?")
+    assert gives_quantity("Locals were told to expect storm surges of up to nine feet.", "number",
+                          "How high could the storm surges reach?")
+    assert not gives_quantity("One in five homes lost power.", "number", "How far inland did the surge reach?")
+
+
 def test_a_day_of_a_month_is_no_count_and_a_number_word_is() -> None:
     question = "How many firefighters did Australia send?"
     assert not gives_quantity("A firefighter directs water on a fire in Kamloops, B.C., on June 5, 2023.", "number",

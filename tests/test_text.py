@@ -12,6 +12,13 @@ def test_sentences_respect_abbreviations_and_quotes() -> None:
         "The U.S. envoy met Gen. Tiani.", 'He said "talks were frank."', "Then 1,500 troops left.", "New paragraph"]
 
 
+def test_a_middle_initial_ends_no_sentence_but_a_letter_before_a_new_sentence_does() -> None:
+    assert split_sentences("Los Angeles County Sheriff Robert G. Luna said deputies were out. The rain stopped.") == [
+        "Los Angeles County Sheriff Robert G. Luna said deputies were out.", "The rain stopped."]
+    assert split_sentences("They fell back on Plan B. Then it rained.") == [
+        "They fell back on Plan B.", "Then it rained."]
+
+
 def test_sentences_are_verbatim_substrings() -> None:
     text = "First one. Second one!  Third? Fourth."
     for sentence in split_sentences(text):
