@@ -377,10 +377,9 @@ _SAME_COUNTED = {"countries": ("nations", "states"), "nations": ("countries", "s
 NOUN_STEM_CHARS = 5  # a counted noun's stem is cut to no fewer letters than this
 # Endings of English nouns for people ("firefighters", "nationals", "Americans", "volunteers", "pupils").
 _PEOPLE_ENDINGS = ("ers", "ors", "ists", "ians", "ans", "ees", "ants", "ents", "als", "ils", "men")
-_PEOPLE_NOUNS = frozenset("""
-people children police troops soldiers members citizens nationals staff crew mercenaries pupils cooks
-victims survivors residents refugees migrants officers officials casualties civilians adults women
-""".split())
+# ... and the people nouns with none of those endings.
+_PEOPLE_NOUNS = frozenset("people children police troops citizens staff crew mercenaries cooks victims casualties "
+                          "adults".split())
 
 
 def _counts_people(noun: str) -> bool:
@@ -505,7 +504,6 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     # A year or a day of a month ("June 5") is not a count.
     numbers = {n.replace(",", "") for n in _NUMBER.findall(_CALENDAR_DATE.sub(" ", sentence))} - asked
     numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}
-    # "a 16ft storm surge", "150mph winds": a number written with its unit is a number too.
     return bool(numbers) or bool(_NUMBER_WORDS.search(sentence)) or bool(_NUMBER_WITH_UNIT.search(sentence))
 
 
@@ -634,7 +632,8 @@ _ASKS_TOWN = re.compile(r"\bwhich\s+(?:[\w'’-]+,?\s+){0,4}?(?:city|cities|town
 # A lookahead, so that "Dr Najib Tarhoni" yields "Najib Tarhoni" after the title's pair.
 # A particle may stand between the two ("Tayeb ait Ighenbaz", "Ahmed al-Mismari").
 # A nickname in quotes may stand between them too ("Manuel 'El Fatal' Sevillano").
-_TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+(?:['‘\"“][A-Z][^'’\"”]{0,24}['’\"”]\s+)?"
+_QUOTED_NICKNAME = r"['‘\"“][A-Z][^'’\"”]{0,24}['’\"”]"
+_TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+(?:" + _QUOTED_NICKNAME + r"\s+)?"
                         r"(?:(?:al|el|bin|ben|ibn|abu|ait|de|del|di|du|dos|van|von|da)[- ])?([A-Z][a-z][\w'’-]*))")
 
 
@@ -804,7 +803,7 @@ def _given_names(question: str) -> dict[str, str]:
             and words[j + 1][:1].isupper() and words[j + 1].lower() not in NOT_NAMES}
 
 
-_NICKNAME = re.compile(r"\b([A-Z][a-z][\w-]*)\s+['‘\"“][A-Z][^'’\"”]{0,24}['’\"”](?=\s+[A-Z])")
+_NICKNAME = re.compile(r"\b([A-Z][a-z][\w-]*)\s+" + _QUOTED_NICKNAME + r"(?=\s+[A-Z])")
 
 
 def new_names(sentence: str, question: str, places_count: bool = False) -> list[str]:
