@@ -283,10 +283,10 @@ class ExtractiveAnswerer(Answerer):
             timely = DATE_BONUS if profile.period and profile.period.contains(hit.date) else 0.0
             sentences = _sentences(hit)
             for position, sentence in enumerate(sentences):
-                if position > 0 and wants_a_name and _PERSON_LEAD.match(sentence) \
-                        and not names_a_person(sentence, question):
+                if position > 0 and wants_a_name and _PERSON_LEAD.match(sentence):
                     # "Adrienne Jerome is heartbroken. Her house survived ...": the one a sentence
                     # opens with a pronoun for is named in the sentence before it; quoted together.
+                    # So when it names another ("He was a minister of deposed president Ali Bongo").
                     sentence = _with_antecedent(sentences[position - 1], sentence, hit, question)
                 s_terms = set(terms(sentence))
                 cover = coverage(profile, s_terms)

@@ -255,12 +255,20 @@ _CLAUSE_AFTER = re.compile(rf"\s+(?:and|but)\s+(?={_AUX}\b|[a-z]+ed\b)|\s*,\s*(?
                            r"|\s*:\s+")
 
 
+# An auxiliary inside a topic phrase starts the question's own clause: "in Nevada is it held".
+_AUX_AFTER = re.compile(rf"\s+(?={_AUX}\s)")
+# "had six months of war in Sudan killed": a past form closing the question after a name is its verb.
+_NAME_THEN_PAST = re.compile(r"(\b[A-Z][\w'’-]*)\s+[a-z]+ed$")
+
+
 def topic_of(question: str) -> str:
     """The last prepositional phrase of a question ("after the coup", "in Niger"), "" when it has none."""
     starts = [m.start() for m in _TOPIC_START.finditer(question)]
     topic = _strip_end(question[starts[-1]:]) if starts else ""
     # "after the coup and was photographed with Bazoum": the phrase ends where a second verb begins.
     topic = _CLAUSE_AFTER.split(topic, maxsplit=1)[0]
+    # "in Nevada is it held", "in Sudan killed": the phrase ends where the question's verb stands.
+    topic = _NAME_THEN_PAST.sub(r"\1", _AUX_AFTER.split(topic, maxsplit=1)[0])
     # A time phrase ("in late August 2023", "on 7 August") is when, not what: not carried over.
     # So is a span of time ("in the first few hours", "within days").
     if re.search(r"\d", topic) or any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", topic.lower())):
@@ -434,18 +442,24 @@ class RuleRewriter(Rewriter):
         # they close?"); "them" is acted on: what was counted ("how many of them operate?").
         plural_entity = entity if plural is not False else ""
         counted = _counted(last.resolved) or (asked if plural else "") or _plural_noun(last.resolved)
+        # What "it" stood for last time is one thing, never "they": "Which state is it (Nyala) the capital
+        # of?" then "what did they take there?" asks about who took Nyala.
+        one_thing = _what_it_was(last)
         actor = "" if not last.subject or _ends_with_place(last.subject.split()) or _personal_name(last.subject) \
-            else last.subject
+            or last.subject == one_thing else last.subject
+        # ... they are then the plural body an earlier question was about ("the Rapid Support Forces").
+        earlier_body = next((_with_article(t.subject) for t in reversed(earlier) if one_thing and _looks_plural(t.subject.split()[-1])
+                             and not _ends_with_place(t.subject.split())), "") if not actor else ""
         before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
         # One person is never "they" (nor "them"): "how long did they hold him?" asks who held him.
-        not_one = "" if _personal_name(last.subject) else last.subject
+        not_one = "" if _personal_name(last.subject) or last.subject == one_thing else last.subject
         # "Which official was arrested by Niger's junta?" ... "how long did they hold him?": the junta.
         agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
         # "How many people are they hurting?" resolved to the measures: "call them" next is the measures.
         they_were = _what_it_was(last, GROUP_PRONOUNS) if not _asks_for_entity(last.resolved) else ""
         people_named = _people_plural(last.resolved)  # "getting Americans out": "a handful of them"
         doer = _plural_doer(last.resolved)
-        group = they_were or plural_entity or doer or actor or counted or people_named \
+        group = they_were or plural_entity or doer or actor or earlier_body or counted or people_named \
             or not_one or agent or _many(_last_noun_phrase(last.resolved)) or before
         acted_on = they_were or plural_entity or counted or doer or people_named or not_one \
             or _many(_last_noun_phrase(last.resolved)) or before
@@ -518,6 +532,11 @@ def _looks_plural(word: str) -> bool:
 # "they" doing what takes two: "when they met", "did they speak".
 _THEY_MET = re.compile(r"\b(they)\s+(?:(?:first|last|finally|later)\s+)?(?:met|meet|meeting|spoke|speak|talked|talk"
                        r"|negotiated|shook hands)\b", re.I)
+
+
+def _with_article(name: str) -> str:
+    """ "the Rapid Support Forces" for a body named in the plural; other names as they are."""
+    return name if name.lower().startswith("the ") or not _looks_plural(name.split()[-1]) else f"the {name}"
 
 
 def _two_people(own_names: list[str], last: Turn) -> str:
@@ -879,9 +898,9 @@ def _which_plural(question: str) -> bool | None:
 
 
 def _is_place(name: str) -> bool:
-    from .terms import normalise, place_terms
+    from .terms import is_place_word
 
-    return any(normalise(w) in place_terms() for w in name.split())
+    return any(is_place_word(w) for w in name.split())
 
 
 def _is_person(name: str) -> bool:

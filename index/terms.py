@@ -165,6 +165,19 @@ def capital_country(term: str) -> str | None:
     return _capital_terms().get(term)
 
 
+def is_place_word(word: str) -> bool:
+    """Whether a word, as written, names a country, its people, a capital or a world region.
+
+    Matched whole, not by its stem: "Sans" (of Médecins Sans Frontières) stems to "san", the
+    term San Marino is folded to, but is no place; "Paris", "Nigeriens" and "Niger's" are.
+    """
+    lowered = re.sub(r"['’]s$", "", unicodedata.normalize("NFKC", word).lower().replace("’", "'"))
+    folded = ascii_fold(lowered)
+    world = places()
+    return any(form in world.words or form in world.capitals or form in world.regions
+               for form in (lowered, folded)) or word in world.acronyms
+
+
 @lru_cache(maxsize=1)
 def place_terms() -> frozenset[str]:
     """Every country, capital and world-region term: places, not the names a question asks for."""
