@@ -323,8 +323,11 @@ class ExtractiveAnswerer(Answerer):
         elif profile.wants == "name":
             # "What is the name of ...": a quote naming no one new does not answer it (a body
             # sentence is quoted after its headline, so the headline's names count for it).
+            # The report's own outlet ("The Guardian view on ...") is no name asked for, nor the column
+            # or byline after a headline's bar ("... | Editorial").
             candidates = [c for c in candidates
-                          if new_names(c.sentence, question) or new_names(one_line(c.hit.title), question)]
+                          if any(new_names(without_own_name(text.split(" | ")[0], c.hit.url or c.hit.source), question)
+                                 for text in (c.sentence, one_line(c.hit.title)))]
             if asks_for_person(question):
                 # "The name of Azerbaijan's defence minister": a headline naming a region does not give it.
                 candidates = [c for c in candidates if names_a_person(c.sentence, question)

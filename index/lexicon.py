@@ -185,6 +185,11 @@ university institute association organisation organization electric airlines new
 press agence media network television radio broadcasting tribune herald journal telegraph
 county city state province district island islands region town village
 """.split())
+# A name ending in one of these is a place on the map, not a person ("Haig Lake", "Donnie Creek").
+PLACE_FEATURE_WORDS = frozenset("""
+lake lakes river creek mount mountain mountains hill hills bay gulf sea ocean valley canyon desert forest park
+beach coast peninsula street road avenue boulevard highway bridge dam airport harbour harbor falls springs
+""".split())
 
 # What kind of answer a question wants, first match wins (a "how long" question is not a
 # "how many" one; "what is the name of" is stricter than "who").
@@ -436,7 +441,7 @@ def lexicon_hash() -> str:
     language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
                 NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, BOILERPLATE_PATTERN, ANSWER_KINDS,
                 QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, CAUSE_WORDS, PERSON_NOUNS, PERSON_PRONOUNS, GROUP_PRONOUNS,
-                THING_PRONOUNS, PLACE_PRONOUNS, VAGUE_FILLER, INSTITUTION_WORDS, ROLE_WORDS, LIFE_OR_DEATH,
+                THING_PRONOUNS, PLACE_PRONOUNS, VAGUE_FILLER, INSTITUTION_WORDS, PLACE_FEATURE_WORDS, ROLE_WORDS, LIFE_OR_DEATH,
                 _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [
         _plain(world.words), _plain({" ".join(k): v for k, v in world.phrases.items()}), _plain(world.acronyms),

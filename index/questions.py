@@ -22,6 +22,7 @@ from .lexicon import (
     CAUSE_WORDS,
     DURATION_UNITS,
     INSTITUTION_WORDS,
+    PLACE_FEATURE_WORDS,
     LIFE_OR_DEATH,
     MEASURE_UNITS,
     MONEY_NOUNS,
@@ -696,9 +697,11 @@ def _person_in_apposition(rest: str) -> bool:
 
 
 def _names_no_one(word: str) -> bool:
-    """Whether a capitalised word is a title, an institution's word, a month or a weekday: part of no person's name."""
+    """Whether a capitalised word is a title, an institution's or a map feature's word ("Lake"), a month or a
+    weekday: part of no person's name."""
     lowered = word.lower()
-    return lowered in NOT_NAMES or lowered in INSTITUTION_WORDS or lowered in MONTHS or lowered in WEEKDAYS
+    return lowered in NOT_NAMES or lowered in INSTITUTION_WORDS or lowered in PLACE_FEATURE_WORDS \
+        or lowered in MONTHS or lowered in WEEKDAYS
 
 
 _TITLED_NAME = re.compile(r"\b(?:" + "|".join(sorted({*ABBREVIATIONS[:14], "PM", *(w.capitalize() for w in ROLE_WORDS

@@ -256,7 +256,7 @@ _CLAUSE_AFTER = re.compile(rf"\s+(?:and|but)\s+(?={_AUX}\b|[a-z]+ed\b)|\s*,\s*(?
 
 
 # An auxiliary inside a topic phrase starts the question's own clause: "in Nevada is it held".
-_AUX_AFTER = re.compile(rf"\s+(?={_AUX}\s)")
+_AUX_AFTER = re.compile(rf"\s+(?={_AUX}\s+(?:it|he|she|they|the|[A-Z]))")
 # "had six months of war in Sudan killed": a past form closing the question after a name is its verb.
 _NAME_THEN_PAST = re.compile(r"(\b[A-Z][\w'’-]*)\s+[a-z]+ed$")
 
@@ -433,7 +433,10 @@ class RuleRewriter(Rewriter):
         # "How fast did it say the economy grew?" after "according to a Guardian editorial": what
         # says is the outlet the last question cited (an entity the last answer named comes first).
         speaker = _speaker_of(last.question) if _IT_SAYS.search(question) else ""
-        thing = place_owner or (thing_entity if plural is not True else "") or speaker or kept \
+        # "What was its name?" after "when the army shelled a market in Omdurman": what a question
+        # brought in with "a" has a name yet to be given; the army, named already, has none to ask.
+        unnamed = _unnamed_thing(last.resolved) if _ASKS_ITS_NAME.search(question) else ""
+        thing = place_owner or unnamed or (thing_entity if plural is not True else "") or speaker or kept \
             or (asked_thing if plural is not True else "") \
             or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
             or subject or _first_noun_name(last.resolved) or last.subject
@@ -469,6 +472,8 @@ class RuleRewriter(Rewriter):
             he = _person_of(last, "m", own_names)
             people = ((_HE, he, {"his"}), (_SHE, _person_of(last, "f", [*own_names, he]), {"hers", "her"}))
         out, used = question, False
+        if unnamed:  # "the market in Omdurman's name" reads as "the name of the market in Omdurman"
+            out = re.sub(r"\bits\s+name\b", "the name of it", out, flags=re.I)
         met = _THEY_MET.search(out)
         pair = _two_people(own_names, last) if met else ""
         if met and pair:
@@ -751,8 +756,16 @@ unless thus news series species whereas
 """.split())
 
 
+# "dozens of its young men", "thousands of protesters": a vague count, then what it counts.
+_VAGUE_COUNT_OF = re.compile(r"\b(?:dozens|hundreds|thousands|millions|scores|tens)\s+of\s+(?:(?:its|their|the|his|her)\s+)?"
+                             r"((?:[a-z][\w-]*\s+)?(?:men|women|children|people|[a-z][\w-]*s))\b")
+
+
 def _plural_noun(question: str) -> str:
     """The first plural common noun of a question ("had members stranded": "the members"), "" if none."""
+    counted = _VAGUE_COUNT_OF.search(question)
+    if counted:  # "lost dozens of its young men": they are the young men, not "the dozens"
+        return f"the {counted.group(1)}"
     for word in re.findall(r"(?<![\w'’-])([a-z][a-z-]{2,}s)\b", question):
         if word not in _NOT_PLURAL_NOUNS and _looks_plural(word) \
                 and word not in QUESTION_WORDS and word not in VAGUE_FILLER and word not in _SPANS:
@@ -817,6 +830,25 @@ def _can_be_it(head: str) -> bool:
     time ("the week"), not a person ("the spokesman"), not what is asked of a thing ("the name")."""
     return head.islower() and head not in _TIME_HEADS and head not in ROLE_WORDS and not _PERSONISH.match(head) \
         and head not in _NOT_THINGS and not (head.endswith("s") and not head.endswith(("ss", "us", "is")))
+
+
+_ASKS_ITS_NAME = re.compile(r"\b(?:its name|it (?:is |was )?(?:called|named|known as))\b", re.I)
+# "a market in Omdurman", "an aid convoy": a thing brought in unnamed, and the place it stands in.
+_INDEFINITE = re.compile(r"\b(?:a|an)\s+([a-z][\w-]*(?:\s+(?!(?:in|near|at|outside|of|on|for|to|from|by|with)\b)"
+                         r"(?![a-z-]*ed\b)[a-z][\w-]*){0,2})"
+                         r"(\s+(?:in|near|at|outside)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)?")
+
+
+def _unnamed_thing(question: str) -> str:
+    """The first thing a question brings in with "a" or "an" ("the market in Omdurman"), "" if none."""
+    for match in _INDEFINITE.finditer(question):
+        words = match.group(1).split()
+        if _can_be_it(words[-1]) and not any(w in MONTHS or w in _SPANS or w in STOPWORDS for w in words):
+            place = match.group(2) or ""
+            if any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", place.lower())):
+                place = ""  # "in September" is when, not where
+            return "the " + " ".join(words) + place
+    return ""
 
 
 def _thing_phrase(question: str) -> str:

@@ -63,6 +63,14 @@ ITEMS = [
      "description": "Nigerian Islamic scholars met the coup leaders in Niamey as the regional bloc ECOWAS explored "
                     "its options.",
      "link": "https://example.org/scholars-delegation", "date_published": "2023-08-13T09:00:00+00:00"},
+    {"title": "Conservation expert feared missing after takeover in Ruritania",
+     "description": "Rupert Hentzau, 58, posted photos from the capital hours before soldiers seized power. He was "
+                    "a senior minister in the cabinet of the deposed president Rudolf Elphberg.",
+     "link": "https://example.org/hentzau-missing", "date_published": "2023-08-30T21:00:00+00:00"},
+    {"title": "The Guardian view on the Zenda putsch: neighbours hold the key | Editorial",
+     "description": "The US had a drone base near the border in the north of Zenda.",
+     "link": "https://www.theguardian.com/commentisfree/2023/aug/01/the-guardian-view-on-zenda",
+     "date_published": "2023-08-01T18:00:00+00:00"},
 ]
 
 
@@ -82,6 +90,19 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_the_sentence_naming_th
     assert not answer.abstained and "Adrienne Jerome" in answer.answer
     assert "Adrienne Jerome is heartbroken. Her house survived" in answer.citations[0].quote
     assert verify(answer, answer.retrieved) == []
+
+
+def test_a_sentence_opening_with_a_pronoun_is_quoted_with_its_person_though_it_names_another(
+        reader: Briefbot) -> None:
+    answer = reader.ask("Which conservation expert serving as a minister in the deposed president's cabinet "
+                        "was feared missing after the takeover in Ruritania?")
+    assert not answer.abstained and "Rupert Hentzau" in answer.answer
+    assert verify(answer, answer.retrieved) == []
+
+
+def test_the_name_of_a_thing_is_not_the_reports_own_outlet_nor_its_column(reader: Briefbot) -> None:
+    answer = reader.ask("What is the name of the US drone base in northern Zenda?")
+    assert answer.abstained, answer.answer
 
 
 def test_a_name_saying_what_kind_of_thing_is_asked_for_need_not_be_in_the_report(reader: Briefbot) -> None:
@@ -169,6 +190,9 @@ def test_a_first_name_given_to_men_and_women_alike_is_a_first_name() -> None:
     assert names_a_person("NBC News’ Courtney Kube is the only US-based journalist inside Niger.", question)
     # The records' stray words are no first names: "Red Cross" is no person.
     assert not names_a_person("Red Cross teams reached the town on Sunday.", question)
+    # A first name before a map feature's word is a place: "Haig Lake", "Donnie Creek".
+    assert not names_a_person("Workers could not revive the pilot after his helicopter went down near Haig Lake.",
+                              "What was the name of the helicopter pilot killed fighting the fires?")
 
 
 def test_a_nickname_in_quotes_stands_inside_a_name_not_for_it() -> None:

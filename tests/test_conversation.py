@@ -6,7 +6,8 @@ import pytest
 
 from index import Briefbot
 from index.conversation import NEEDS_SUBJECT, Conversation, Turn, turn_for
-from index.rule_rewriter import RuleRewriter, answer_names, is_vague, names_in
+from index.rule_rewriter import RuleRewriter, answer_names, is_vague, names_in, topic_of
+from index.terms import is_place_word
 
 REWRITER = RuleRewriter()
 
@@ -801,3 +802,31 @@ def test_the_thing_the_last_question_spoke_of_is_asked_of_it() -> None:
     _, follow = converse([("Which resort offered evacuees from Storm Ruth a discount on hotel stays?", ()),
                           ("How big was the harbour wall?", ())])
     assert follow == "How big was the harbour wall?"
+
+
+def test_a_topic_phrase_ends_where_the_questions_verb_stands() -> None:
+    assert topic_of("How many people had six months of war in Zenda killed?") == "in Zenda"
+    assert topic_of("Where in Ruritania is it held?") == "in Ruritania"
+    assert topic_of("Who led the protests in the flooded city?") == "in the flooded city"
+
+
+def test_they_is_not_the_one_thing_it_stood_for_but_the_body_asked_about_before() -> None:
+    *_, follow = converse([("Which city did the Black Hussars claim to have captured in Ruritania's war?", ("Zenda",)),
+                           ("Which province is it the capital of?", ()),
+                           ("What did they say they had taken over there?", ())])
+    assert "the Black Hussars say the Black Hussars" in follow and "Zenda say" not in follow
+
+
+def test_its_name_is_the_name_of_the_thing_a_question_brought_in_unnamed() -> None:
+    _, follow = converse([("How many people died when the army shelled a market in Strelsau, according to the Post?",
+                           ()), ("What was its name?", ())])
+    assert follow == "What was the name of the market in Strelsau?"
+
+
+def test_a_word_that_only_stems_like_a_place_is_none() -> None:
+    assert not is_place_word("Sans") and not is_place_word("Lake")
+    assert all(is_place_word(w) for w in ("Paris", "Niger's", "Nigeriens", "Africa", "US"))
+    _, _, follow = converse([("At which hospital did Médecins Sans Frontières halt surgery in Zenda?", ()),
+                             ("Why?", ()), ("Where were its supplies held up?", ())])
+    assert "Médecins Sans Frontières" in follow and "Zenda's supplies" not in follow
+
