@@ -371,6 +371,16 @@ class RuleRewriter(Rewriter):
                 # "and the name of the fire?": a question of its own, on the last one's topic (not
                 # "what about the quake of 11 October?", which asks the last question of another quake)
                 return _with_topic(f"what is {rest}?", last)
+            given = re.match(_A_FIGURE.pattern + r"(?:\s+(?:given|reported|released|put out|used))?\s+(?:by|from)\s+(.+)$",
+                             rest, re.I)
+            if given:  # "What about the figure given by the governor?": the last question, by the governor
+                if re.search(r"\baccording to\b", last.resolved, re.I):
+                    return _replace_source(last, given.group(1))
+                return f"{_strip_end(last.resolved)}, according to {given.group(1)}?"
+            if _A_FIGURE.match(rest) and not _OWNED.match(rest):
+                # "What about the number displaced, according to Arab News?": a figure of its own, on the
+                # last question's topic; not a subject to put in the place of the last one's.
+                return _with_topic(f"what was {rest}?", last)
             old_place = _PLACE_PHRASE.search(last.resolved) if _LOCATIVE.match(rest) else None
             if old_place:  # "and across Canada as a whole?": the last question somewhere else
                 return last.resolved[:old_place.start()] + rest + last.resolved[old_place.end():]
@@ -1241,6 +1251,9 @@ _OWNED = re.compile(r"^(?:[Tt]he\s+)?((?:[\w-]+\s+){0,3}?[\w-]+?)(?:['’]s|(?<=
 # What an outlet or an agency gives of the last question's answer: "Fox News' death count", "the WHO's figure".
 _FIGURE_WORDS = ("toll", "tolls", "figure", "figures", "count", "tally", "estimate", "estimates", "number", "numbers",
                  "report", "reports", "reporting", "account", "version", "data", "total")
+
+
+_A_FIGURE = re.compile(r"the\s+(?:" + "|".join(_FIGURE_WORDS) + r"|death toll|share|amount|cost)\b", re.I)
 
 
 def _replace_source(last: Turn, source: str) -> str:

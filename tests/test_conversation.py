@@ -830,3 +830,14 @@ def test_a_word_that_only_stems_like_a_place_is_none() -> None:
                              ("Why?", ()), ("Where were its supplies held up?", ())])
     assert "Médecins Sans Frontières" in follow and "Zenda's supplies" not in follow
 
+
+
+def test_what_about_a_figure_asks_for_that_figure_on_the_last_topic() -> None:
+    *_, follow = converse([("How many people had six months of war in Zenda killed, according to the UN?", ()),
+                           ("What about the number displaced, according to the Post later that month?", ())])
+    assert follow == "what was the number displaced, according to the Post later that month in Zenda?"
+    _, follow = converse([("How many people died in Strelsau?", ()), ("What about the toll from the county?", ())])
+    assert follow == "How many people died in Strelsau, according to the county?"
+    _, follow = converse([("How many people died in Strelsau, according to the police?", ()),
+                          ("What about the figure given by the governor?", ())])
+    assert follow == "How many people died in Strelsau, according to the governor?"
