@@ -258,7 +258,7 @@ _CLAUSE_AFTER = re.compile(rf"\s+(?:and|but)\s+(?={_AUX}\b|[a-z]+ed\b)|\s*,\s*(?
 # An auxiliary inside a topic phrase starts the question's own clause: "in Nevada is it held".
 _AUX_AFTER = re.compile(rf"\s+(?={_AUX}\s+(?:it|he|she|they|the|[A-Z]))")
 # "had six months of war in Sudan killed": a past form closing the question after a name is its verb.
-_NAME_THEN_PAST = re.compile(r"(\b[A-Z][\w'’-]*)\s+[a-z]+ed$")
+_NAME_THEN_PAST = re.compile(r"(\b[A-Z][\w'’-]*)\s+[a-z]+ed(?:,.*)?$")
 
 
 def topic_of(question: str) -> str:
@@ -371,8 +371,8 @@ class RuleRewriter(Rewriter):
                 # "and the name of the fire?": a question of its own, on the last one's topic (not
                 # "what about the quake of 11 October?", which asks the last question of another quake)
                 return _with_topic(f"what is {rest}?", last)
-            given = re.match(_A_FIGURE.pattern + r"(?:\s+(?:given|reported|released|put out|used))?\s+(?:by|from)\s+(.+)$",
-                             rest, re.I)
+            given = re.match(_A_FIGURE.pattern + r"(?:\s+(?:given|reported|released|put out|used))?"
+                             r"\s+(?:by|from)\s+(.+)$", rest, re.I)
             if given:  # "What about the figure given by the governor?": the last question, by the governor
                 if re.search(r"\baccording to\b", last.resolved, re.I):
                     return _replace_source(last, given.group(1))
