@@ -35,6 +35,7 @@ from .questions import (
     gives_month,
     gives_quantity,
     gives_reason,
+    gives_time,
     gives_year,
     names_a_person,
     names_counted,
@@ -316,6 +317,12 @@ class ExtractiveAnswerer(Answerer):
             # "How many schools ...": a count of what the sentence or its headline never names is of something else.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)
                           and names_counted(f"{c.sentence} {c.hit.title}", question)]
+        elif profile.wants == "date":
+            # "On what date did Meta begin blocking news?": a quote saying no when at all leaves only its
+            # report's date, which is when it was written, not when it happened. A headline stays when a
+            # sentence of its report says when.
+            timed = {c.hit.doc_id for c in candidates if gives_time(c.sentence)}
+            candidates = [c for c in candidates if gives_time(c.sentence) or (c.is_title and c.hit.doc_id in timed)]
         elif profile.wants in _MUST_GIVE:
             # "On which day of the week ...?": a date or a year does not say it; "in what year?" needs
             # a year the question does not give, "in which direction from Herat?" a point of the compass.

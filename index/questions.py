@@ -22,7 +22,6 @@ from .lexicon import (
     CAUSE_WORDS,
     DURATION_UNITS,
     INSTITUTION_WORDS,
-    PLACE_FEATURE_WORDS,
     LIFE_OR_DEATH,
     MEASURE_UNITS,
     MONEY_NOUNS,
@@ -34,6 +33,7 @@ from .lexicon import (
     NOT_NAMES,
     NUMBER_WORDS,
     PERSON_NOUNS,
+    PLACE_FEATURE_WORDS,
     QUANTITY_KINDS,
     QUESTION_WORDS,
     RELATIVE_DAYS,
@@ -273,7 +273,7 @@ _PUNISHMENT = re.compile(r"\b(sentenc\w*|prison\w*|jail\w*|imprison\w*|behind ba
 _AGE = re.compile(r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bage of \d{1,3}\b|(?<=[a-z]),\s\d{1,2},\s", re.I)
 _MONTH_ALT = "|".join(sorted(MONTHS))
 DATE_WORDS = re.compile(
-    r"\b(\d{1,2}(st|nd|rd|th)?\s+(" + _MONTH_ALT + r")|(" + _MONTH_ALT + r")\s+\d{1,2}|(19|20)\d\d|("
+    r"\b(\d{1,2}(st|nd|rd|th)?\s+(" + _MONTH_ALT + r")|(" + _MONTH_ALT + r")\.?\s+\d{1,2}|(19|20)\d\d|("
     + "|".join(WEEKDAY_STEMS) + r")day|" + _alternation(RELATIVE_DAYS).replace("'", "'?") + r")\b", re.I)
 
 
@@ -574,6 +574,21 @@ def gives_direction(sentence: str, question: str) -> bool:
     """Whether a sentence names a point of the compass the question does not ("northwest of Herat")."""
     asked = {m.lower() for m in _DIRECTION.findall(question)}
     return any(m.lower() not in asked for m in _DIRECTION.findall(sentence))
+
+
+# When, as reports say it without a date: "early September", "on the day", "this week", "two weeks", "days after".
+_TIME_REFERENCE = re.compile(r"\b(?:on the day|this (?:week|month|year|morning|afternoon|evening|weekend)|tonight"
+                             r"|end of|(?:hours?|days?|weeks?|months?|years?|decades?)\b)", re.I)
+_MONTH_NAME = re.compile(r"\b(?:" + "|".join(m.capitalize() for m in MONTHS if len(m) > 3) + r")\b")
+
+
+def gives_time(sentence: str) -> bool:
+    """Whether a sentence says when in any way: a date, a weekday, a month, a time of day, a span or "this week".
+
+    A sentence saying none of these cannot answer "when?"; its report's date is only when it was written.
+    """
+    return gives_date(sentence) or gives_clock_time(sentence) or bool(_MONTH_NAME.search(sentence)) \
+        or bool(_TIME_REFERENCE.search(sentence))
 
 
 def gives_clock_time(sentence: str) -> bool:
