@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .dates import human_date, weekday_on_or_before
 from .gender import asked_gender
+from .lexicon import places
 from .outlets import names_site, site_labels, without_own_name
 from .questions import (
     QuestionProfile,
@@ -85,6 +86,7 @@ PERSON_BONUS = 0.1  # a who-answer sentence that names a person (first and last 
 # A second sentence joins the first only when it scores close to it.
 SAME_SOURCE_RATIO = 0.85
 OTHER_SOURCE_RATIO = 0.9
+ASKED_WEIGHT = 0.5  # a follow-up's own words, as the user wrote them, in the sentence (bench/followup_eval.py)
 SAID_PENALTY = 0.3  # a sentence the conversation's last answer quoted (bench/followup_eval.py)
 SAME_CONTENT_SHARE = 0.6  # two sentences sharing this share of terms say the same thing
 MIN_SENTENCE_CHARS = 20
@@ -143,7 +145,10 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     # "St Petersburg" missing is one name missing, not two.
     gaps = _missing_names(missing, profile)
     best = _best_sentence_coverage(profile, hit) if gaps == 1 < _missing_names(profile.key_terms, profile) else 0.0
-    lone_gap = best >= LONE_GAP_COVER or best + hit.similarity >= LONE_GAP_SUPPORT
+    # A country the question names is where it asks about: a report on the storm in Libya does not
+    # say how many it killed "in Bulgaria", however well it covers the rest.
+    country_gap = any(t in places().terms for t in missing)
+    lone_gap = not country_gap and (best >= LONE_GAP_COVER or best + hit.similarity >= LONE_GAP_SUPPORT)
     if missing and not lone_gap and not _names_all_found(profile, doc_terms, text, hit):
         return None
     # "According to Forbes": a report on forbes.com covers the outlet's name though it never writes it.
@@ -268,10 +273,13 @@ class ExtractiveAnswerer(Answerer):
         return self._extract(question, hits, ())
 
     def _answer_asked(self, question: str, hits: list[Hit], asked: str, said: tuple[str, ...] = ()) -> Answer:
-        return self._extract(question, hits, said)
+        return self._extract(question, hits, said, asked)
 
-    def _extract(self, question: str, hits: list[Hit], said: tuple[str, ...]) -> Answer:
+    def _extract(self, question: str, hits: list[Hit], said: tuple[str, ...], asked: str = "") -> Answer:
         profile = profile_question(question, self.index_provider())
+        # A follow-up's own words say what is new in it ("Where had it flown from?"); the words carried
+        # from the conversation match every sentence of the report the last answer quoted.
+        own = profile_question(asked, self.index_provider()) if asked and asked != question else None
         said_keys = {one_line(s) for s in said}
         wants_a_name = wants_name(profile.wants) or profile.wants == "name"
         candidates: list[_Candidate] = []
@@ -304,6 +312,7 @@ class ExtractiveAnswerer(Answerer):
                     + RANK_WEIGHT * prior
                     + timely
                     + typed
+                    + (ASKED_WEIGHT * coverage(own, s_terms) if own and own.terms else 0.0)
                     - LONG_SENTENCE_PENALTY * max(0, len(sentence) - LONG_SENTENCE_CHARS)
                     # A follow-up asks for something the last answer did not say, unless that
                     # sentence gives what is asked ("when?" answered by the date it quoted).
@@ -434,10 +443,15 @@ def _same_content(a: str, b: str) -> bool:
     return len(ta & tb) >= SAME_CONTENT_SHARE * max(1, min(len(ta), len(tb)))
 
 
+# "The post ... appeared first on The Intercept.": a feed's footer, which answers nothing.
+_SYNDICATION_FOOTER = re.compile(r"\bappeared first on\b", re.I)
+
+
 def _sentences(hit: Hit) -> list[str]:
     out = [one_line(hit.title)] if hit.title and not hit.title.endswith("…") else []
     for passage in hit.passages:
-        out.extend(one_line(s) for s in split_sentences(passage) if len(s) >= MIN_SENTENCE_CHARS)
+        out.extend(one_line(s) for s in split_sentences(passage)
+                   if len(s) >= MIN_SENTENCE_CHARS and not _SYNDICATION_FOOTER.search(s))
     seen: set[str] = set()
     unique: list[str] = []
     for sentence in out:  # first occurrence of each, in order

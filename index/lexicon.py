@@ -189,6 +189,7 @@ county city state province district island islands region town village
 PLACE_FEATURE_WORDS = frozenset("""
 lake lakes river creek mount mountain mountains hill hills bay gulf sea ocean valley canyon desert forest park
 beach coast peninsula street road avenue boulevard highway bridge dam airport harbour harbor falls springs
+fort port st saint
 """.split())
 
 # What kind of answer a question wants, first match wins (a "how long" question is not a
@@ -441,8 +442,8 @@ def lexicon_hash() -> str:
     language = [STOPWORDS, QUESTION_WORDS, NOT_NAMES, PHRASES, MONTH_NUMBER, WEEKDAY_STEMS, TIME_WORDS,
                 NUMBER_WORDS, AMOUNT_WORDS, DURATION_UNITS, ABBREVIATIONS, READ_MORE, BOILERPLATE_PATTERN, ANSWER_KINDS,
                 QUANTITY_KINDS, NAMING_KINDS, RELATIVE_DAYS, CAUSE_WORDS, PERSON_NOUNS, PERSON_PRONOUNS, GROUP_PRONOUNS,
-                THING_PRONOUNS, PLACE_PRONOUNS, VAGUE_FILLER, INSTITUTION_WORDS, PLACE_FEATURE_WORDS, ROLE_WORDS, LIFE_OR_DEATH,
-                _GENERIC_NAME_WORDS]
+                THING_PRONOUNS, PLACE_PRONOUNS, VAGUE_FILLER, INSTITUTION_WORDS, PLACE_FEATURE_WORDS, ROLE_WORDS,
+                LIFE_OR_DEATH, _GENERIC_NAME_WORDS]
     payload = json.dumps([_plain(t) for t in language] + [
         _plain(world.words), _plain({" ".join(k): v for k, v in world.phrases.items()}), _plain(world.acronyms),
         _plain(world.capitals), _plain(world.regions), _plain(places_led_by_demonym())],

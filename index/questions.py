@@ -679,7 +679,8 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
             # when it asks about Mohamed Bazoum's daughters: another first name, another person.
             continue
         if not is_first_name(words[0]) and (words[0].lower() in common_words() or words[1].lower() in common_words()) \
-                and not _person_in_apposition(sentence[match.end(2):]):
+                and not _person_in_apposition(sentence[match.end(2):]) \
+                and not _person_named_after(sentence[:match.start(1)]):
             # "First Thing: Appeals for body bags", "an Embraer Legacy 600 jet": an English word, and no
             # first name on record before it. "Bowinn Ma, the province's minister": a person all the same.
             continue
@@ -709,6 +710,16 @@ def _person_in_apposition(rest: str) -> bool:
         return False
     words = [re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w'’-]+", match.group(1))[:APPOSITION_WORDS]]
     return any(w in _PERSON_NOUNS or w.removesuffix("s") in _PERSON_NOUNS for w in words)
+
+
+# "the community's chief, Niakia Hanna": a person's noun, then a comma, then the name.
+_NOUN_BEFORE_NAME = re.compile(r"\b([a-z][\w-]*),\s*$")
+
+
+def _person_named_after(before: str) -> bool:
+    """Whether the words before a name say what person it is ("..., the community's chief, ")."""
+    match = _NOUN_BEFORE_NAME.search(before)
+    return bool(match) and (match.group(1) in _PERSON_NOUNS or match.group(1).removesuffix("s") in _PERSON_NOUNS)
 
 
 def _names_no_one(word: str) -> bool:

@@ -269,6 +269,8 @@ def topic_of(question: str) -> str:
     topic = _CLAUSE_AFTER.split(topic, maxsplit=1)[0]
     # "in Nevada is it held", "in Sudan killed": the phrase ends where the question's verb stands.
     topic = _NAME_THEN_PAST.sub(r"\1", _AUX_AFTER.split(topic, maxsplit=1)[0])
+    if re.match(r"\w+\s+(?:which|what|whose)\b", topic, re.I):
+        return ""  # "In which countries": the question's own wh-phrase, no topic
     # A time phrase ("in late August 2023", "on 7 August") is when, not what: not carried over.
     # So is a span of time ("in the first few hours", "within days").
     if re.search(r"\d", topic) or any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", topic.lower())):
@@ -461,8 +463,9 @@ class RuleRewriter(Rewriter):
         actor = "" if not last.subject or _ends_with_place(last.subject.split()) or _personal_name(last.subject) \
             or last.subject == one_thing else last.subject
         # ... they are then the plural body an earlier question was about ("the Rapid Support Forces").
-        earlier_body = next((_with_article(t.subject) for t in reversed(earlier) if one_thing and _looks_plural(t.subject.split()[-1])
-                             and not _ends_with_place(t.subject.split())), "") if not actor else ""
+        earlier_body = "" if actor or not one_thing else next(
+            (_with_article(t.subject) for t in reversed(earlier)
+             if _looks_plural(t.subject.split()[-1]) and not _ends_with_place(t.subject.split())), "")
         before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
         # One person is never "they" (nor "them"): "how long did they hold him?" asks who held him.
         not_one = "" if _personal_name(last.subject) or last.subject == one_thing else last.subject
@@ -767,8 +770,8 @@ unless thus news series species whereas
 
 
 # "dozens of its young men", "thousands of protesters": a vague count, then what it counts.
-_VAGUE_COUNT_OF = re.compile(r"\b(?:dozens|hundreds|thousands|millions|scores|tens)\s+of\s+(?:(?:its|their|the|his|her)\s+)?"
-                             r"((?:[a-z][\w-]*\s+)?(?:men|women|children|people|[a-z][\w-]*s))\b")
+_VAGUE_COUNT_OF = re.compile(r"\b(?:dozens|hundreds|thousands|millions|scores|tens)\s+of\s+"
+                             r"(?:(?:its|their|the|his|her)\s+)?((?:[a-z][\w-]*\s+)?(?:men|women|children|people|[a-z][\w-]*s))\b")
 
 
 def _plural_noun(question: str) -> str:

@@ -71,6 +71,10 @@ ITEMS = [
      "description": "The US had a drone base near the border in the north of Zenda.",
      "link": "https://www.theguardian.com/commentisfree/2023/aug/01/the-guardian-view-on-zenda",
      "date_published": "2023-08-01T18:00:00+00:00"},
+    {"title": "Zenda coup leaders court Moscow",
+     "description": "Soldiers who seized power in Zenda met Russian envoys on Monday. The post Zenda Coup Leaders "
+                    "Court Moscow When the U.S. Says So. appeared first on The Intercept.",
+     "link": "https://example.org/zenda-moscow", "date_published": "2023-08-02T18:00:00+00:00"},
 ]
 
 
@@ -103,6 +107,11 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_its_person_though_it_n
 def test_the_name_of_a_thing_is_not_the_reports_own_outlet_nor_its_column(reader: Briefbot) -> None:
     answer = reader.ask("What is the name of the US drone base in northern Zenda?")
     assert answer.abstained, answer.answer
+
+
+def test_a_feeds_syndication_footer_is_never_quoted(reader: Briefbot) -> None:
+    answer = reader.ask("On which outlet did the post on Zenda's coup leaders courting Moscow appear first?")
+    assert "appeared first" not in answer.answer
 
 
 def test_a_name_saying_what_kind_of_thing_is_asked_for_need_not_be_in_the_report(reader: Briefbot) -> None:
@@ -190,7 +199,10 @@ def test_a_first_name_given_to_men_and_women_alike_is_a_first_name() -> None:
     assert names_a_person("NBC News’ Courtney Kube is the only US-based journalist inside Niger.", question)
     # The records' stray words are no first names: "Red Cross" is no person.
     assert not names_a_person("Red Cross teams reached the town on Sunday.", question)
-    # A first name before a map feature's word is a place: "Haig Lake", "Donnie Creek".
+    # A person's noun before the name says who it is, whatever the name's words.
+    assert names_a_person("The fire reached the reserve, the community’s chief, Niakia Hanna, told Reuters.",
+                          "Who is the First Nation's chief?")
+    # A first name before a map feature's word is a place: "Haig Lake", "Donnie Creek", "Fort St. John".
     assert not names_a_person("Workers could not revive the pilot after his helicopter went down near Haig Lake.",
                               "What was the name of the helicopter pilot killed fighting the fires?")
 
