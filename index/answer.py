@@ -145,10 +145,11 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     # "St Petersburg" missing is one name missing, not two.
     gaps = _missing_names(missing, profile)
     best = _best_sentence_coverage(profile, hit) if gaps == 1 < _missing_names(profile.key_terms, profile) else 0.0
-    # A country the question names is where it asks about: a report on the storm in Libya does not
-    # say how many it killed "in Bulgaria", however well it covers the rest.
+    # A country the question names is where (or who) it asks about: a report on the storm in Libya,
+    # close in meaning as it is, does not say how many it killed "in Bulgaria". Only a sentence holding
+    # most of the question makes up for a missing country ("... in Toledo" for "meeting in Spain").
     country_gap = any(t in places().terms for t in missing)
-    lone_gap = not country_gap and (best >= LONE_GAP_COVER or best + hit.similarity >= LONE_GAP_SUPPORT)
+    lone_gap = best >= LONE_GAP_COVER or (not country_gap and best + hit.similarity >= LONE_GAP_SUPPORT)
     if missing and not lone_gap and not _names_all_found(profile, doc_terms, text, hit):
         return None
     # "According to Forbes": a report on forbes.com covers the outlet's name though it never writes it.
