@@ -23,6 +23,7 @@ from index.questions import (
     gives_direction,
     gives_month,
     gives_quantity,
+    gives_time,
     gives_year,
     names_a_person,
     names_counted,
@@ -75,6 +76,10 @@ ITEMS = [
      "description": "Soldiers who seized power in Zenda met Russian envoys on Monday. The post Zenda Coup Leaders "
                     "Court Moscow When the U.S. Says So. appeared first on The Intercept.",
      "link": "https://example.org/zenda-moscow", "date_published": "2023-08-02T18:00:00+00:00"},
+    {"title": "Storm Ruth and floods kill 150 people in eastern Zenda",
+     "description": "A powerful storm and heavy floods have killed 150 people in the eastern city of Strelsau over "
+                    "the past two days, and the toll is expected to rise.",
+     "link": "https://example.org/storm-ruth", "date_published": "2023-09-11T08:00:00+00:00"},
 ]
 
 
@@ -107,6 +112,22 @@ def test_a_sentence_opening_with_a_pronoun_is_quoted_with_its_person_though_it_n
 def test_the_name_of_a_thing_is_not_the_reports_own_outlet_nor_its_column(reader: Briefbot) -> None:
     answer = reader.ask("What is the name of the US drone base in northern Zenda?")
     assert answer.abstained, answer.answer
+
+
+def test_a_report_on_another_country_does_not_answer_for_the_country_asked_about(reader: Briefbot) -> None:
+    assert not reader.ask("How many people did the storm and floods kill in eastern Zenda?").abstained
+    # Close in meaning and in words (all but the country), and still no answer for Bulgaria.
+    answer = reader.ask("How many people did the storm and floods kill in Bulgaria?")
+    assert answer.abstained, answer.answer
+
+
+def test_a_quote_saying_no_when_does_not_answer_when_by_its_reports_date(reader: Briefbot) -> None:
+    answer = reader.ask("On what date did the Nigerian Islamic scholars meet the coup leaders in Niamey?")
+    assert answer.abstained, answer.answer
+    assert gives_time("Officials were asked to testify at a Sept. 28 hearing.")
+    assert gives_time("The rally is taking place on the day the country celebrates independence.")
+    assert gives_time("The junta wants the soldiers out by early September.")
+    assert not gives_time("News has been removed from Facebook and Instagram.")
 
 
 def test_a_feeds_syndication_footer_is_never_quoted(reader: Briefbot) -> None:
