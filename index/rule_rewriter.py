@@ -348,6 +348,10 @@ class RuleRewriter(Rewriter):
         about = _WHAT_ABOUT.match(question) or _AND_X.match(question)
         if about:
             rest = about.group(1)
+            asked_of = _ABOUT_THEN_ASK.match(rest) if about.re is _WHAT_ABOUT else None
+            if asked_of:
+                # "What about Germany - what did it accuse them of?": the question, with X for its pronoun.
+                return self._asked_of(asked_of.group(1), asked_of.group(2), last, earlier)
             if about.re is _AND_X and (_LEAD.match(_HEDGE.sub("", rest)) or _LEAD_PHRASE.match(rest)):
                 # "and what did Russia say?", "and roughly how many came?", "and on which day was the
                 # moon closest?": its own question
@@ -402,6 +406,23 @@ class RuleRewriter(Rewriter):
                 return same_kind
             return _replace_subject(last, rest)  # "what about Russia?", "and Russia?"
         return self._pronouns(question, last, earlier)
+
+    def _asked_of(self, subject: str, question: str, last: Turn, earlier: tuple[Turn, ...]) -> str:
+        """A question asked of a new subject ("Germany", "in Qatar"): its first pronoun is that subject;
+        any other pronoun is resolved against the conversation as usual."""
+        question = f"{_strip_end(question)}?"
+        if _LOCATIVE_LEAD.match(subject) and re.search(r"\bthere\b", question, re.I):
+            # "What about in Qatar - whom did he meet there?": there is Qatar; he is still who he was.
+            asked = re.sub(r"\bthere\b", subject, question, count=1, flags=re.I)
+        else:
+            pronoun = re.search(r"\b(he|she|it|they|his|her|its|their)\b", question, re.I)
+            if not pronoun:
+                return _with_topic(f"{_strip_end(question)}, {subject}?", last)
+            word = pronoun.group(1).lower()
+            owns = word in ("his", "its", "their") or (word == "her" and _before_noun(pronoun))
+            owned = _possessive(subject) if owns else subject
+            asked = question[:pronoun.start()] + owned + question[pronoun.end():]
+        return self._pronouns(asked, last, earlier) or _with_topic(asked, last)
 
     def _pronouns(self, question: str, last: Turn, earlier: tuple[Turn, ...] = ()) -> str | None:
         """The question with its pronouns replaced by what they refer to, or None if it has none."""
@@ -1243,6 +1264,10 @@ def _with_topic(question: str, last: Turn) -> str:
     return f"{_strip_end(question)} {last.topic}?"
 
 
+# "Germany - what did it accuse them of?", "the BBC, what did it do ...?": a subject, then the question asked of it.
+_ABOUT_THEN_ASK = re.compile(r"^(.+?)\s*(?:\s[-–—]|:|,)\s+((?:what|who|whom|which|where|when|how|why)\b.+)$", re.I)
+# "in Qatar", "at the border": a subject that is a place, which "there" stands for.
+_LOCATIVE_LEAD = re.compile(r"^(?:in|at|near|inside|outside|across)\s", re.I)
 # "in Moscow", "across Canada as a whole": a place phrase, which takes the place of the last question's own.
 _LOCATIVE = re.compile(r"^(?:in|across|throughout|near|around|outside|inside)\s+(?:the\s+)?[A-Z]")
 _PLACE_PHRASE = re.compile(r"\b(?:in|across|throughout|near|around|outside|inside)\s+(?:the\s+)?"

@@ -841,3 +841,15 @@ def test_what_about_a_figure_asks_for_that_figure_on_the_last_topic() -> None:
     _, follow = converse([("How many people died in Strelsau, according to the police?", ()),
                           ("What about the figure given by the governor?", ())])
     assert follow == "How many people died in Strelsau, according to the governor?"
+
+
+def test_what_about_x_then_a_question_asks_that_question_of_x() -> None:
+    _, follow = converse([("Which country did the general visit first after the war began?", ("Rudolf Elphberg",)),
+                          ("What about in Qatar - whom did he meet there?", ())])
+    assert follow == "whom did Rudolf Elphberg meet in Qatar?"
+    _, follow = converse([("Which three countries kept their bans on Zenda's grain imports?", ()),
+                          ("What about Germany - what did it accuse the three countries of?", ())])
+    assert follow.startswith("what did Germany accuse the three countries of")
+    _, follow = converse([("What did the Guardian report about the airport closure?", ()),
+                          ("What about the Wall Street Journal, what did it say happened to flights?", ())])
+    assert follow.startswith("what did the Wall Street Journal say happened to flights")
