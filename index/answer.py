@@ -50,7 +50,7 @@ from .questions import (
     weekday_in,
 )
 from .roles import asked_role, states_role
-from .terms import capital_country, matched, place_terms, terms
+from .terms import capital_country, is_place_word, matched, place_terms, terms
 from .text import CITATION_MARKER, one_line, split_sentences
 from .types import Answer, Citation, Hit
 
@@ -331,8 +331,10 @@ class ExtractiveAnswerer(Answerer):
             # "On what date did Meta begin blocking news?": a quote saying no when at all leaves only its
             # report's date, which is when it was written, not when it happened. A headline stays when a
             # sentence of its report says when.
-            timed = {c.hit.doc_id for c in candidates if gives_time(c.sentence)}
-            candidates = [c for c in candidates if gives_time(c.sentence) or (c.is_title and c.hit.doc_id in timed)]
+            # "On what date ...?" needs a day ("on Wednesday", "27 September"); "days after" says no date.
+            says_when = gives_date if asks_calendar_date(question) else gives_time
+            timed = {c.hit.doc_id for c in candidates if says_when(c.sentence)}
+            candidates = [c for c in candidates if says_when(c.sentence) or (c.is_title and c.hit.doc_id in timed)]
         elif profile.wants in _MUST_GIVE:
             # "On which day of the week ...?": a date or a year does not say it; "in what year?" needs
             # a year the question does not give, "in which direction from Herat?" a point of the compass.
@@ -374,7 +376,9 @@ class ExtractiveAnswerer(Answerer):
             # "Who was the mayor of Yellowknife?": a quote that names a person but never says "mayor"
             # (nor does its headline) names somebody else: a premier, an official.
             by_doc = {c.hit.doc_id: _sentences(c.hit) for c in candidates}  # each report split once
-            candidates = [c for c in candidates if _role_stated(c, role, by_doc[c.hit.doc_id])]
+            # "Who was the US ambassador ...?": a report on the French ambassador names another.
+            country = _role_country(question, role)
+            candidates = [c for c in candidates if _role_stated(c, role, by_doc[c.hit.doc_id], country)]
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)
@@ -426,12 +430,29 @@ def _with_antecedent(before: str, sentence: str, hit: Hit, question: str) -> str
     return joined
 
 
-def _role_stated(cand: _Candidate, role: tuple[str, ...], sentences: list[str]) -> bool:
+def _role_stated(cand: _Candidate, role: tuple[str, ...], sentences: list[str], country: str = "") -> bool:
     """Whether a candidate's sentence, its headline or a sentence beside it (of its report's `sentences`)
-    says the role asked for."""
+    says the role asked for, and, for a country's office ("the US ambassador"), that country."""
     at = sentences.index(cand.sentence) if cand.sentence in sentences else -1
-    near = sentences[max(0, at - 1): at + 2] if at >= 0 else [cand.sentence]
-    return any(states_role(text, role) for text in (*near, one_line(cand.hit.title)))
+    near = [*sentences[max(0, at - 1): at + 2], one_line(cand.hit.title)] if at >= 0 \
+        else [cand.sentence, one_line(cand.hit.title)]
+    if not any(states_role(text, role) for text in near):
+        return False
+    if not country:
+        return True
+    said = set(terms(" ".join(near)))
+    return country in said or any(capital_country(t) == country for t in said)
+
+
+def _role_country(question: str, role: tuple[str, ...]) -> str:
+    """The country term of the word right before an asked office ("US ambassador": "usa", "France's
+    prime minister": "france"), "" when that word is no country or people."""
+    match = re.search(r"([\w'’.-]+)\s+" + r"\s+".join(map(re.escape, role)) + r"\b", question, re.I)
+    if not match:
+        return ""
+    word = re.sub(r"['’]s$", "", match.group(1))
+    found = terms(word) if is_place_word(word) else []  # as the index reads it: "US" and "U.S." are "usa"
+    return found[0] if found else ""
 
 
 def _adds_terms(cand: _Candidate, chosen: list[_Candidate], profile: QuestionProfile) -> bool:

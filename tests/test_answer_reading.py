@@ -475,3 +475,18 @@ def test_another_first_name_before_the_asked_surname_is_somebody_else() -> None:
     assert new_names("Rudolf Elphberg said he was well.", question) == []
     # "Which of his daughters": a report writes "daughter" of one of them.
     assert states_role("Captive leader losing weight, daughter reveals", asked_role(question))
+
+
+def test_an_office_of_a_country_is_not_answered_by_the_same_office_of_another(reader: Briefbot) -> None:
+    answer = reader.ask("Who was the US minister of emergency preparedness who mobilised the military in the "
+                        "province?")
+    assert answer.abstained, answer.answer
+    assert "Bill Blair" in reader.ask("Who was the minister of emergency preparedness who mobilised the military "
+                                      "to help fight the wildfires?").answer
+
+
+def test_on_what_date_needs_a_day_where_when_takes_any_time(reader: Briefbot) -> None:
+    # "over the past two days" says when, roughly: enough for "when", not for "on what date".
+    assert not reader.ask("When did the storm and floods kill 150 people in eastern Zenda?").abstained
+    answer = reader.ask("On what date did the storm and floods kill 150 people in eastern Zenda?")
+    assert answer.abstained, answer.answer
