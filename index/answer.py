@@ -441,13 +441,16 @@ def _role_stated(cand: _Candidate, role: tuple[str, ...], sentences: list[str], 
     if not country:
         return True
     said = set(terms(" ".join(near)))
-    return country in said or any(capital_country(t) == country for t in said)
+    if country in said or any(capital_country(t) == country for t in said):
+        return True
+    # "Former President George Bush" is no other country's president; "the French ambassador" is.
+    return not any(_role_country(text, role) for text in near)
 
 
-def _role_country(question: str, role: tuple[str, ...]) -> str:
-    """The country term of the word right before an asked office ("US ambassador": "usa", "France's
-    prime minister": "france"), "" when that word is no country or people."""
-    match = re.search(r"([\w'’.-]+)\s+" + r"\s+".join(map(re.escape, role)) + r"\b", question, re.I)
+def _role_country(text: str, role: tuple[str, ...]) -> str:
+    """The country term of the word right before an office ("US ambassador": "usa", "France's prime
+    minister": "france"), "" when that word is no country or people."""
+    match = re.search(r"([\w'’.-]+)\s+" + r"\s+".join(map(re.escape, role)) + r"\b", text, re.I)
     if not match:
         return ""
     word = re.sub(r"['’]s$", "", match.group(1))

@@ -80,6 +80,9 @@ ITEMS = [
      "description": "A powerful storm and heavy floods have killed 150 people in the eastern city of Strelsau over "
                     "the past two days, and the toll is expected to rise.",
      "link": "https://example.org/storm-ruth", "date_published": "2023-09-11T08:00:00+00:00"},
+    {"title": "French ambassador to Zenda returns to Paris",
+     "description": "Ambassador Jean Valjean left Strelsau on Wednesday after weeks of pressure from the junta.",
+     "link": "https://example.org/valjean-leaves", "date_published": "2023-09-27T10:00:00+00:00"},
 ]
 
 
@@ -478,11 +481,9 @@ def test_another_first_name_before_the_asked_surname_is_somebody_else() -> None:
 
 
 def test_an_office_of_a_country_is_not_answered_by_the_same_office_of_another(reader: Briefbot) -> None:
-    answer = reader.ask("Who was the US minister of emergency preparedness who mobilised the military in the "
-                        "province?")
+    assert "Valjean" in reader.ask("Who was the French ambassador to Zenda who left Strelsau?").answer
+    answer = reader.ask("Who was the US ambassador to Zenda who left Strelsau?")
     assert answer.abstained, answer.answer
-    assert "Bill Blair" in reader.ask("Who was the minister of emergency preparedness who mobilised the military "
-                                      "to help fight the wildfires?").answer
 
 
 def test_on_what_date_needs_a_day_where_when_takes_any_time(reader: Briefbot) -> None:
