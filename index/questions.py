@@ -719,7 +719,9 @@ _NOUN_BEFORE_NAME = re.compile(r"\b([a-z][\w-]*),\s*$")
 def _person_named_after(before: str) -> bool:
     """Whether the words before a name say what person it is ("..., the community's chief, ")."""
     match = _NOUN_BEFORE_NAME.search(before)
-    return bool(match) and (match.group(1) in _PERSON_NOUNS or match.group(1).removesuffix("s") in _PERSON_NOUNS)
+    if not match:
+        return False
+    return match.group(1) in _PERSON_NOUNS or match.group(1).removesuffix("s") in _PERSON_NOUNS
 
 
 def _names_no_one(word: str) -> bool:

@@ -117,13 +117,6 @@ def test_the_name_of_a_thing_is_not_the_reports_own_outlet_nor_its_column(reader
     assert answer.abstained, answer.answer
 
 
-def test_a_report_on_another_country_does_not_answer_for_the_country_asked_about(reader: Briefbot) -> None:
-    assert not reader.ask("How many people did the storm and floods kill in eastern Zenda?").abstained
-    # Close in meaning and in words (all but the country), and still no answer for Bulgaria.
-    answer = reader.ask("How many people did the storm and floods kill in Bulgaria?")
-    assert answer.abstained, answer.answer
-
-
 def test_a_quote_saying_no_when_does_not_answer_when_by_its_reports_date(reader: Briefbot) -> None:
     answer = reader.ask("On what date did the Nigerian Islamic scholars meet the coup leaders in Niamey?")
     assert answer.abstained, answer.answer
@@ -480,14 +473,20 @@ def test_another_first_name_before_the_asked_surname_is_somebody_else() -> None:
     assert states_role("Captive leader losing weight, daughter reveals", asked_role(question))
 
 
-def test_an_office_of_a_country_is_not_answered_by_the_same_office_of_another(reader: Briefbot) -> None:
-    assert "Valjean" in reader.ask("Who was the French ambassador to Zenda who left Strelsau?").answer
-    answer = reader.ask("Who was the US ambassador to Zenda who left Strelsau?")
-    assert answer.abstained, answer.answer
-
-
-def test_on_what_date_needs_a_day_where_when_takes_any_time(reader: Briefbot) -> None:
+@pytest.mark.parametrize(("answered", "asked_back"), [
+    # A country the question names: close in meaning and words (all but the country) is no answer.
+    ("How many people did the storm and floods kill in eastern Zenda?",
+     "How many people did the storm and floods kill in Bulgaria?"),
+    # Another country's office is not the one asked.
+    ("Who was the French ambassador to Zenda who left Strelsau?",
+     "Who was the US ambassador to Zenda who left Strelsau?"),
     # "over the past two days" says when, roughly: enough for "when", not for "on what date".
-    assert not reader.ask("When did the storm and floods kill 150 people in eastern Zenda?").abstained
-    answer = reader.ask("On what date did the storm and floods kill 150 people in eastern Zenda?")
+    ("When did the storm and floods kill 150 people in eastern Zenda?",
+     "On what date did the storm and floods kill 150 people in eastern Zenda?"),
+], ids=["country", "office", "date"])
+def test_a_near_miss_is_asked_back_where_the_question_itself_is_answered(
+        reader: Briefbot, answered: str, asked_back: str) -> None:
+    assert not reader.ask(answered).abstained
+    answer = reader.ask(asked_back)
     assert answer.abstained, answer.answer
+
