@@ -327,10 +327,11 @@ class ExtractiveAnswerer(Answerer):
             # "How many schools ...": a count of what the sentence or its headline never names is of something else.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)
                           and names_counted(f"{c.sentence} {c.hit.title}", question)]
-        elif profile.wants == "date":
+        elif profile.wants == "date" and _ASKS_FOR_A_DAY.search(question):
             # "On what date did Meta begin blocking news?": a quote saying no when at all leaves only its
             # report's date, which is when it was written, not when it happened. A headline stays when a
-            # sentence of its report says when.
+            # sentence of its report says when. (A bare "when did he become leader?" is still answered by
+            # the date of the report that announced it.)
             # "On what date ...?" needs a day ("on Wednesday", "27 September"); "days after" says no date.
             says_when = gives_date if asks_calendar_date(question) else gives_time
             timed = {c.hit.doc_id for c in candidates if says_when(c.sentence)}
@@ -468,6 +469,9 @@ def _same_content(a: str, b: str) -> bool:
     return len(ta & tb) >= SAME_CONTENT_SHARE * max(1, min(len(ta), len(tb)))
 
 
+# A question asking for a day or a deadline in so many words, not a bare "when".
+_ASKS_FOR_A_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day|deadline)\b|\bthe date (?:of|on)\b"
+                             r"|\b(?:by|since|until|to) what\b", re.I)
 # "The post ... appeared first on The Intercept.": a feed's footer, which answers nothing.
 _SYNDICATION_FOOTER = re.compile(r"\bappeared first on\b", re.I)
 
