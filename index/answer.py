@@ -327,15 +327,17 @@ class ExtractiveAnswerer(Answerer):
             # "How many schools ...": a count of what the sentence or its headline never names is of something else.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)
                           and names_counted(f"{c.sentence} {c.hit.title}", question)]
-        elif profile.wants == "date" and _ASKS_FOR_A_DAY.search(question):
+        elif profile.wants == "date":
             # "On what date did Meta begin blocking news?": a quote saying no when at all leaves only its
             # report's date, which is when it was written, not when it happened. A headline stays when a
-            # sentence of its report says when. (A bare "when did he become leader?" is still answered by
-            # the date of the report that announced it.)
-            # "On what date ...?" needs a day ("on Wednesday", "27 September"); "days after" says no date.
+            # sentence of its report says when. "On what date ...?" needs a day ("on Wednesday",
+            # "27 September"); "days after" says no date.
             says_when = gives_date if asks_calendar_date(question) else gives_time
-            timed = {c.hit.doc_id for c in candidates if says_when(c.sentence)}
-            candidates = [c for c in candidates if says_when(c.sentence) or (c.is_title and c.hit.doc_id in timed)]
+            timed_docs = {c.hit.doc_id for c in candidates if says_when(c.sentence)}
+            timed = [c for c in candidates if says_when(c.sentence) or (c.is_title and c.hit.doc_id in timed_docs)]
+            # A bare "when did he become leader?" with no quote saying when is still answered by the date
+            # of the report that announced it; a question asking for a date or deadline in so many words is not.
+            candidates = timed if timed or _ASKS_FOR_A_DAY.search(question) else candidates
         elif profile.wants in _MUST_GIVE:
             # "On which day of the week ...?": a date or a year does not say it; "in what year?" needs
             # a year the question does not give, "in which direction from Herat?" a point of the compass.
