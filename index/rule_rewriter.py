@@ -486,7 +486,7 @@ class RuleRewriter(Rewriter):
         # ... they are then the plural body an earlier question was about ("the Rapid Support Forces").
         earlier_body = "" if actor or not one_thing else next(
             (_with_article(t.subject) for t in reversed(earlier)
-             if _looks_plural(t.subject.split()[-1]) and not _ends_with_place(t.subject.split())), "")
+             if t.subject and _looks_plural(t.subject.split()[-1]) and not _ends_with_place(t.subject.split())), "")
         before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
         # One person is never "they" (nor "them"): "how long did they hold him?" asks who held him.
         not_one = "" if _personal_name(last.subject) or last.subject == one_thing else last.subject

@@ -853,3 +853,10 @@ def test_what_about_x_then_a_question_asks_that_question_of_x() -> None:
     _, follow = converse([("What did the Guardian report about the airport closure?", ()),
                           ("What about the Wall Street Journal, what did it say happened to flights?", ())])
     assert follow.startswith("what did the Wall Street Journal say happened to flights")
+
+
+def test_they_after_it_with_an_earlier_turn_of_no_subject_is_resolved_not_a_crash() -> None:
+    *_, follow = converse([("What happened next?", ()), ("Which city did they capture?", ("Zenda",)),
+                           ("Which province is it the capital of?", ()), ("What did they take there?", ())])
+    assert follow.startswith("What did") and "Zenda" in follow
+
