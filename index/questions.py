@@ -709,7 +709,12 @@ def _person_in_apposition(rest: str) -> bool:
     if not match:
         return False
     words = [re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w'’-]+", match.group(1))[:APPOSITION_WORDS]]
-    return any(w in _PERSON_NOUNS or w.removesuffix("s") in _PERSON_NOUNS for w in words)
+    return any(_is_person_noun(w) for w in words)
+
+
+def _is_person_noun(word: str) -> bool:
+    """Whether a lower-case word (or its singular) is a noun only a person can be: "minister", "chiefs"."""
+    return word in _PERSON_NOUNS or word.removesuffix("s") in _PERSON_NOUNS
 
 
 # "the community's chief, Niakia Hanna": a person's noun, then a comma, then the name.
@@ -719,9 +724,7 @@ _NOUN_BEFORE_NAME = re.compile(r"\b([a-z][\w-]*),\s*$")
 def _person_named_after(before: str) -> bool:
     """Whether the words before a name say what person it is ("..., the community's chief, ")."""
     match = _NOUN_BEFORE_NAME.search(before)
-    if not match:
-        return False
-    return match.group(1) in _PERSON_NOUNS or match.group(1).removesuffix("s") in _PERSON_NOUNS
+    return match is not None and _is_person_noun(match.group(1))
 
 
 def _names_no_one(word: str) -> bool:

@@ -261,6 +261,11 @@ _AUX_AFTER = re.compile(rf"\s+(?={_AUX}\s+(?:it|he|she|they|the|[A-Z]))")
 _NAME_THEN_PAST = re.compile(r"(\b[A-Z][\w'’-]*)\s+[a-z]+ed(?:,.*)?$")
 
 
+def _says_when(phrase: str) -> bool:
+    """Whether a phrase names a month or a span of time ("in September", "within days")."""
+    return any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", phrase.lower()))
+
+
 def topic_of(question: str) -> str:
     """The last prepositional phrase of a question ("after the coup", "in Niger"), "" when it has none."""
     starts = [m.start() for m in _TOPIC_START.finditer(question)]
@@ -273,7 +278,7 @@ def topic_of(question: str) -> str:
         return ""  # "In which countries": the question's own wh-phrase, no topic
     # A time phrase ("in late August 2023", "on 7 August") is when, not what: not carried over.
     # So is a span of time ("in the first few hours", "within days").
-    if re.search(r"\d", topic) or any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", topic.lower())):
+    if re.search(r"\d", topic) or _says_when(topic):
         return ""
     return topic
 
@@ -879,9 +884,7 @@ def _unnamed_thing(question: str) -> str:
         words = match.group(1).split()
         if _can_be_it(words[-1]) and not any(w in MONTHS or w in _SPANS or w in STOPWORDS for w in words):
             place = match.group(2) or ""
-            if any(w in MONTHS or w in _SPANS for w in re.findall(r"[a-z]+", place.lower())):
-                place = ""  # "in September" is when, not where
-            return "the " + " ".join(words) + place
+            return "the " + " ".join(words) + ("" if _says_when(place) else place)  # "in September" is no place
     return ""
 
 
