@@ -192,6 +192,16 @@ beach coast peninsula street road avenue boulevard highway bridge dam airport ha
 fort port st saint
 """.split())
 
+# What a which-question asks for when it is a body or a made thing, never a place: "Which insurer ...?",
+# "Which European airlines ...?", "Which Russian landing ship ...?". A town or a country the quote
+# names does not answer them. With INSTITUTION_WORDS, minus its map words (city, state, region ...).
+THING_KINDS = frozenset("""
+airline carrier insurer broker firm business manufacturer maker contractor operator brand newspaper paper magazine
+outlet broadcaster channel website charity ngo gang militia cartel faction body organisation organization
+ship vessel tanker freighter boat helicopter aircraft plane jet drone missile rocket weapon model
+""".split()) | (INSTITUTION_WORDS - frozenset("county city state province district island islands region town village"
+                                              .split()))
+
 # What kind of answer a question wants, first match wins (a "how long" question is not a
 # "how many" one; "what is the name of" is stricter than "who").
 ANSWER_KINDS: tuple[tuple[str, str], ...] = (
@@ -334,6 +344,31 @@ def provinces() -> frozenset[tuple[str, ...]]:
             continue
         out.update(tuple(_name_words(name)) for name in names if isinstance(name, str) and _name_words(name))
     return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def country_regions() -> dict[str, frozenset[str]]:
+    """{country term: the words of its world region and subregion} ("ghana" -> {"africa", "western", ...}).
+
+    From `countryinfo`, so "Which six African countries ...?" is not answered by a quote naming only
+    Ukraine. Only answers use it; the keyword index does not, so it is not part of `lexicon_hash`.
+    """
+    from countryinfo import all_countries
+
+    world = places()
+    out: dict[str, set[str]] = {}
+    for country in all_countries():
+        try:
+            name, region, subregion = country.name() or "", country.region() or "", country.subregion() or ""
+        except Exception:  # a record with missing fields: skip it, the rest stand
+            continue
+        parts = _name_words(name)
+        term = world.words.get(parts[0]) if len(parts) == 1 else world.phrases.get(parts)
+        # "Burkina Faso" by its term "burkina"; not "American Samoa" by "american", the USA's adjective.
+        term = term or next((w for w in parts if world.words.get(w) == w), None)
+        if term:
+            out.setdefault(term, set()).update(_name_words(f"{region} {subregion}"))
+    return {term: frozenset(words) for term, words in out.items()}
 
 
 @lru_cache(maxsize=1)

@@ -39,11 +39,13 @@ from .lexicon import (
     RELATIVE_DAYS,
     ROLE_WORDS,
     STOPWORDS,
+    THING_KINDS,
     TIME_WORDS,
     TOLL_KINDS,
     WEEKDAY_STEMS,
     WEEKDAYS,
     common_words,
+    country_regions,
     places,
 )
 from .terms import normalise, place_terms, raw_words, terms
@@ -634,7 +636,10 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
     a who-answer names a person or body, a which- or where-answer any name (places count).
     "In which capital ...?" is not answered by a country ("Armenia's capital"): a town's name is asked.
     """
-    names = new_names(sentence, question, places_count=wants in ("which", "where"))
+    if wants == "which" and asks_for_country(question):
+        return names_a_country(sentence, question)
+    places_count = wants == "where" or (wants == "which" and not asks_for_thing(question))
+    names = new_names(sentence, question, places_count=places_count)
     if wants == "which" and _ASKS_TOWN.search(question):
         world = places()
         names = [n for n in names if _nationality(n) == "" or normalise(n) in world.capitals]
@@ -643,6 +648,41 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
 
 _ASKS_TOWN = re.compile(r"\bwhich\s+(?:[\w'’-]+,?\s+){0,4}?(?:city|cities|town|towns|village|villages|capital|port"
                         r"|suburb|neighbou?rhood)\b", re.I)
+
+
+# "Which country ...?", "which two Sahel countries", "Which country's leader ...?": a country is asked for.
+_ASKS_COUNTRY = re.compile(r"\bwhich\s+((?:[\w'’-]+\s+){0,3}?)countr(?:y|ies)\b", re.I)
+
+
+def asks_for_country(question: str) -> bool:
+    """Whether a which-question asks for a country ("Which neighbouring country ...?"), not for something
+    in one ("Which group in the country ...?")."""
+    match = _ASKS_COUNTRY.search(question)
+    return match is not None and not any(w.lower() in _PHRASE_END for w in match.group(1).split())
+
+
+def names_a_country(sentence: str, question: str) -> bool:
+    """Whether a sentence names a country (or its people or capital) the question does not, in the world
+    region the question gives: "Which six African countries ...?" is not answered by "Ukraine"."""
+    world = places()
+    match = _ASKS_COUNTRY.search(question)
+    asked_regions = {_nationality(w) for w in match.group(1).split()} & world.regions if match else set()
+    in_question = {_country_of(w) for w in raw_words(question)}
+    regions = country_regions()
+    for word in raw_words(sentence):
+        country = _country_of(word)
+        if country and country not in world.regions and country not in in_question \
+                and asked_regions <= regions.get(country, frozenset()):
+            return True
+    return False
+
+
+def _country_of(word: str) -> str:
+    """The country term a word names as a country, its people or its capital ("Accra" -> "ghana"), "" if none."""
+    world = places()
+    if word.islower():
+        return word if word in world.terms else ""  # a multi-word name folded to its term ("usa")
+    return _nationality(word) or (world.capitals.get(word.lower(), "") if word[:1].isupper() else "")
 
 
 # A lookahead, so that "Dr Najib Tarhoni" yields "Najib Tarhoni" after the title's pair.
@@ -792,6 +832,21 @@ as after before during when where of and or the a an his her its their this thes
 _PERSON_NOUNS = frozenset(PERSON_NOUNS) | frozenset(role.split()[-1] for role in ROLE_WORDS)
 _ASKED_PHRASE = re.compile(r"\b(?:which(?:\s+(?:one|ones))?(?:\s+of(?:\s+the)?)?|names?\s+of(?:\s+the)?)"
                            r"\s+((?:[\w'’-]+\s*){1,6})", re.I)
+
+
+def asks_for_thing(question: str) -> bool:
+    """Whether the noun phrase after "which" names a body or a made thing, not a place: "Which insurer or
+    broker", "Which Russian landing ship". Such a question is not answered by a town or a month."""
+    match = _ASKED_PHRASE.search(question)
+    if not match:
+        return False
+    for word in re.findall(r"[\w'’-]+", match.group(1)):
+        lowered = re.sub(r"['’]s$", "", word.lower())
+        if lowered in _PHRASE_END or (lowered != word.lower() and word.islower()):
+            return False  # its verb, or "which company's plant": the plant is asked for
+        if lowered in THING_KINDS or lowered.removesuffix("s") in THING_KINDS:
+            return True
+    return False
 
 
 def _asked_phrase_is_person(question: str) -> bool:
