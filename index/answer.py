@@ -28,6 +28,7 @@ from .questions import (
     TermRarity,
     asks_calendar_date,
     asks_for_person,
+    counts_the_counted,
     coverage,
     gives_calendar_date,
     gives_clock_time,
@@ -325,8 +326,11 @@ class ExtractiveAnswerer(Answerer):
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.
             # "How many schools ...": a count of what the sentence or its headline never names is of something else.
+            # "How many firefighters did Australia send?": "Millions on alert" counts something else.
             candidates = [c for c in candidates if gives_quantity(c.sentence, profile.wants, question)
-                          and names_counted(f"{c.sentence} {c.hit.title}", question)]
+                          and names_counted(f"{c.sentence} {c.hit.title}", question)
+                          and (profile.wants != "number"
+                               or counts_the_counted(f"{c.sentence} {c.hit.title}", question))]
         elif profile.wants == "date":
             # "On what date did Meta begin blocking news?": a quote saying no when at all leaves only its
             # report's date, which is when it was written, not when it happened. A headline stays when a

@@ -197,7 +197,7 @@ fort port st saint
 # names does not answer them. With INSTITUTION_WORDS, minus its map words (city, state, region ...).
 THING_KINDS = frozenset("""
 airline carrier insurer broker firm business manufacturer maker contractor operator brand newspaper paper magazine
-outlet broadcaster channel website charity ngo gang militia cartel faction body organisation organization
+outlet broadcaster channel website charity ngo gang militia cartel faction organisation organization
 ship vessel tanker freighter boat helicopter aircraft plane jet drone missile rocket weapon model
 """.split()) | (INSTITUTION_WORDS - frozenset("county city state province district island islands region town village"
                                               .split()))

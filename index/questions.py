@@ -372,6 +372,33 @@ def names_counted(text: str, question: str) -> bool:
     return re.search(pattern, text, re.I) is not None
 
 
+# A count: a number ("1,800", "2.5m", "21-person"), a number word or a vague amount ("dozens").
+_A_COUNT = (r"(?:\d[\d,.]*(?:\s*(?:million|thousand|hundred|bn|m|k)\b)?|\b(?:" + _COUNT_WORDS
+            + r"|dozens?|hundreds|thousands|millions|scores)\b)")
+# Between a count and what it counts: a quote mark and up to three words ("1,800 'terrorist attacks'",
+# "100 Australian firefighters"); after what it counts, a verb of amount ("the toll rose to 5,000").
+_COUNT_THEN = r"[\s-]+['‘\"“]?(?:[\w'’-]+\s+){0,3}?"
+_THEN_COUNT = (r"\s+(?:of\s+|at\s+|to\s+|numbering\s+|totall?ing\s+|stood at\s+|reached\s+|rose to\s+)?"
+               r"(?:about|around|some|at least|more than|nearly|almost|over)?\s*")
+
+
+def counts_the_counted(text: str, question: str) -> bool:
+    """Whether a count in a text counts what a how-many question counts: "100 Australian firefighters",
+    "21-person cabinet" and "580 of them" do; "Millions on alert" beside "deaths of firefighters" does
+    not, nor "students from the three countries". True when the question counts no noun in particular."""
+    phrase = counted_phrase(question)
+    if not phrase:
+        return True
+    noun = phrase[-1]
+    stems = [_noun_stem(n) for n in (noun, *_SAME_COUNTED.get(noun, ()))]
+    counted = "|".join(rf"{re.escape(stem[:max(NOUN_STEM_CHARS, len(stem) - 2)])}\w*" for stem in stems)
+    if _counts_people(noun):
+        counted += r"|people|persons?"
+    counted += r"|of them|of those"
+    return re.search(rf"{_A_COUNT}{_COUNT_THEN}(?:{counted})\b|\b(?:{counted}){_THEN_COUNT}{_A_COUNT}",
+                     text, re.I) is not None
+
+
 # Plural nouns that count the same things (English, not any one crisis's words).
 _SAME_COUNTED = {"countries": ("nations", "states"), "nations": ("countries", "states"),
                  "homes": ("houses", "dwellings"), "houses": ("homes", "dwellings")}
@@ -693,6 +720,9 @@ _TWO_NAMES = re.compile(r"(?<![\w'’-])(?=([A-Z][a-z][\w'’-]*)\s+(?:" + _QUOT
                         r"(?:(?:al|el|bin|ben|ibn|abu|ait|de|del|di|du|dos|van|von|da)[- ])?([A-Z][a-z][\w'’-]*))")
 
 
+_CAPITALS_NAME = re.compile(r"(?<![\w'’-])([A-Z]{3,})\s+([A-Z]{2,}(?:[-'’][A-Z]+)?)(?![\w'’-])")
+
+
 def names_a_person(sentence: str, question: str, gender: str = "", titled: bool = True) -> bool:
     """Whether a sentence names someone the question does not: a first and a last name ("Herman Andaya").
 
@@ -701,9 +731,16 @@ def names_a_person(sentence: str, question: str, gender: str = "", titled: bool 
     With a `gender` ("f" for "Who is the wife of ...?"), only a first name of that gender counts.
     With `titled`, one name after a person's title counts too ("PM Mahamadou").
     """
+    asked = {w.lower() for w in raw_words(question)}
+    # "(Photo by BERTRAND GUAY / AFP)": a photo credit writes the name in capitals; a first name on
+    # record says it is a person's, not an initialism's.
+    for match in _CAPITALS_NAME.finditer(sentence):
+        first, last = match.group(1).capitalize(), match.group(2).capitalize()
+        if is_given_name(first) and last.lower() not in common_words() and last.lower() not in asked \
+                and not _names_no_one(last) and (not gender or gender_of(first) in (gender, "")):
+            return True
     if is_title_case(sentence):
         return False  # a Title Case headline capitalises every word
-    asked = {w.lower() for w in raw_words(question)}
     given_before = _given_names(question)
     place = place_terms()
     for match in _TWO_NAMES.finditer(sentence):

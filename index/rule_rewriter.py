@@ -59,7 +59,8 @@ _FRAGMENT = re.compile(r"^\s*(?:[a-z]{3,}ing|out|of|within|among|against|between
                        rf"(?:(?!\b{_AUX}\b)[^?])*"
                        r"[?.!\s]*$", re.I)
 _LEAD = re.compile(rf"^\s*({_WH})\s+(?:{_AUX}\s+)?(.*)$", re.I)
-_HEDGE = re.compile(r"^(?:roughly|approximately|about|around|exactly|also|then|so)\s+(?=(?:who|what|which|when|where"
+_HEDGE = re.compile(r"^\s*(?:roughly|approximately|about|around|exactly|also|then|so|at least|at most)\s+"
+                    r"(?=(?:who|what|which|when|where"
                     r"|why|how)\b)", re.I)  # "and roughly how many ...?"
 # A wh-phrase of a few lower-case words before the auxiliary: "what kind of business did", "what magnitude was".
 _LEAD_PHRASE = re.compile(rf"^\s*((?i:(?:in|on|at|from|to|by|for|near|with|under|over|during|after|before)\s+)?"
@@ -335,11 +336,19 @@ class RuleRewriter(Rewriter):
 
     def _rewrite(self, question: str, last: Turn, own: list[str], earlier: tuple[Turn, ...] = ()) -> str | None:
         bare = _BARE_WH.match(question)
+        if bare and earlier and _ASKS_NAME.match(last.resolved):
+            # "What was the name of the market?" then "when?": when the event asked about before it
+            # happened, not "when was the name of the market".
+            return self._rewrite(question, earlier[-1], own, earlier[:-1])
         if bare:  # "why?", "when?", "how many?": the last question, asked that way
             answered = _answer_in_place(last)
             if answered:  # "Who led the coup?" -> "Tchiani", "why?": why did *Tchiani* lead it, not "who"
                 return f"{bare.group(1).lower()} {answered}?"
-            _, aux, body = _question_body(last.resolved)
+            _, aux, body = _question_body(_HEDGE.sub("", last.resolved))
+            event = _WHEN_CLAUSE.search(body) if bare.group(1).lower() == "when" else None
+            if event:
+                # "How many died when the army shelled a market?" then "when?": when the army shelled it.
+                return f"when {event.group(1)}?"
             led = _PREP_LEAD_PHRASE.match(_strip_end(last.resolved))
             if led and body == _strip_end(last.resolved):
                 # "Near which small Florida community did Idalia make landfall?" then "when?": "when did
@@ -1267,6 +1276,10 @@ def _with_topic(question: str, last: Turn) -> str:
     return f"{_strip_end(question)} {last.topic}?"
 
 
+# "died when the army shelled a market in Omdurman": the event a count was asked of.
+_WHEN_CLAUSE = re.compile(r"\bwhen\s+((?:the|a|an|[A-Z])[^?]*)$")
+# "What was the name of the market?", "What is the fire called?": a question after a name, not an event.
+_ASKS_NAME = re.compile(r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:names?\s+of\b|[^?]*\bcalled\s*\??\s*$)", re.I)
 # "Germany - what did it accuse them of?", "the BBC, what did it do ...?": a subject, then the question asked of it.
 _ABOUT_THEN_ASK = re.compile(r"^(.+?)\s*(?:\s[-–—]|:|,)\s+((?:what|who|whom|which|where|when|how|why)\b.+)$", re.I)
 # "in Qatar", "at the border": a subject that is a place, which "there" stands for.

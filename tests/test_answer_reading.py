@@ -19,6 +19,7 @@ from index.outlets import without_own_name
 from index.questions import (
     answer_kind,
     counted_noun,
+    counts_the_counted,
     gives_clock_time,
     gives_direction,
     gives_month,
@@ -322,6 +323,25 @@ def test_a_count_must_be_of_what_the_question_counts(text: str, question: str, c
     assert names_counted(text, question) is counted
 
 
+@pytest.mark.parametrize(("text", "question", "counts"), [
+    # The count must stand beside what is counted, not anywhere in the quote and its headline.
+    ("Canada mourns deaths of firefighters as wildfires ravage millions of acres. Millions on alert as smoke spreads.",
+     "How many firefighters did Australia send?", False),
+    ("At the end of August, students from the three countries received a message from the ministry.",
+     "How many students had their stays in France cancelled?", False),
+    ("Wildfires on Rhodes force hundreds of holidaymakers to flee their hotels.",
+     "How many hotels on Rhodes were damaged?", False),
+    ("Australia sent 100 more firefighters.", "How many firefighters did Australia send?", True),
+    ("Niger military names 21-person cabinet.", "How many members does the cabinet have?", True),
+    ("Schools paid a heavy toll, with over 580 of them destroyed.", "How many schools were destroyed?", True),
+    ("Over 1,800 ‘terrorist attacks’ in West Africa in 2023.", "How many 'terrorist attacks' did it count?", True),
+    ("Around a dozen officers appeared on state television.", "Roughly how many officers appeared?", True),
+    ("The toll of the missing rose to 1,100.", "How many people were killed?", True),  # no noun counted
+])
+def test_a_count_must_count_what_is_asked_where_it_stands(text: str, question: str, counts: bool) -> None:
+    assert counts_the_counted(text, question) is counts
+
+
 def test_the_noun_a_how_many_question_counts() -> None:
     assert counted_noun("How many large aftershocks followed the earthquake?") == "aftershocks"
     assert counted_noun("With how many neighbouring countries did Niger reopen its borders?") == "countries"
@@ -423,6 +443,38 @@ def test_a_town_asked_for_is_not_answered_by_its_country() -> None:
     assert names_what_was_asked("Thousands of protesters clashed with riot police in Yerevan.", question, "which")
     # A country is the answer when a country is asked for.
     assert names_what_was_asked("Armenia said it would take in the refugees.", "Which country took them in?", "which")
+
+
+def test_which_country_is_answered_by_a_country_in_the_region_asked() -> None:
+    question = "Which six African countries did Putin say would receive free Russian grain?"
+    assert not names_what_was_asked("Putin offers free grain to six African countries days after quitting the "
+                                    "Ukraine deal.", question, "which")  # Ukraine is no African country
+    assert names_what_was_asked("Putin named Mali, Burkina Faso and Eritrea.", question, "which")
+    flag = "Under which country's flag does the cargo ship sail?"
+    assert not names_what_was_asked("The cargo ship's journey from Odesa to Istanbul was enabled.", flag, "which")
+    assert names_what_was_asked("The Liberian-flagged ship left Odesa.", flag, "which")
+    # "Which group in the country": a group is asked for, not a country.
+    assert names_what_was_asked("The Islamic State group claimed it.", "Which group in the country claimed it?",
+                                "which")
+
+
+def test_a_body_or_a_made_thing_asked_for_is_not_answered_by_a_place() -> None:
+    question = "Which European airlines had to reroute flights after the airspace closed?"
+    assert not names_what_was_asked("The closure of Niger's airspace on Sunday, August 6, hit flights.", question,
+                                    "which")
+    assert names_what_was_asked("Air France and Lufthansa rerouted flights.", question, "which")
+    ship = "Which Russian landing ship did a sea drone hit?"
+    assert not names_what_was_asked("A sea drone hit a Russian landing ship off Ukraine in August.", ship, "which")
+    assert names_what_was_asked("A sea drone hit the Olenegorsky Gornyak landing ship.", ship, "which")
+    # A place is still an answer when a place is asked for.
+    assert names_what_was_asked("The drone came down in Novorossiysk.", "Which Russian port did it hit?", "which")
+
+
+def test_a_photo_credit_in_capitals_names_a_person() -> None:
+    question = "Which photographer took that picture?"
+    assert names_a_person("(Photo by BERTRAND GUAY / AFP)", question)
+    assert not names_a_person("WATCH LIVE: BIDEN SPEAKS", question)
+    assert not names_a_person("NATO ALLIES MEET IN VILNIUS", question)
 
 
 def test_an_outlet_s_own_name_in_its_headline_names_no_answer() -> None:

@@ -722,6 +722,22 @@ def test_a_bare_when_after_a_prepositional_which_question_asks_of_its_event() ->
     assert follow == "when did Hurricane Ruth make landfall on 30 August?"
 
 
+def test_a_bare_when_asks_when_the_event_happened_not_when_a_name_was() -> None:
+    # The event a count was asked of is what "when?" asks about.
+    _, when = converse([("At least how many people died when the army shelled a market in Zenda in July?", ()),
+                        ("When?", ())])
+    assert when == "when the army shelled a market in Zenda in July?"
+    # After "What was its name?", "when?" asks of the event before it, not "when was the name of ...".
+    _, _, when = converse([("At least how many people died when the army shelled a market in Zenda?", ()),
+                           ("What was its name?", ("Shaabi",)),
+                           ("When?", ())])
+    assert when == "when the army shelled a market in Zenda?"
+    _, _, why = converse([("Why did the junta close Ruritania's airspace?", ()),
+                          ("What is the operation called?", ()),
+                          ("why?", ())])
+    assert why.lower().startswith("why did the junta close ruritania's airspace")
+
+
 def test_he_after_who_was_a_passive_is_the_person_it_describes() -> None:
     _, follow = converse([("Who was declared the storm's second death, according to ABC News?", ()),
                           ("Where did he go missing?", ())])
