@@ -90,6 +90,9 @@ _NOT_NAME_OPENERS = frozenset(("the", "and", "but", "so", "a", "an", "we", "i", 
 _OPENING_MARKS = " \t\"'‘’“”«»([-–—"
 
 
+_AGE_AFTER = re.compile(r",\s*\d{1,3}\s*,")
+
+
 def names_in(text: str) -> list[str]:
     """Capitalised names in a question or sentence ("Abdourahamane Tchiani", "ECOWAS"), in order.
 
@@ -108,8 +111,11 @@ def names_in(text: str) -> list[str]:
         if not words:
             continue
         opens = not text[:match.start()].strip(_OPENING_MARKS)
-        if opens and not stripped and len(words) == 1 and not words[0].isupper() and not _is_place(words[0]):
-            continue  # a sentence's first word, capitalised anyway ("Iran hosts talks" still names Iran)
+        if opens and not stripped and len(words) == 1 and not words[0].isupper() and not _is_place(words[0]) \
+                and not _AGE_AFTER.match(text, match.end()):
+            # A sentence's first word, capitalised anyway ("Iran hosts talks" still names Iran); but
+            # "Markiv, 27, wanted to help" names a person by the age after the name.
+            continue
         if len(words) == 1 and words[0].isupper() and len(words[0]) >= MIN_SHOUTED and _is_common(words[0]):
             continue  # "are STILL trapped": a headline's emphasis, not an acronym
         if all(w.lower().strip("'’s") in NOT_NAMES for w in words):
@@ -419,6 +425,13 @@ class RuleRewriter(Rewriter):
             if same_kind:  # "what about the rebel attack in the south-west?" after one on another attack
                 return same_kind
             return _replace_subject(last, rest)  # "what about Russia?", "and Russia?"
+        one = _ONE_OF_KIND.search(question)
+        counted = (_counted(last.resolved) or _plural_noun(last.resolved)) if one else ""
+        if one and counted:
+            # "How many drone attacks had Russia launched on the port?" then "Who was hurt in the latest
+            # one?": the latest drone attack on the port.
+            question = question[:one.start(1)] + _singular(counted.removeprefix("the ")) + question[one.end(1):]
+            return _with_topic(self._pronouns(question, last, earlier) or question, last)
         return self._pronouns(question, last, earlier)
 
     def _asked_of(self, subject: str, question: str, last: Turn, earlier: tuple[Turn, ...]) -> str:
@@ -1278,6 +1291,23 @@ def _with_topic(question: str, last: Turn) -> str:
 
 # "died when the army shelled a market in Omdurman": the event a count was asked of.
 _WHEN_CLAUSE = re.compile(r"\bwhen\s+((?:the|a|an|[A-Z])[^?]*)$")
+# "the latest one", "the first one": one of what the last question counted.
+_ONE_OF_KIND = re.compile(r"\bthe\s+(?:latest|last|first|second|third|most recent|next|previous|biggest|largest"
+                          r"|deadliest|worst|earliest|final)\s+(one)\b", re.I)
+
+
+def _singular(phrase: str) -> str:
+    """A plural noun phrase in the singular: "drone attacks" -> "drone attack", "strikes on ports" is not one."""
+    head = phrase.split()[-1] if phrase.split() else ""
+    if head.endswith("ies") and len(head) > 4:
+        one = head[:-3] + "y"
+    elif head.endswith(("ches", "shes", "sses", "xes")):
+        one = head[:-2]
+    else:
+        one = head.removesuffix("s")
+    return phrase[: len(phrase) - len(head)] + one
+
+
 # "What was the name of the market?", "What is the fire called?": a question after a name, not an event.
 _ASKS_NAME = re.compile(r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:names?\s+of\b|[^?]*\bcalled\s*\??\s*$)", re.I)
 # "Germany - what did it accuse them of?", "the BBC, what did it do ...?": a subject, then the question asked of it.

@@ -268,6 +268,11 @@ def test_a_shouted_word_is_no_name_but_an_acronym_is() -> None:
     assert "US" in names_in("The US suspended aid to Niger")
 
 
+def test_a_sentence_s_first_word_is_a_name_when_an_age_follows_it() -> None:
+    assert names_in("Markiv, 27, wanted to help put out the fire.") == ["Markiv"]
+    assert names_in("Firefighters wanted to help.") == []
+
+
 def test_what_about_a_day_among_other_time_words_changes_only_the_day() -> None:
     _, follow = converse([("How many troops did Poland say on 9 August it would send to the border?", ()),
                           ("what about the next day, 10 August?", ())])
@@ -736,6 +741,16 @@ def test_a_bare_when_asks_when_the_event_happened_not_when_a_name_was() -> None:
                           ("What is the operation called?", ()),
                           ("why?", ())])
     assert why.lower().startswith("why did the junta close ruritania's airspace")
+
+
+def test_the_latest_one_is_the_latest_of_what_the_last_question_counted() -> None:
+    _, hurt, lasted = converse([("How many drone attacks had Ruritania launched on the port of Zenda by Friday?", ()),
+                                ("Who was hurt in the latest one?", ()),
+                                ("How long did it last?", ())])
+    assert hurt.startswith("Who was hurt in the latest drone attack")
+    assert "latest drone attack" in lasted and " it " not in f" {lasted} "
+    _, first = converse([("How many aftershocks followed the quake?", ()), ("How strong was the first one?", ())])
+    assert first.startswith("How strong was the first aftershock")
 
 
 def test_he_after_who_was_a_passive_is_the_person_it_describes() -> None:
