@@ -263,8 +263,13 @@ _COUNTED = [w for w in NUMBER_WORDS if NUMBER_WORDS[w] >= 2]
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _NUMBER_WORDS = re.compile(r"\b(" + _alternation(_COUNTED + [w for w in AMOUNT_WORDS if len(w) > 2
                                                              and w not in ("several", "few")]) + r")\b", re.I)
+# A share: "40%", "twelve per cent", and the fractions news writes in words ("half of the population",
+# "two-thirds of", "one in five").
 _PERCENT = re.compile(r"(\d|\b(" + _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100) + r"))"
-                      r"[\s-]?(%|percent\b|per cent\b)", re.I)
+                      r"[\s-]?(%|percent\b|per cent\b)"
+                      r"|\b(?:half|(?:a|one|two)[\s-]thirds?|(?:a|one|three)[\s-]quarters?|a fifth|a tenth)\s+of\b"
+                      r"|\bone\s+in\s+(?:\d+|" + _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100)
+                      + r")\b", re.I)
 _DURATION = re.compile(r"\b(\d[\d,.]*|" + _alternation(
     [w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100] + ["a", "an", "several", "few"]) + r")[\s-]+("
     + "|".join(f"{u}s?" for u in DURATION_UNITS) + r")\b", re.I)

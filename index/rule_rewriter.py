@@ -71,7 +71,7 @@ _PREP_LEAD_PHRASE = re.compile(rf"^\s*((?i:in|on|at|from|to|by|for|near|with|und
 # "how high did", "how far was": a measure asked with "how", then the auxiliary.
 _HOW_MEASURE = re.compile(rf"([a-z]+)\s+{_AUX}\s+(.*)$", re.I)
 _SUBJECT_NP = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+([a-z][\w'-]*)", re.I)
-_NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
+_NAME = re.compile(r"(?<![\w'])([A-Z][\w'’.-]*(?:\s+(?:of\s+|for\s+|de\s+|al-)?[A-Z][\w'’.-]*)*)")
 _TOPIC_START = re.compile(r"\b(?:after|over|about|during|against|since|following|regarding|on|in)\s+\S", re.I)
 
 MIN_SHOUTED = 4  # an upper-case common word this long is emphasis ("STILL"); shorter ones are acronyms ("US")
@@ -332,7 +332,7 @@ class RuleRewriter(Rewriter):
             return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
                               continues=not own)
         # "What about in a whole normal year?" put where "Palm Springs" stood: "in in" says "in" once.
-        resolved = _DOUBLED_PREPOSITION.sub("", resolved)
+        resolved = _DOUBLED_ARTICLE.sub(r"\1", _DOUBLED_PREPOSITION.sub("", resolved))
         # "What did he say happens in Russia?" resolved to Joe Biden is about Biden, not Russia: what a
         # pronoun was resolved to is the subject, so "and Zelensky?" next asks what Zelensky said.
         inserted = [n for n in names_in(resolved) if n not in own] if _has_word(question, _PRONOUN_WORDS) else []
@@ -341,6 +341,20 @@ class RuleRewriter(Rewriter):
                           topic=topic_of(resolved) or last.topic, continues=True)
 
     def _rewrite(self, question: str, last: Turn, own: list[str], earlier: tuple[Turn, ...] = ()) -> str | None:
+        country = _THE_COUNTRY.search(question)
+        named = _country_named((*earlier, last)) if country else ""
+        if country and named:
+            # "How did the paper describe the country's military?" after a question on Nigeria: Nigeria's.
+            owned = _possessive(named) if country.group(1) else named
+            told = question[:country.start()] + owned + question[country.end():]
+            return self._rewrite(told, last, own, earlier) or told
+        paper = _THE_PAPER.search(question)
+        outlet = _outlet_meant(paper, (*earlier, last)) if paper else ""
+        if paper and outlet:
+            # "How did the paper describe the country's military?" after a question citing the Wall Street
+            # Journal: the Journal; "the first paper" is the one the conversation cited first.
+            told = question[:paper.start()] + outlet + question[paper.end():]
+            return self._rewrite(told, last, own, earlier) or told
         bare = _BARE_WH.match(question)
         if bare and earlier and _ASKS_NAME.match(last.resolved):
             # "What was the name of the market?" then "when?": when the event asked about before it
@@ -573,6 +587,7 @@ class RuleRewriter(Rewriter):
 
 
 _PREPOSITIONS = r"(?:in|on|at|by|from|to|near|across|during|since|until)"
+_DOUBLED_ARTICLE = re.compile(r"\b(the)\s+the\b", re.I)  # "did the the Telegraph call": "the" once
 _DOUBLED_PREPOSITION = re.compile(rf"\b{_PREPOSITIONS}\s+(?={_PREPOSITIONS}\s)", re.I)
 
 
@@ -650,9 +665,10 @@ _IT_SAYS = re.compile(r"\bit\s+(?:say|says|said|call|calls|called|claim|claims|c
                       r"|report|reports|reported|write|writes|wrote|argue|argues|argued|estimate|estimates|estimated"
                       r"|warn|warns|warned|add|added|note|noted|predict|predicted)\b", re.I)
 # Who a question says speaks: "according to a Guardian editorial", "How did the Financial Times describe".
-_CITED = re.compile(r"\baccording to\s+(?i:an?\s+|(the)\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*"
+_CITED = re.compile(r"\baccording to\s+(?i:an?\s+|(the)\s+)?((?:[A-Z][\w.'’-]*\s+(?:(?:of|for)\s+)?)*[A-Z][\w.'’-]*"
                     r"(?:\s+(?:editorial|report|article|analysis|story|newsletter|column|op-ed|survey|study))?)")
-_SPEAKS = re.compile(r"\b(?:did|does|do)\s+(?:(the)\s+)?((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*)\s+(?:say|describe|call"
+_SPEAKS = re.compile(r"\b(?:did|does|do)\s+(?:(the)\s+)?((?:[A-Z][\w.'’-]*\s+(?:(?:of|for)\s+)?)*[A-Z][\w.'’-]*)"
+                     r"\s+(?:say|describe|call"
                      r"|report|write|claim|estimate|warn|put|characteri[sz]e)\b")
 
 
@@ -667,6 +683,41 @@ def _speaker_of(question: str) -> str:
         return ""
     # "Reuters" alone; "the Guardian editorial", "the Intercept" with their article.
     return f"the {name}" if found and (found.group(1) or " " in name) else name
+
+
+# "the country", "the country's population": the country the conversation is about.
+_THE_COUNTRY = re.compile(r"\bthe\s+country(['’]s)?(?![\w-])", re.I)
+
+
+def _country_named(turns: tuple[Turn, ...]) -> str:
+    """The country the latest turn named (its question first, then its answer), "" if none: a people's
+    adjective or a capital is not one."""
+    from .lexicon import places
+
+    world = places()
+    for turn in reversed(turns):
+        for name in (*names_in(turn.resolved), *turn.answer_names):
+            words = tuple(w.lower() for w in re.findall(r"[\w'’-]+", name))
+            term = world.words.get(words[0]) if len(words) == 1 else world.phrases.get(words)
+            if term and term not in world.regions and not _is_demonym(name) and name not in world.demonyms:
+                return name
+    return ""
+
+
+# "the paper", "the first paper", "the same newspaper": an outlet the conversation cited.
+_THE_PAPER = re.compile(r"\bthe\s+(?:(first|second|same|latest|last)\s+)?(?:paper|newspaper|outlet|publication"
+                        r"|broadcaster|magazine)\b(?!\s+(?:mill|industry|trail|money))", re.I)
+
+
+def _outlet_meant(paper: re.Match[str], turns: tuple[Turn, ...]) -> str:
+    """The outlet "the paper" means: the one the conversation cited last, or first ("the first paper"),
+    or second; "" when no turn cited one."""
+    cited = list(dict.fromkeys(filter(None, (_speaker_of(t.question) or _speaker_of(t.resolved) for t in turns))))
+    cited = [c for c in cited if not _THE_PAPER.search(c)]
+    order = (paper.group(1) or "").lower()
+    if not cited or (order == "second" and len(cited) < 2):
+        return ""
+    return cited[0] if order == "first" else cited[1] if order == "second" else cited[-1]
 
 
 def _people_plural(question: str) -> str:
@@ -1167,7 +1218,9 @@ def _main(names: list[str]) -> str:
 def _place_asked_in(last: Turn) -> str:
     """The place the last question asked about ("lived in Derna"), "" if it was in none it names."""
     asked = _without_outlet(last.resolved)
-    return next((n for n in names_in(asked) if re.search(r"\b(?:in|of|at|near|from)\s+" + re.escape(n), asked)
+    # "... describe Nigeria's military?" then "and its population?": a place's own, as much as one it was in.
+    return next((n for n in names_in(asked) if (re.search(r"\b(?:in|of|at|near|from)\s+" + re.escape(n), asked)
+                                                or (_is_place(n) and re.search(re.escape(n) + r"['’]s\b", asked)))
                  and not _adjectival(n) and not _person_like(n, last.answer_names)), "")
 
 
@@ -1283,7 +1336,7 @@ def _with_topic(question: str, last: Turn) -> str:
     """A follow-up with the last turn's topic phrase added when it has none of its own (nor its words)."""
     if not last.topic or topic_of(question):
         return question
-    said = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+    said = {re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[\w'’-]+", question)}  # "Sudan's": Sudan
     if all(w.lower() in said or w.lower() in STOPWORDS for w in re.findall(r"[\w'’-]+", last.topic)):
         return question  # "on its reconstruction plan" after "would the reconstruction plan target"
     return f"{_strip_end(question)} {last.topic}?"

@@ -342,6 +342,14 @@ def test_a_count_must_count_what_is_asked_where_it_stands(text: str, question: s
     assert counts_the_counted(text, question) is counts
 
 
+def test_a_share_may_be_written_as_a_fraction_in_words() -> None:
+    question = "What share of the country's population needs aid?"
+    assert gives_quantity("IOM says half of the country's population now needs aid.", "percent", question)
+    assert gives_quantity("One in five children is malnourished.", "percent", question)
+    assert gives_quantity("Two-thirds of homes were lost.", "percent", question)
+    assert not gives_quantity("The population needs aid and protection.", "percent", question)
+
+
 def test_the_noun_a_how_many_question_counts() -> None:
     assert counted_noun("How many large aftershocks followed the earthquake?") == "aftershocks"
     assert counted_noun("With how many neighbouring countries did Niger reopen its borders?") == "countries"

@@ -753,6 +753,28 @@ def test_the_latest_one_is_the_latest_of_what_the_last_question_counted() -> Non
     assert first.startswith("How strong was the first aftershock")
 
 
+def test_the_paper_is_the_outlet_the_conversation_cited() -> None:
+    _, other, first = converse([("What did the Financial Times call Ruritania after the coup?", ()),
+                                ("And the Telegraph?", ()),
+                                ("What did the first paper say the coup would fuel?", ())])
+    assert "the the" not in other and other.startswith("What did the Telegraph call")
+    assert first == "What did the Financial Times say the coup would fuel?"
+    _, last = converse([("What signs of mobilisation were there in Zenda, according to the Wall Street Journal?", ()),
+                        ("How did the paper describe the army?", ())])
+    assert last == "How did the Wall Street Journal describe the army?"
+    # No outlet cited: "the paper" stays as asked.
+    _, plain = converse([("Why did the junta close the border?", ()), ("What did the paper say?", ())])
+    assert "the paper" in plain
+
+
+def test_the_country_is_the_country_the_conversation_named() -> None:
+    _, share = converse([("How many people had the war in Sudan displaced, according to the International "
+                          "Organization for Migration?", ()),
+                         ("What share of the country's population did it say needed aid?", ())])
+    assert share == ("What share of Sudan's population did the International Organization for Migration say "
+                     "needed aid?")
+
+
 def test_he_after_who_was_a_passive_is_the_person_it_describes() -> None:
     _, follow = converse([("Who was declared the storm's second death, according to ABC News?", ()),
                           ("Where did he go missing?", ())])
