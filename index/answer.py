@@ -87,6 +87,7 @@ PERSON_BONUS = 0.1  # a who-answer sentence that names a person (first and last 
 # A second sentence joins the first only when it scores close to it.
 SAME_SOURCE_RATIO = 0.85
 OTHER_SOURCE_RATIO = 0.9
+OWN_SUPPORT_TERMS = 4  # a follow-up's own words stand on their own with this many distinct terms
 ASKED_WEIGHT = 0.5  # a follow-up's own words, as the user wrote them, in the sentence (bench/followup_eval.py)
 SAID_PENALTY = 0.3  # a sentence the conversation's last answer quoted (bench/followup_eval.py)
 SAME_CONTENT_SHARE = 0.6  # two sentences sharing this share of terms say the same thing
@@ -287,6 +288,10 @@ class ExtractiveAnswerer(Answerer):
         candidates: list[_Candidate] = []
         for rank, hit in enumerate(hits[: self.read_docs]):
             doc_cover = support(profile, hit, self.min_coverage, self.min_support)
+            if doc_cover is None and own is not None and len(set(own.terms)) >= OWN_SUPPORT_TERMS:
+                # "How long were their UK visas valid for?": a report may answer the words the user wrote
+                # without the words a rewrite put in ("the British and foreign nationals'").
+                doc_cover = support(own, hit, self.min_coverage, self.min_support)
             if doc_cover is None:
                 continue
             prior = 1.0 / (1 + RANK_DECAY * rank)

@@ -937,6 +937,12 @@ def _given_names(question: str) -> dict[str, str]:
 _NICKNAME = re.compile(r"\b([A-Z][a-z][\w-]*)\s+" + _QUOTED_NICKNAME + r"(?=\s+[A-Z])")
 
 
+def _no_word(word: str) -> bool:
+    """Whether a capitalised word is no English word ("Ryanair", "Tchiani"), so a name even at a clause's start."""
+    bare = re.sub(r"['’]s$", "", word)
+    return len(bare) > 3 and bare.isalpha() and not bare.isupper() and bare.lower() not in common_words()
+
+
 def new_names(sentence: str, question: str, places_count: bool = False) -> list[str]:
     """Capitalised words of a sentence that could be a name the question lacks.
 
@@ -979,7 +985,9 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
         lead = 1
         if first[:1].isupper() and first.lower() not in NOT_NAMES and first.lower() not in QUESTION_WORDS \
                 and first.lower() not in STOPWORDS and len(words) > 1 \
-                and ((places_count and normalise(first) in place) or (words[1][:1].isupper() and len(first) > 2)):
+                and ((places_count and normalise(first) in place) or (words[1][:1].isupper() and len(first) > 2)
+                     or _no_word(first)):
+            # "Ryanair has said its flights ...": a word no dictionary holds is a name wherever it stands.
             lead = 0
         elif first.isupper() and len(first) > 1 and first.isalpha() and first.lower() not in common_words():
             lead = 0  # an initialism is a name wherever it stands ("WMO boss says ...", "...: WMO")

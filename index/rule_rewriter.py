@@ -506,7 +506,8 @@ class RuleRewriter(Rewriter):
                                                              for w in owned.groups()) else ""
         # "How fast did it say the economy grew?" after "according to a Guardian editorial": what
         # says is the outlet the last question cited (an entity the last answer named comes first).
-        speaker = _speaker_of(last.question) if _IT_SAYS.search(question) else ""
+        # "What did Niger's new regime say ...?" then "What did it say ...?": the regime, before any outlet cited.
+        speaker = (_body_speaking(last.resolved) or _speaker_of(last.question)) if _IT_SAYS.search(question) else ""
         # "What was its name?" after "when the army shelled a market in Omdurman": what a question
         # brought in with "a" has a name yet to be given; the army, named already, has none to ask.
         unnamed = _unnamed_thing(last.resolved) if _ASKS_ITS_NAME.search(question) else ""
@@ -522,15 +523,17 @@ class RuleRewriter(Rewriter):
         # What "it" stood for last time is one thing, never "they": "Which state is it (Nyala) the capital
         # of?" then "what did they take there?" asks about who took Nyala.
         one_thing = _what_it_was(last)
+        # A people's adjective ("British" of "British and foreign nationals") is no one who acts.
         actor = "" if not last.subject or _ends_with_place(last.subject.split()) or _personal_name(last.subject) \
-            or last.subject == one_thing else last.subject
+            or last.subject == one_thing or _is_demonym(last.subject) else last.subject
         # ... they are then the plural body an earlier question was about ("the Rapid Support Forces").
         earlier_body = "" if actor or not one_thing else next(
             (_with_article(t.subject) for t in reversed(earlier)
              if t.subject and _looks_plural(t.subject.split()[-1]) and not _ends_with_place(t.subject.split())), "")
         before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
         # One person is never "they" (nor "them"): "how long did they hold him?" asks who held him.
-        not_one = "" if _personal_name(last.subject) or last.subject == one_thing else last.subject
+        not_one = "" if _personal_name(last.subject) or last.subject == one_thing or _is_demonym(last.subject) \
+            else last.subject
         # "Which official was arrested by Niger's junta?" ... "how long did they hold him?": the junta.
         agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
         # "How many people are they hurting?" resolved to the measures: "call them" next is the measures.
@@ -649,7 +652,8 @@ def _what_it_was(last: Turn, pronouns: tuple[str, ...] = ("it", "its")) -> str:
         return ""  # an earlier pronoun was replaced too: not worth untangling
     tail = re.match(r"\s*[\w'’-]+", after)
     end = last.resolved.find(tail.group(0), len(before)) if tail else len(_strip_end(last.resolved))
-    referent = re.sub(r"['’]s$", "", last.resolved[len(before):end].strip()) if end > len(before) else ""
+    # "the nationals' UK visas": the referent without its possessive ending, "'s" or a plural's "'".
+    referent = re.sub(r"['’]s$|(?<=s)['’]$", "", last.resolved[len(before):end].strip()) if end > len(before) else ""
     if not referent or len(referent.split()) > MAX_REFERENT_WORDS or _has_word(referent, _PRONOUN_WORDS):
         return ""
     person = _personal_name(referent) if referent[:1].isupper() else ""
@@ -665,11 +669,36 @@ _IT_SAYS = re.compile(r"\bit\s+(?:say|says|said|call|calls|called|claim|claims|c
                       r"|report|reports|reported|write|writes|wrote|argue|argues|argued|estimate|estimates|estimated"
                       r"|warn|warns|warned|add|added|note|noted|predict|predicted)\b", re.I)
 # Who a question says speaks: "according to a Guardian editorial", "How did the Financial Times describe".
-_CITED = re.compile(r"\baccording to\s+(?i:an?\s+|(the)\s+)?((?:[A-Z][\w.'’-]*\s+(?:(?:of|for)\s+)?)*[A-Z][\w.'’-]*"
+_CITED = re.compile(r"\b(?i:according to)\s+(?i:an?\s+|(the)\s+)?"
+                    r"((?:[A-Z][\w.'’-]*\s+(?:(?:of|for)\s+)?)*[A-Z][\w.'’-]*"
                     r"(?:\s+(?:editorial|report|article|analysis|story|newsletter|column|op-ed|survey|study))?)")
 _SPEAKS = re.compile(r"\b(?:did|does|do)\s+(?:(the)\s+)?((?:[A-Z][\w.'’-]*\s+(?:(?:of|for)\s+)?)*[A-Z][\w.'’-]*)"
                      r"\s+(?:say|describe|call"
                      r"|report|write|claim|estimate|warn|put|characteri[sz]e)\b")
+
+
+# "did Niger's new regime say", "did the junta announce": a body, named by its noun, that speaks.
+_BODY_SPEAKS = re.compile(r"\b(?:did|does|do)\s+((?:the\s+)?(?:[A-Z][\w'’-]*['’]s\s+)?(?:[a-z][\w-]*\s+){0,2}?"
+                          r"[a-z][\w-]*)\s+(?:say|describe|call|claim|warn|announce|report)\b")
+
+
+_WH_WORDS = frozenset(("what", "which", "who", "whom", "whose", "when", "where", "why", "how"))
+
+
+def _body_speaking(question: str) -> str:
+    """The body a question has speaking, named by a noun ("Niger's new regime"), "" if none or a pronoun."""
+    found = _BODY_SPEAKS.search(question)
+    if not found:
+        return ""
+    words = found.group(1).split()
+    if any(w.lower() in _PRONOUN_WORDS or w.lower() in _WH_WORDS for w in words) or not _looks_noun(words[-1]):
+        return ""
+    return found.group(1)
+
+
+def _looks_noun(word: str) -> bool:
+    """A head noun, not an adjective or adverb left at a phrase's end ("new", "also")."""
+    return word.lower() not in STOPWORDS and not word.lower().endswith(("ly", "ed")) and len(word) > 2
 
 
 def _speaker_of(question: str) -> str:
@@ -852,12 +881,14 @@ def _agent(question: str) -> str:
 
 def _counted(question: str) -> str:
     """What a how-many question counts ("How many mines does Orano have": "the mines"), "" if none."""
-    match = re.match(r"^\s*(?:[\w'’-]+\s+){0,3}?how many\s+(?:of\s+(?:the\s+)?)?((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)",
+    match = re.match(r"^\s*(?:[\w'’-]+\s+){0,3}?how many\s+(?:of\s+(?:the\s+)?)?((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)",
                      question, re.I)
     if not match:
         return ""
     words = match.group(1).split()
-    cut = next((i for i, w in enumerate(words) if _WHICH_WINDOW_END.match(w.lower()) or w.lower() in STOPWORDS),
+    # "British and foreign nationals": "and" between two adjectives joins them; elsewhere it ends the noun.
+    cut = next((i for i, w in enumerate(words) if (_WHICH_WINDOW_END.match(w.lower()) or w.lower() in STOPWORDS)
+                and not (w.lower() in ("and", "or") and 0 < i < len(words) - 2 and words[i - 1][:1].isupper())),
                len(words))
     return "the " + " ".join(words[:cut]) if cut else ""
 

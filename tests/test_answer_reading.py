@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from index import Briefbot, Settings
+from index.conversation import Conversation
 from index.answer import ExtractiveAnswerer, support, verify
 from index.outlets import without_own_name
 from index.questions import (
@@ -84,6 +85,17 @@ ITEMS = [
     {"title": "French ambassador to Zenda returns to Paris",
      "description": "Ambassador Jean Valjean left Strelsau on Wednesday after weeks of pressure from the junta.",
      "link": "https://example.org/valjean-leaves", "date_published": "2023-09-27T10:00:00+00:00"},
+    {"title": "Ruritania flew 2,450 people out of Zenda",
+     "description": "Ruritania took 2,450 British and foreign nationals out of Zenda after fighting broke out in "
+                    "April.",
+     "link": "https://example.org/zenda-airlift", "date_published": "2023-05-03T10:00:00+00:00"},
+    {"title": "Zendan evacuees in Ruritania fear limbo as six-month visas begin to expire",
+     "description": "People evacuated to Ruritania from war-torn Zenda fear they will be left in limbo when their "
+                    "six-month visas expire this week.",
+     "link": "https://example.org/zenda-visas", "date_published": "2023-10-24T10:00:00+00:00"},
+    {"title": "Skyjet keeps flying to Strelsau despite the fighting",
+     "description": "Skyjet said its flights to Strelsau were operating as normal.",
+     "link": "https://example.org/skyjet", "date_published": "2023-07-24T10:00:00+00:00"},
 ]
 
 
@@ -483,6 +495,25 @@ def test_a_photo_credit_in_capitals_names_a_person() -> None:
     assert names_a_person("(Photo by BERTRAND GUAY / AFP)", question)
     assert not names_a_person("WATCH LIVE: BIDEN SPEAKS", question)
     assert not names_a_person("NATO ALLIES MEET IN VILNIUS", question)
+
+
+def test_a_follow_up_s_own_words_find_a_report_the_rewrite_s_words_miss(reader: Briefbot,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # "their" becomes "the British and foreign nationals'", words the visa report never uses: the
+    # user's own words ("How long were their visas valid for?") still find it.
+    first = reader.ask("How many British and foreign nationals did Ruritania take out of Zenda?")
+    conversation = Conversation().after(first.turn) if first.turn else Conversation()
+    follow = reader.ask("How long were their Ruritanian visas valid for?", conversation=conversation)
+    assert "British and foreign nationals" in follow.resolved_question
+    assert not follow.abstained and "six-month" in follow.answer
+    monkeypatch.setattr("index.answer.OWN_SUPPORT_TERMS", 99)  # the rewrite's words alone: no report holds them
+    assert "six-month" not in reader.ask("How long were their Ruritanian visas valid for?",
+                                         conversation=conversation).answer
+
+
+def test_a_name_no_dictionary_holds_answers_which_even_at_a_sentence_s_start(reader: Briefbot) -> None:
+    answer = reader.ask("Which airline said its flights to Strelsau were operating as normal?")
+    assert not answer.abstained and "Skyjet" in answer.answer
 
 
 def test_an_outlet_s_own_name_in_its_headline_names_no_answer() -> None:

@@ -775,6 +775,21 @@ def test_the_country_is_the_country_the_conversation_named() -> None:
                      "needed aid?")
 
 
+def test_their_is_the_people_counted_not_a_people_s_adjective() -> None:
+    _, visas, among = converse([("How many British and foreign nationals did Ruritania evacuate from Zenda?", ()),
+                                ("How long were their visas valid for?", ()),
+                                ("What did a lecturer among them say?", ())])
+    assert visas == "How long were the British and foreign nationals' visas valid for?"
+    assert among == "What did a lecturer among the British and foreign nationals say?"
+
+
+def test_it_that_speaks_is_the_body_the_last_question_had_speaking() -> None:
+    _, follow = converse([("According to the Guardian, what kind of forces did Zenda's new regime say were no longer "
+                           "welcome?", ()),
+                          ("What did it say was under way instead?", ())])
+    assert follow.startswith("What did Zenda's new regime say was under way instead")
+
+
 def test_he_after_who_was_a_passive_is_the_person_it_describes() -> None:
     _, follow = converse([("Who was declared the storm's second death, according to ABC News?", ()),
                           ("Where did he go missing?", ())])
