@@ -263,13 +263,27 @@ _COUNTED = [w for w in NUMBER_WORDS if NUMBER_WORDS[w] >= 2]
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
 _NUMBER_WORDS = re.compile(r"\b(" + _alternation(_COUNTED + [w for w in AMOUNT_WORDS if len(w) > 2
                                                              and w not in ("several", "few")]) + r")\b", re.I)
-# A share: "40%", "twelve per cent", and the fractions news writes in words ("half of the population",
-# "two-thirds of", "one in five").
 _PERCENT = re.compile(r"(\d|\b(" + _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100) + r"))"
-                      r"[\s-]?(%|percent\b|per cent\b)"
-                      r"|\b(?:half|(?:a|one|two)[\s-]thirds?|(?:a|one|three)[\s-]quarters?|a fifth|a tenth)\s+of\b"
-                      r"|\bone\s+in\s+(?:\d+|" + _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100)
-                      + r")\b", re.I)
+                      r"[\s-]?(%|percent\b|per cent\b)", re.I)
+# A share news writes in words: "half of the country's population", "two-thirds of homes", "one in five".
+_FRACTION = re.compile(r"\b(?:half|(?:a|one|two)[\s-]thirds?|(?:a|one|three)[\s-]quarters?|a fifth|a tenth)\s+of"
+                       r"((?:\s+[\w'’-]+){1,3})|\bone\s+in\s+(?:\d+|"
+                       + _alternation(w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100) + r")\b", re.I)
+_SHARE_OF = re.compile(r"\b(?:share|proportion|percentage|fraction|part)\s+of\s+(?:(?:the|its|their|[\w-]+['’]s)\s+)*"
+                       r"([a-z][\w-]*)", re.I)
+
+
+def _gives_fraction(sentence: str, question: str) -> bool:
+    """Whether a sentence gives, in words, a share of what the question asks a share of: "half of the country's
+    population" for "What share of the population ...?", not "three-quarters of ballots" for "share of the vote"."""
+    asked = _SHARE_OF.search(question)
+    for found in _FRACTION.finditer(sentence):
+        if not asked or not found.group(1):
+            return True
+        stem = _noun_stem(asked.group(1).lower())[:NOUN_STEM_CHARS]
+        if any(w.lower().startswith(stem) for w in re.findall(r"[\w-]+", found.group(1))):
+            return True
+    return False
 _DURATION = re.compile(r"\b(\d[\d,.]*|" + _alternation(
     [w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100] + ["a", "an", "several", "few"]) + r")[\s-]+("
     + "|".join(f"{u}s?" for u in DURATION_UNITS) + r")\b", re.I)
@@ -514,7 +528,7 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
     if wants == "age":
         return bool(_AGE.search(sentence))
     if wants == "percent":
-        return bool(_PERCENT.search(sentence))
+        return bool(_PERCENT.search(sentence)) or _gives_fraction(sentence, question)
     if wants == "duration":
         return bool(_DURATION.search(sentence))
     if wants == "sentence":  # a prison term, or life, or death
@@ -670,8 +684,9 @@ def names_what_was_asked(sentence: str, question: str, wants: str) -> bool:
     """
     if wants == "which" and asks_for_country(question):
         return names_a_country(sentence, question)
-    places_count = wants == "where" or (wants == "which" and not asks_for_thing(question))
-    names = new_names(sentence, question, places_count=places_count)
+    thing = wants == "which" and asks_for_thing(question)
+    names = new_names(sentence, question, places_count=wants == "where" or (wants == "which" and not thing),
+                      unknown_first=thing)
     if wants == "which" and _ASKS_TOWN.search(question):
         world = places()
         names = [n for n in names if _nationality(n) == "" or normalise(n) in world.capitals]
@@ -940,15 +955,18 @@ _NICKNAME = re.compile(r"\b([A-Z][a-z][\w-]*)\s+" + _QUOTED_NICKNAME + r"(?=\s+[
 def _no_word(word: str) -> bool:
     """Whether a capitalised word is no English word ("Ryanair", "Tchiani"), so a name even at a clause's start."""
     bare = re.sub(r"['’]s$", "", word)
-    return len(bare) > 3 and bare.isalpha() and not bare.isupper() and bare.lower() not in common_words()
+    lowered = bare.lower()
+    forms = {lowered, lowered.removesuffix("s"), lowered.removesuffix("es"), lowered.removesuffix("ies") + "y"}
+    return len(bare) > 3 and bare.isalpha() and not bare.isupper() and not forms & common_words()
 
 
-def new_names(sentence: str, question: str, places_count: bool = False) -> list[str]:
+def new_names(sentence: str, question: str, places_count: bool = False, unknown_first: bool = False) -> list[str]:
     """Capitalised words of a sentence that could be a name the question lacks.
 
-    Not a clause's first word, not a title or institution word, not a country, capital,
-    region or demonym (unless `places_count`: "which country?"), and not part of a name the
-    question gives ("Mohamed" of "Mohamed Bazoum" when it asks about Bazoum).
+    Not a clause's first word (unless `unknown_first` and no English word: "Ryanair"), not a title
+    or institution word, not a country, capital, region or demonym (unless `places_count`: "which
+    country?"), and not part of a name the question gives ("Mohamed" of "Mohamed Bazoum" when it
+    asks about Bazoum).
     """
     # "Manuel 'El Fatal' Sevillano": the nickname the question gives is no part of his name.
     sentence = _NICKNAME.sub(r"\1", sentence)
@@ -986,8 +1004,10 @@ def new_names(sentence: str, question: str, places_count: bool = False) -> list[
         if first[:1].isupper() and first.lower() not in NOT_NAMES and first.lower() not in QUESTION_WORDS \
                 and first.lower() not in STOPWORDS and len(words) > 1 \
                 and ((places_count and normalise(first) in place) or (words[1][:1].isupper() and len(first) > 2)
-                     or _no_word(first)):
-            # "Ryanair has said its flights ...": a word no dictionary holds is a name wherever it stands.
+                     or (unknown_first and _no_word(first))):
+            # "Ryanair has said its flights ..." for "Which airline ...?": a word the model's vocabulary does
+            # not hold is a name wherever it stands. Only when a body or thing is asked for: the vocabulary
+            # splits compounds too ("Wildfires"), which would name no one for "Who ...?".
             lead = 0
         elif first.isupper() and len(first) > 1 and first.isalpha() and first.lower() not in common_words():
             lead = 0  # an initialism is a name wherever it stands ("WMO boss says ...", "...: WMO")

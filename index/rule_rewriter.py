@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 
 from .conversation import Conversation, Resolution, Rewriter
-from .gender import gender_of, pronoun_gender
+from .gender import gender_of, is_given_name, pronoun_gender
 from .lexicon import (
     GROUP_PRONOUNS,
     INSTITUTION_WORDS,
@@ -511,8 +511,11 @@ class RuleRewriter(Rewriter):
         # "What was its name?" after "when the army shelled a market in Omdurman": what a question
         # brought in with "a" has a name yet to be given; the army, named already, has none to ask.
         unnamed = _unnamed_thing(last.resolved) if _ASKS_ITS_NAME.search(question) else ""
+        # "... describe Nigeria's military?" then "and its population?": Nigeria's, not the military's.
+        place_owning = _place_owning_in(last) if owned and any((w or "").lower() in _PLACE_PARTS
+                                                               for w in owned.groups()) else ""
         thing = place_owner or unnamed or (thing_entity if plural is not True else "") or speaker or kept \
-            or (asked_thing if plural is not True else "") \
+            or place_owning or (asked_thing if plural is not True else "") \
             or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
             or subject or _first_noun_name(last.resolved) or last.subject
         # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
@@ -738,10 +741,19 @@ _THE_PAPER = re.compile(r"\bthe\s+(?:(first|second|same|latest|last)\s+)?(?:pape
                         r"|broadcaster|magazine)\b(?!\s+(?:mill|industry|trail|money))", re.I)
 
 
+def _outlet_cited(question: str) -> str:
+    """The outlet a question cites or has speaking, as it wrote it ("the Daily Mail", "Reuters"), "" if none or a
+    person ("according to Joe Biden")."""
+    found = _CITED.search(question) or _SPEAKS.search(question)
+    if not found or is_given_name(found.group(2).split()[0]):
+        return ""
+    return f"the {found.group(2)}" if found.group(1) else found.group(2)
+
+
 def _outlet_meant(paper: re.Match[str], turns: tuple[Turn, ...]) -> str:
     """The outlet "the paper" means: the one the conversation cited last, or first ("the first paper"),
     or second; "" when no turn cited one."""
-    cited = list(dict.fromkeys(filter(None, (_speaker_of(t.question) or _speaker_of(t.resolved) for t in turns))))
+    cited = list(dict.fromkeys(filter(None, (_outlet_cited(t.question) or _outlet_cited(t.resolved) for t in turns))))
     cited = [c for c in cited if not _THE_PAPER.search(c)]
     order = (paper.group(1) or "").lower()
     if not cited or (order == "second" and len(cited) < 2):
@@ -1249,10 +1261,15 @@ def _main(names: list[str]) -> str:
 def _place_asked_in(last: Turn) -> str:
     """The place the last question asked about ("lived in Derna"), "" if it was in none it names."""
     asked = _without_outlet(last.resolved)
-    # "... describe Nigeria's military?" then "and its population?": a place's own, as much as one it was in.
-    return next((n for n in names_in(asked) if (re.search(r"\b(?:in|of|at|near|from)\s+" + re.escape(n), asked)
-                                                or (_is_place(n) and re.search(re.escape(n) + r"['’]s\b", asked)))
+    return next((n for n in names_in(asked) if re.search(r"\b(?:in|of|at|near|from)\s+" + re.escape(n), asked)
                  and not _adjectival(n) and not _person_like(n, last.answer_names)), "")
+
+
+def _place_owning_in(last: Turn) -> str:
+    """The place whose own thing the last question asked about ("describe Nigeria's military"), "" if none."""
+    asked = _without_outlet(last.resolved)
+    return next((n for n in names_in(asked) if _is_place(n) and re.search(re.escape(n) + r"['’]s\b", asked)
+                 and not _adjectival(n)), "")
 
 
 def _first_noun_name(question: str) -> str:

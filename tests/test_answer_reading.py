@@ -358,8 +358,11 @@ def test_a_share_may_be_written_as_a_fraction_in_words() -> None:
     question = "What share of the country's population needs aid?"
     assert gives_quantity("IOM says half of the country's population now needs aid.", "percent", question)
     assert gives_quantity("One in five children is malnourished.", "percent", question)
-    assert gives_quantity("Two-thirds of homes were lost.", "percent", question)
+    assert gives_quantity("Two-thirds of homes were lost.", "percent", "What share of homes were lost?")
     assert not gives_quantity("The population needs aid and protection.", "percent", question)
+    # A share of something else the question mentions is no answer: the ballots counted, not the vote.
+    assert not gives_quantity("With three-quarters of ballots counted, the race looked set for a run-off.",
+                              "percent", "What share of the vote did she have with 90% of ballots counted?")
 
 
 def test_the_noun_a_how_many_question_counts() -> None:

@@ -762,9 +762,24 @@ def test_the_paper_is_the_outlet_the_conversation_cited() -> None:
     _, last = converse([("What signs of mobilisation were there in Zenda, according to the Wall Street Journal?", ()),
                         ("How did the paper describe the army?", ())])
     assert last == "How did the Wall Street Journal describe the army?"
+    # "What about according to the Daily Mail?": the paper is the one cited last, as written.
+    _, _, park = converse([("How much rain fell on Zenda Park, according to Fox News?", ()),
+                           ("What about according to the Daily Mail?", ()),
+                           ("What did the paper say the park looked like later?", ())])
+    assert park == "What did the Daily Mail say the park looked like later?"
     # No outlet cited: "the paper" stays as asked.
     _, plain = converse([("Why did the junta close the border?", ()), ("What did the paper say?", ())])
     assert "the paper" in plain
+
+
+def test_its_residents_are_the_place_the_question_was_about_before_a_place_it_owned() -> None:
+    _, _, follow = converse([("Near which city was the epicentre of the Ruritania earthquake?", ("Zenda",)),
+                             ("Where does it rank among Ruritania's cities by size?", ()),
+                             ("Where did its residents sleep?", ())])
+    assert follow == "Where did Zenda's residents sleep?"
+    _, follow = converse([("How did the Wall Street Journal describe Ghana's army?", ()),
+                          ("And its population?", ())])
+    assert "Ghana's population" in follow
 
 
 def test_the_country_is_the_country_the_conversation_named() -> None:
