@@ -514,8 +514,10 @@ class RuleRewriter(Rewriter):
         # "... describe Nigeria's military?" then "and its population?": Nigeria's, not the military's.
         place_owning = _place_owning_in(last) if owned and any((w or "").lower() in _PLACE_PARTS
                                                                for w in owned.groups()) else ""
+        # "What about the EU?" then "What did its foreign policy chief say?": the EU, the subject put in.
+        switched = _switched_to(last)
         thing = place_owner or unnamed or (thing_entity if plural is not True else "") or speaker or kept \
-            or place_owning or (asked_thing if plural is not True else "") \
+            or switched or place_owning or (asked_thing if plural is not True else "") \
             or _thing_phrase(last.resolved) or _fits_it(_last_noun_phrase(_without_outlet(last.resolved))) \
             or subject or _first_noun_name(last.resolved) or last.subject
         # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
@@ -619,6 +621,21 @@ def _looks_plural(word: str) -> bool:
 # "they" doing what takes two: "when they met", "did they speak".
 _THEY_MET = re.compile(r"\b(they)\s+(?:(?:first|last|finally|later)\s+)?(?:met|meet|meeting|spoke|speak|talked|talk"
                        r"|negotiated|shook hands)\b", re.I)
+
+
+def _switched_to(last: Turn) -> str:
+    """The body or place a "What about X?" / "And X?" turn switched to, as the user wrote it ("the EU"), "" if it
+    asked about a person, a people or something that is no name."""
+    about = _WHAT_ABOUT.match(last.question) or _AND_X.match(last.question)
+    phrase = about.group(1) if about else ""
+    names = names_in(phrase)
+    if not names or len(phrase.split()) > MAX_SWITCHED_WORDS or _has_word(phrase, _WH_WORDS) \
+            or any(_personal_name(n) or _is_demonym(n) for n in names):
+        return ""
+    return phrase
+
+
+MAX_SWITCHED_WORDS = 4  # "the African Union": longer is a question of its own, not a subject put in
 
 
 def _with_article(name: str) -> str:

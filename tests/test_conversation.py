@@ -782,6 +782,13 @@ def test_its_residents_are_the_place_the_question_was_about_before_a_place_it_ow
     assert "Ghana's population" in follow
 
 
+def test_its_after_what_about_a_body_is_that_body() -> None:
+    _, _, follow = converse([("What kind of assistance did the US say it would halt after the Zenda coup?", ()),
+                             ("What about the EU?", ()),
+                             ("What did its foreign policy chief call the president?", ())])
+    assert follow.startswith("What did the EU's foreign policy chief call the president")
+
+
 def test_the_country_is_the_country_the_conversation_named() -> None:
     _, share = converse([("How many people had the war in Sudan displaced, according to the International "
                           "Organization for Migration?", ()),
