@@ -386,7 +386,8 @@ class RuleRewriter(Rewriter):
             if asked_of:
                 # "What about Germany - what did it accuse them of?": the question, with X for its pronoun.
                 return self._asked_of(asked_of.group(1), asked_of.group(2), last, earlier)
-            if about.re is _AND_X and (_LEAD.match(_HEDGE.sub("", rest)) or _LEAD_PHRASE.match(rest)):
+            if about.re is _AND_X and (_LEAD.match(_HEDGE.sub("", rest)) or _LEAD_PHRASE.match(rest)
+                                       or _SCENE_THEN_ASK.match(rest)):
                 # "and what did Russia say?", "and roughly how many came?", "and on which day was the
                 # moon closest?": its own question
                 resolved = self._pronouns(rest, last, earlier)
@@ -1426,6 +1427,8 @@ def _singular(phrase: str) -> str:
     return phrase[: len(phrase) - len(head)] + one
 
 
+# "by mid-October, how many suspects had died?": a scene set, then a question of its own.
+_SCENE_THEN_ASK = re.compile(r"^[^,?]{2,40},\s*(?:who|whom|what|which|when|where|why|how)\b", re.I)
 # "What was the name of the market?", "What is the fire called?": a question after a name, not an event.
 _ASKS_NAME = re.compile(r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:names?\s+of\b|[^?]*\bcalled\s*\??\s*$)", re.I)
 # "Germany - what did it accuse them of?", "the BBC, what did it do ...?": a subject, then the question asked of it.

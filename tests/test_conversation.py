@@ -789,6 +789,12 @@ def test_its_after_what_about_a_body_is_that_body() -> None:
     assert follow.startswith("What did the EU's foreign policy chief call the president")
 
 
+def test_and_a_scene_then_a_question_is_a_question_of_its_own() -> None:
+    _, follow = converse([("How many suspects in the killing of the Zenda candidate were arrested in August?", ()),
+                          ("And by mid-October, how many suspects had died in prison?", ())])
+    assert follow.startswith("by mid-October, how many suspects had died in prison")
+
+
 def test_the_country_is_the_country_the_conversation_named() -> None:
     _, share = converse([("How many people had the war in Sudan displaced, according to the International "
                           "Organization for Migration?", ()),
