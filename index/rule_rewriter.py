@@ -375,6 +375,11 @@ class RuleRewriter(Rewriter):
                 # Idalia make landfall", not "when did Near which ...". (Adding "near <the answer's
                 # place>" was measured: one held-out follow-up lost, none gained.)
                 aux, body = led.group(2), led.group(3)
+            clause = _CLAUSE_AFTER_WH.match(_strip_end(_HEDGE.sub("", last.resolved.split(": ")[-1])))
+            if clause and (body == _strip_end(last.resolved) or _WH_INSIDE.search(body)):
+                # "From which US trade scheme did Biden drop Gabon?" then "why?": "why did Biden drop Gabon",
+                # not "why did US trade scheme did ..."; the wh-phrase ends at its first auxiliary.
+                aux, body = clause.group(1), clause.group(2)
             if not body:
                 return None
             aux = aux or "did"
@@ -1427,6 +1432,11 @@ def _singular(phrase: str) -> str:
     return phrase[: len(phrase) - len(head)] + one
 
 
+# A wh-phrase, whatever its words, up to its first auxiliary; then the clause it asks about.
+_CLAUSE_AFTER_WH = re.compile(r"^\s*(?:[\w'’-]+\s+){0,2}?(?:which|what|whose|how\s+(?:many|much|long|far|old))\b"
+                              r"[^?]*?\s(did|does|do|was|were|is|are|has|have|had|will|would|could|can)\s+(.+)$",
+                              re.I)
+_WH_INSIDE = re.compile(r"\b(?:which|how many|how much|how long|what)\b|\bdid\b.*\bdid\b", re.I)
 # "by mid-October, how many suspects had died?": a scene set, then a question of its own.
 _SCENE_THEN_ASK = re.compile(r"^[^,?]{2,40},\s*(?:who|whom|what|which|when|where|why|how)\b", re.I)
 # "What was the name of the market?", "What is the fire called?": a question after a name, not an event.

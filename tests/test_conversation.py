@@ -795,6 +795,14 @@ def test_and_a_scene_then_a_question_is_a_question_of_its_own() -> None:
     assert follow.startswith("by mid-October, how many suspects had died in prison")
 
 
+def test_a_bare_why_asks_of_the_clause_after_the_wh_phrase_whatever_its_words() -> None:
+    _, why = converse([("From which US trade-preference scheme did President Biden drop Zenda in October?", ()),
+                       ("why?", ())])
+    assert why == "why did President Biden drop Zenda in October?"
+    _, why = converse([("For how long was it that Ruritania halted approvals of new wind projects?", ()), ("why?", ())])
+    assert why == "why was it that Ruritania halted approvals of new wind projects?"
+
+
 def test_the_country_is_the_country_the_conversation_named() -> None:
     _, share = converse([("How many people had the war in Sudan displaced, according to the International "
                           "Organization for Migration?", ()),
