@@ -375,7 +375,9 @@ class RuleRewriter(Rewriter):
                 # Idalia make landfall", not "when did Near which ...". (Adding "near <the answer's
                 # place>" was measured: one held-out follow-up lost, none gained.)
                 aux, body = led.group(2), led.group(3)
-            clause = _CLAUSE_AFTER_WH.match(_strip_end(_HEDGE.sub("", last.resolved.split(": ")[-1])))
+            # Not after a composed "question: context" (its parts are two questions, not one clause).
+            clause = None if ": " in last.resolved \
+                else _CLAUSE_AFTER_WH.match(_strip_end(_HEDGE.sub("", last.resolved)))
             if clause and (body == _strip_end(last.resolved) or _WH_INSIDE.search(body)):
                 # "From which US trade scheme did Biden drop Gabon?" then "why?": "why did Biden drop Gabon",
                 # not "why did US trade scheme did ..."; the wh-phrase ends at its first auxiliary.
