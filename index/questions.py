@@ -729,7 +729,11 @@ def _country_of(word: str) -> str:
     world = places()
     if word.islower():
         return word if word in world.terms else ""  # a multi-word name folded to its term ("usa")
-    return _nationality(word) or (world.capitals.get(word.lower(), "") if word[:1].isupper() else "")
+    found = _nationality(word) or (world.capitals.get(word.lower(), "") if word[:1].isupper() else "")
+    if not found and word[:1].isupper() and word.endswith("n") and len(word) > 4:
+        # "South Korean": a people's adjective the tables leave out (two countries share it) is its land's.
+        found = _nationality(word[:-1])
+    return found
 
 
 # A lookahead, so that "Dr Najib Tarhoni" yields "Najib Tarhoni" after the title's pair.

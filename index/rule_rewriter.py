@@ -111,6 +111,9 @@ def names_in(text: str) -> list[str]:
         if not words:
             continue
         opens = not text[:match.start()].strip(_OPENING_MARKS)
+        if not opens and not stripped and len(words) == 1 and text[:match.start()].rstrip().endswith(":") \
+                and _is_common(words[0]) and not _is_place(words[0]):
+            continue  # "Fukushima water discharge: Local businesses ...": a clause's first word, an English one
         if opens and not stripped and len(words) == 1 and not words[0].isupper() and not _is_place(words[0]) \
                 and not _AGE_AFTER.match(text, match.end()):
             # A sentence's first word, capitalised anyway ("Iran hosts talks" still names Iran); but

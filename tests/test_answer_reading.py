@@ -476,6 +476,9 @@ def test_which_country_is_answered_by_a_country_in_the_region_asked() -> None:
     flag = "Under which country's flag does the cargo ship sail?"
     assert not names_what_was_asked("The cargo ship's journey from Odesa to Istanbul was enabled.", flag, "which")
     assert names_what_was_asked("The Liberian-flagged ship left Odesa.", flag, "which")
+    # A people's adjective two countries share ("Korean") still names a country with its land's word.
+    panel = "Which country's government panel endorsed Japan's plan?"
+    assert names_what_was_asked("A South Korean government panel backed Japan's plans.", panel, "which")
     # "Which group in the country": a group is asked for, not a country.
     assert names_what_was_asked("The Islamic State group claimed it.", "Which group in the country claimed it?",
                                 "which")

@@ -268,6 +268,11 @@ def test_a_shouted_word_is_no_name_but_an_acronym_is() -> None:
     assert "US" in names_in("The US suspended aid to Niger")
 
 
+def test_an_english_word_opening_a_clause_after_a_colon_is_no_name() -> None:
+    assert names_in("The Zenda water discharge: Local businesses will receive compensation") == ["Zenda"]
+    assert names_in("Water: Tepco says it will pay") == ["Tepco"]
+
+
 def test_a_sentence_s_first_word_is_a_name_when_an_age_follows_it() -> None:
     assert names_in("Markiv, 27, wanted to help put out the fire.") == ["Markiv"]
     assert names_in("Firefighters wanted to help.") == []
