@@ -348,16 +348,16 @@ class RuleRewriter(Rewriter):
         named = _country_named((*earlier, last)) if country else ""
         if country and named:
             # "How did the paper describe the country's military?" after a question on Nigeria: Nigeria's.
-            owned = _possessive(named) if country.group(1) else named
-            told = question[:country.start()] + owned + question[country.end():]
-            return self._rewrite(told, last, own, earlier) or told
+            named = _possessive(named) if country.group(1) else named
+            with_country = question[:country.start()] + named + question[country.end():]
+            return self._rewrite(with_country, last, own, earlier) or with_country
         paper = _THE_PAPER.search(question)
         outlet = _outlet_meant(paper, (*earlier, last)) if paper else ""
         if paper and outlet:
             # "How did the paper describe the country's military?" after a question citing the Wall Street
             # Journal: the Journal; "the first paper" is the one the conversation cited first.
-            told = question[:paper.start()] + outlet + question[paper.end():]
-            return self._rewrite(told, last, own, earlier) or told
+            with_outlet = question[:paper.start()] + outlet + question[paper.end():]
+            return self._rewrite(with_outlet, last, own, earlier) or with_outlet
         bare = _BARE_WH.match(question)
         if bare and earlier and _ASKS_NAME.match(last.resolved):
             # "What was the name of the market?" then "when?": when the event asked about before it

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from index import Briefbot, Settings
-from index.conversation import Conversation
 from index.answer import ExtractiveAnswerer, support, verify
+from index.conversation import Conversation
 from index.outlets import without_own_name
 from index.questions import (
     answer_kind,
