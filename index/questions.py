@@ -371,6 +371,13 @@ def _noun_stem(noun: str) -> str:
     return noun.removesuffix("s")
 
 
+def _counted_stems(noun: str) -> list[str]:
+    """The counted noun's stems and its synonyms', escaped for a pattern: "arrival" -> "arriv", so "arrived"
+    counts arrivals."""
+    stems = [_noun_stem(n) for n in (noun, *_SAME_COUNTED.get(noun, ()))]
+    return [re.escape(stem[:max(NOUN_STEM_CHARS, len(stem) - 2)]) for stem in stems]
+
+
 def names_counted(text: str, question: str) -> bool:
     """Whether a text speaks of what a how-many question counts: "schools" or "school" for "how many
     schools", "arrived" for "how many arrivals"; for people ("how many migrant workers") "people",
@@ -379,9 +386,7 @@ def names_counted(text: str, question: str) -> bool:
     if not phrase:
         return True
     noun = phrase[-1]
-    stems = [_noun_stem(n) for n in (noun, *_SAME_COUNTED.get(noun, ()))]
-    # "arrival" -> "arriv": "arrived" counts arrivals.
-    pattern = "|".join(rf"\b{re.escape(stem[:max(NOUN_STEM_CHARS, len(stem) - 2)])}" for stem in stems)
+    pattern = "|".join(rf"\b{stem}" for stem in _counted_stems(noun))
     if _counts_people(noun):
         pattern += r"|\b(?:people|persons?|them|those)\b|-person\b"
     # "5,500 National Guard are on standby" counts "National Guard members": a count before the phrase's name.
@@ -409,8 +414,7 @@ def counts_the_counted(text: str, question: str) -> bool:
     if not phrase:
         return True
     noun = phrase[-1]
-    stems = [_noun_stem(n) for n in (noun, *_SAME_COUNTED.get(noun, ()))]
-    counted = "|".join(rf"{re.escape(stem[:max(NOUN_STEM_CHARS, len(stem) - 2)])}\w*" for stem in stems)
+    counted = "|".join(rf"{stem}\w*" for stem in _counted_stems(noun))
     if _counts_people(noun):
         counted += r"|people|persons?"
     counted += r"|of them|of those"
@@ -898,16 +902,7 @@ _ASKED_PHRASE = re.compile(r"\b(?:which(?:\s+(?:one|ones))?(?:\s+of(?:\s+the)?)?
 def asks_for_thing(question: str) -> bool:
     """Whether the noun phrase after "which" names a body or a made thing, not a place: "Which insurer or
     broker", "Which Russian landing ship". Such a question is not answered by a town or a month."""
-    match = _ASKED_PHRASE.search(question)
-    if not match:
-        return False
-    for word in re.findall(r"[\w'’-]+", match.group(1)):
-        lowered = re.sub(r"['’]s$", "", word.lower())
-        if lowered in _PHRASE_END or (lowered != word.lower() and word.islower()):
-            return False  # its verb, or "which company's plant": the plant is asked for
-        if lowered in THING_KINDS or lowered.removesuffix("s") in THING_KINDS:
-            return True
-    return False
+    return _asked_phrase_has(question, THING_KINDS)
 
 
 def _asked_phrase_is_person(question: str) -> bool:
@@ -917,14 +912,20 @@ def _asked_phrase_is_person(question: str) -> bool:
     defence minister": minister. Not "Which newspaper did the head of the coup tell": the phrase
     ends at its verb, before "head".
     """
+    return _asked_phrase_has(question, _PERSON_NOUNS)
+
+
+def _asked_phrase_has(question: str, nouns: frozenset[str]) -> bool:
+    """Whether the noun phrase after "which" or "the name of", up to its verb, holds one of `nouns` (or its
+    plural). "Which news agency's reporter": the phrase stops at the owner, the agency is asked for."""
     match = _ASKED_PHRASE.search(question)
     if not match:
         return False
     for word in re.findall(r"[\w'’-]+", match.group(1)):
         lowered = re.sub(r"['’]s$", "", word.lower())
         if lowered in _PHRASE_END or (lowered != word.lower() and word.islower()):
-            return False  # its verb, or "which news agency's reporter": the agency is asked for
-        if lowered in _PERSON_NOUNS or lowered.removesuffix("s") in _PERSON_NOUNS:
+            return False  # its verb, or an owner's "'s": what it owns is asked for
+        if lowered in nouns or lowered.removesuffix("s") in nouns:
             return True
     return False
 
