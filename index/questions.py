@@ -284,6 +284,8 @@ def _gives_fraction(sentence: str, question: str) -> bool:
         if any(w.lower().startswith(stem) for w in re.findall(r"[\w-]+", found.group(1))):
             return True
     return False
+
+
 _DURATION = re.compile(r"\b(\d[\d,.]*|" + _alternation(
     [w for w in NUMBER_WORDS if NUMBER_WORDS[w] <= 100] + ["a", "an", "several", "few"]) + r")[\s-]+("
     + "|".join(f"{u}s?" for u in DURATION_UNITS) + r")\b", re.I)

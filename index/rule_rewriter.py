@@ -759,7 +759,7 @@ def _country_named(turns: tuple[Turn, ...]) -> str:
         for name in (*names_in(turn.resolved), *turn.answer_names):
             words = tuple(w.lower() for w in re.findall(r"[\w'’-]+", name))
             term = world.words.get(words[0]) if len(words) == 1 else world.phrases.get(words)
-            if term and term not in world.regions and not _is_demonym(name) and name not in world.demonyms:
+            if term and term not in world.regions and not _is_demonym(name):
                 return name
     return ""
 
