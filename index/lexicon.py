@@ -218,7 +218,8 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
                # "What was the voter turnout?", "What was Stepanakert's population?": nouns that are numbers.
                r"|\bwhat (?:is|was|are|were) (?:the|[\w-]+['’]s) (?:[\w-]+\s+){0,2}?"
                r"(?:turnout|population|tally|margin|price)\b"),
-    ("weekday", r"\b(what|which) day of the week\b|\b(what|which) weekday\b"),
+    # "On which two days of the week ...?" asks for weekdays too.
+    ("weekday", r"\b(what|which) (?:(?:two|three|[\w-]+)\s+)?days? of the week\b|\b(what|which) weekdays?\b"),
     # "In what year ...?" wants a year, "at what time ...?" a time of day: a date alone gives neither.
     ("year", r"\b(what|which) year\b"),
     # "In which month ...?" wants a month, "in which direction ...?" a point of the compass.
@@ -226,7 +227,8 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("direction", r"\b(what|which) direction\b"),
     ("time", r"\b(what|which) time\b|\bwhat hour\b"),
     # "On which night ...?", "by what deadline ...?": a day is asked for.
-    ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\bwhat (is|was) the (date|day) (of|on)\b"
+    ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\b(what|which) (?:two\s+)?dates\b"
+             r"|\bwhat (is|was) the (date|day) (of|on)\b"
              r"|\b(what|which) (night|morning|evening|afternoon|deadline)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
              r"|\bwhat (is|was|are|were) (?:[\w'’-]+\s+){1,5}?(called|named|known as)\s*\?"),

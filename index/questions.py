@@ -149,6 +149,10 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
     """
     words = raw_words(question)
     temporal = _temporal_terms(words)
+    # "..., just as Niger's president was being detained?": a trailing clause that says when sets the
+    # scene; a report that answers need not name what the scene names. Its words still weigh.
+    scene = _SCENE_CLAUSE.search(question)
+    scene_from = len(raw_words(question[: scene.start()])) if scene else len(words)
     # "in the first week of August 2023" says when, not what: the date window and recency
     # handle time, and a report need not repeat the question's time words to answer it.
     qterms = [t for t in query_terms(question) if t not in temporal]
@@ -180,7 +184,7 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
         is_name = word[:1].isupper() and (i > 0 or topic) and lowered not in NOT_NAMES \
             and lowered not in places().regions
         is_number = word[:1].isdigit()
-        if is_number or is_name:
+        if (is_number or is_name) and i < scene_from:
             key.add(term)
             if is_name and run_start >= 0:
                 runs[run_start][1].append(term)
@@ -197,6 +201,13 @@ def profile_question(question: str, rarity: TermRarity, topic: bool = False) -> 
         names = [n for n in names if not set(n.terms) <= kind]
     return QuestionProfile(tuple(qterms), weights, frozenset(key), answer_kind(question), question_period(question),
                            tuple(names))
+
+
+# A question's last clause, after a comma, that says when: ", just as ...", ", shortly before ...",
+# ", three weeks after ...", ", as the blockade began?".
+_SCENE_CLAUSE = re.compile(r",\s+(?:just\s+|shortly\s+|soon\s+|even\s+|(?:a|one|two|three|four|five|six|\d+)\s+"
+                           r"(?:days?|weeks?|months?|hours?)\s+|the\s+(?:day|week|month)\s+)?"
+                           r"(?:as|when|while|after|before|since|until)\s+[^,?]*\??\s*$", re.I)
 
 
 _WHICH_NAMES = re.compile(r"\b[Ww]hich\s+((?:[A-Z][\w'’.-]*\s+)+)[a-z]")

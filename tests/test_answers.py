@@ -278,6 +278,9 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     ("What will the new dam cost?", "number"),
     ("What did the cost of living crisis lead to?", ""),
     ("On which day of the week was the ultimatum due to run out?", "weekday"),
+    # Two days of the week are weekdays too; "between which dates" asks for dates.
+    ("On which two days of the week were the military chiefs due to meet?", "weekday"),
+    ("Between which dates in July was the port shelled?", "date"),
     # A leading when-clause sets the scene; the question is what follows its comma.
     ("When the soldiers went on national television, what did they say they had done?", ""),
     ("When the fire broke out, who declared the emergency?", "who"),
@@ -285,6 +288,27 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
 ])
 def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
+
+
+def test_a_trailing_clause_that_says_when_only_sets_the_scene(engine: Briefbot) -> None:
+    """"..., just as Niger's president was being detained?": the report that answers need not name the
+    scene. A name in the question itself still must be there."""
+    from index.answer import support
+    from index.questions import profile_question
+
+    rarity = engine.keywords.get()
+    attacks = _hit("ecowas", "Over 1,800 'terrorist attacks' in West Africa in 2023: ECOWAS",
+                   "The West African bloc is to discuss strengthening a regional standby force.", similarity=0.65)
+    scene = profile_question("How many terrorist attacks did the West African bloc count in 2023, just as Niger's "
+                             "president was being detained?", rarity)
+    assert "niger" not in scene.key_terms and "niger" in scene.terms
+    assert support(scene, attacks) is not None
+    asked = profile_question("How many terrorist attacks did the West African bloc count in Niger in 2023?", rarity)
+    assert "niger" in asked.key_terms
+    assert support(asked, attacks) is None
+    # A clause between commas that is no time ("Who, as director of the Al-Bayda Medical Center, ...") keeps its names.
+    role = profile_question("Who, as director of the Al-Bayda Medical Center, gave the first estimate?", rarity)
+    assert "bayda" in role.key_terms
 
 
 def test_a_weekday_names_no_one_and_a_why_answer_gives_a_cause() -> None:
