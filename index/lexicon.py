@@ -208,7 +208,8 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("age", r"\bhow old\b|\bwhat age\b"),
     ("percent", r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b"),
     ("sentence", r"\bwhat (prison |jail )?(sentences?|terms? of imprisonment)\b|\bsentenced to what\b"),
-    ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b"),
+    # "How much time did Moscow give the UN?" asks for a span as "how long" does.
+    ("duration", r"\bhow long\b|\bfor how many (hours|days|weeks|months|years)\b|\bhow much (?:more\s+)?time\b"),
     # "What did FEMA estimate it would cost?" asks for an amount as "how much" does.
     # "How large was the blaze?", "how far from the city?": a size or a distance is a number too.
     ("number", r"\bhow (many|much)\b|\bhow (large|big|far|high|deep|wide|tall|strong|powerful)\b"
@@ -384,6 +385,12 @@ def places_led_by_demonym() -> frozenset[tuple[str, ...]]:
     return frozenset(p for p in provinces() if len(p) > 1 and p[0] in demonyms)
 
 
+def _regular_demonym(name: str) -> str:
+    """The regular English adjective of a one-word country name: "armenia" -> "armenian", "chile" ->
+    "chilean", "ecuador" -> "ecuadorian"."""
+    return name + ("n" if name.endswith("a") else "an" if name.endswith("e") else "ian")
+
+
 @lru_cache(maxsize=1)
 def places() -> Places:
     """The world's countries as `Places`, read once from the `countryinfo` package."""
@@ -446,11 +453,15 @@ def places() -> Places:
                 if len(rest) == 1 and rest[0] not in region_words:
                     words.setdefault(rest[0], term)  # "Great Britain" -> Britain, "... of America" -> America
         dparts = _name_words(demonym)
-        if len(dparts) == 1:
-            words.setdefault(dparts[0], term)
-            words.setdefault(dparts[0] + "s", term)  # "Nigeriens", "Russians"
-            if dparts[0] not in _name_words(name):  # a place named as its people's adjective is still a place
-                demonyms |= {dparts[0], dparts[0] + "s"}
+        # The records give one spelling ("Ecuadorean"); English also writes the regular one ("Ecuadorian").
+        people = [dparts[0], _regular_demonym(parts[0])] if len(dparts) == 1 and len(parts) == 1 else dparts[:1]
+        for adjective in people if len(dparts) == 1 else ():
+            if adjective in words and words[adjective] != term:
+                continue  # a larger country's people already ("Nigerian" is Nigeria's, not Niger's)
+            words.setdefault(adjective, term)
+            words.setdefault(adjective + "s", term)  # "Nigeriens", "Russians"
+            if adjective not in _name_words(name):  # a place named as its people's adjective is still a place
+                demonyms |= {adjective, adjective + "s"}
         for city in capital if isinstance(capital, list) else [capital]:  # some countries have several
             cap = _name_words(re.sub(r"(\s+[A-Z.]+)+$", "", str(city)))  # "Washington D.C." -> washington
             if len(cap) == 1:

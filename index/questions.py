@@ -402,11 +402,15 @@ def names_counted(text: str, question: str) -> bool:
     pattern = "|".join(rf"\b{stem}" for stem in _counted_stems(noun))
     if _counts_people(noun):
         pattern += r"|\b(?:people|persons?|them|those)\b|-person\b"
-    # "5,500 National Guard are on standby" counts "National Guard members": a count before the phrase's name.
-    named = [w for w in phrase[:-1] if w[:1].isupper()]
-    if named:
-        pattern += rf"|(?:\d|\b(?:{_COUNT_WORDS})\b)[\d,.]*\s+{re.escape(named[0])}\b"
+    pattern += _count_before_name(phrase)
     return re.search(pattern, text, re.I) is not None
+
+
+def _count_before_name(phrase: tuple[str, ...]) -> str:
+    """"5,500 National Guard are on standby" counts "National Guard members": an alternative pattern for a
+    count before the counted phrase's name, "" when the phrase names nothing."""
+    named = [w for w in phrase[:-1] if w[:1].isupper()]
+    return rf"|(?:\d|\b(?:{_COUNT_WORDS})\b)[\d,.]*\s+{re.escape(named[0])}\b" if named else ""
 
 
 # A count: a number ("1,800", "2.5m", "21-person"), a number word or a vague amount ("dozens").
@@ -431,8 +435,8 @@ def counts_the_counted(text: str, question: str) -> bool:
     if _counts_people(noun):
         counted += r"|people|persons?"
     counted += r"|of them|of those"
-    return re.search(rf"{_A_COUNT}{_COUNT_THEN}(?:{counted})\b|\b(?:{counted}){_THEN_COUNT}{_A_COUNT}",
-                     text, re.I) is not None
+    return re.search(rf"{_A_COUNT}{_COUNT_THEN}(?:{counted})\b|\b(?:{counted}){_THEN_COUNT}{_A_COUNT}"
+                     + _count_before_name(phrase), text, re.I) is not None
 
 
 # Plural nouns that count the same things (English, not any one crisis's words).

@@ -349,6 +349,9 @@ def test_a_count_must_be_of_what_the_question_counts(text: str, question: str, c
     ("Over 1,800 ‘terrorist attacks’ in West Africa in 2023.", "How many 'terrorist attacks' did it count?", True),
     ("Around a dozen officers appeared on state television.", "Roughly how many officers appeared?", True),
     ("The toll of the missing rose to 1,100.", "How many people were killed?", True),  # no noun counted
+    # A count before the name of what is counted counts it ("National Guard members").
+    ("Residents told to flee as 5,500 National Guard are on standby.",
+     "How many National Guard members were on standby?", True),
 ])
 def test_a_count_must_count_what_is_asked_where_it_stands(text: str, question: str, counts: bool) -> None:
     assert counts_the_counted(text, question) is counts

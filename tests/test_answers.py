@@ -281,6 +281,7 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     # Two days of the week are weekdays too; "between which dates" asks for dates.
     ("On which two days of the week were the military chiefs due to meet?", "weekday"),
     ("Between which dates in July was the port shelled?", "date"),
+    ("How much time did Moscow give the UN to meet its conditions?", "duration"),
     # A leading when-clause sets the scene; the question is what follows its comma.
     ("When the soldiers went on national television, what did they say they had done?", ""),
     ("When the fire broke out, who declared the emergency?", "who"),

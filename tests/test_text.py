@@ -30,6 +30,11 @@ def test_terms_fold_demonyms_phrases_and_possessives() -> None:
     assert "eu" in terms("the European Union suspended aid")
     assert "1500" in terms("1,500 soldiers")
     assert "what" not in terms("what did they say")
+    # The records spell one demonym ("Ecuadorean"); the regular one is its country's too, unless a
+    # larger country's people already have it ("Nigerian" is Nigeria's, not Niger's).
+    assert "ecuador" in terms("Ecuadorians are choosing a new president")
+    assert "ecuador" in terms("the Ecuadorean vote")
+    assert "nigeria" in terms("Nigerian troops") and "niger" not in terms("Nigerian troops")
 
 
 def test_clean_text_strips_markup_and_entities() -> None:
