@@ -220,7 +220,7 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
                r"|\bwhat (?:is|was|are|were) (?:the|[\w-]+['’]s) (?:[\w-]+\s+){0,2}?"
                r"(?:turnout|population|tally|margin|price)\b"),
     # "On which two days of the week ...?" asks for weekdays too.
-    ("weekday", r"\b(what|which) (?:(?:two|three|[\w-]+)\s+)?days? of the week\b|\b(what|which) weekdays?\b"),
+    ("weekday", r"\b(what|which) (?:[\w-]+\s+)?days? of the week\b|\b(what|which) weekdays?\b"),
     # "In what year ...?" wants a year, "at what time ...?" a time of day: a date alone gives neither.
     ("year", r"\b(what|which) year\b"),
     # "In which month ...?" wants a month, "in which direction ...?" a point of the compass.
@@ -454,8 +454,8 @@ def places() -> Places:
                     words.setdefault(rest[0], term)  # "Great Britain" -> Britain, "... of America" -> America
         dparts = _name_words(demonym)
         # The records give one spelling ("Ecuadorean"); English also writes the regular one ("Ecuadorian").
-        people = [dparts[0], _regular_demonym(parts[0])] if len(dparts) == 1 and len(parts) == 1 else dparts[:1]
-        for adjective in people if len(dparts) == 1 else ():
+        regular = [_regular_demonym(parts[0])] if len(parts) == 1 else []
+        for adjective in [dparts[0], *regular] if len(dparts) == 1 else []:
             if adjective in words and words[adjective] != term:
                 continue  # a larger country's people already ("Nigerian" is Nigeria's, not Niger's)
             words.setdefault(adjective, term)
