@@ -127,13 +127,18 @@ def matched(term: str, present: set[str]) -> bool:
     """Whether a term is in a text's terms.
 
     Its stem is there, or a stem sharing its first 5+ letters extends it ("advis" ~ "advisor",
-    "evacu" ~ "evacue"): the stemmer leaves such pairs apart.
+    "evacu" ~ "evacue"): the stemmer leaves such pairs apart. Two places are never one another,
+    though one begins the other: "niger" is not "nigeria".
     """
     if term in present:
         return True
     if len(term) < 5 or term[:1].isdigit():
         return False
-    return any(len(p) >= 5 and (p.startswith(term) or term.startswith(p)) for p in present)
+    # Both countries: the longer is another country, not another form of the same word.
+    countries = places().terms
+    if term not in countries:
+        countries = frozenset()
+    return any(len(p) >= 5 and (p.startswith(term) or term.startswith(p)) and p not in countries for p in present)
 
 
 def idf(document_frequency: int, documents: int) -> float:
