@@ -570,11 +570,19 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
         return False  # "how many French soldiers": a count of soldiers of no stated country is no answer
     if not tolls and _only_tolls(sentence):
         return False  # "how many schools were destroyed": "killing more than 2,400 people" is no answer
+    if _ASKS_CHANGE.search(question) and _MULTIPLE.search(sentence):
+        return True  # "by how much did prices rise?": "prices have doubled"
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
     # A year or a day of a month ("June 5") is not a count.
     numbers = {n.replace(",", "") for n in _NUMBER.findall(_CALENDAR_DATE.sub(" ", sentence))} - asked
     numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}
     return bool(numbers) or bool(_NUMBER_WORDS.search(sentence)) or bool(_NUMBER_WITH_UNIT.search(sentence))
+
+
+# "By how much did prices rise?", "how many times more likely?": a change may be told as a multiple.
+_ASKS_CHANGE = re.compile(r"\bby how much\b|\bhow many times\b", re.I)
+_MULTIPLE = re.compile(r"\b(?:doubl|tripl|quadrupl|halv)(?:e|ed|es|ing)\b|\btwice\b"
+                       r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten|hundred)[\s-]?fold\b|\b\d+(?:\.\d+)?\s+times\b", re.I)
 
 
 _ALL_TOLL_WORDS = frozenset().union(*TOLL_KINDS.values()) - {"lives", "bodies"}
