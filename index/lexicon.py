@@ -236,7 +236,9 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("who", r"\b(who|whom|whose)\b"),
     ("which", r"\b(which|name)\b"),
     ("where", r"\bwhere\b"),
-    ("reason", r"\bwhy\b|\bfor what reason\b|\bwhat (was|is) the reason\b"),
+    # "For what reasons ...?", "What reason did the junta give ...?" ask why.
+    ("reason", r"\bwhy\b|\bfor what reasons?\b|\bwhat (?:was|is|were|are) the (?:main\s+)?reasons?\b"
+               r"|\bwhat reasons? (?:did|does|do|has|have|had|was|were|is|are)\b"),
 )
 # Words English uses to give a reason or a cause: a why-answer's sentence carries one.
 CAUSE_WORDS = ("because", "because of", "due to", "owing to", "citing", "cited", "reason", "reasons", "as a result",
