@@ -176,8 +176,15 @@ def _surname_found(term: str, profile: QuestionProfile, doc_terms: set[str]) -> 
 
 
 def _best_sentence_coverage(profile: QuestionProfile, hit: Hit) -> float:
-    """The largest share of the question's (weighted) terms one sentence of a report holds."""
-    return max((coverage(profile, set(terms(s))) for s in _sentences(hit)), default=0.0)
+    """The largest share of the question's (weighted) terms one sentence of a report holds.
+
+    Only sentences holding one of the question's words besides its names count, when it has any:
+    "What did Chancellor Olaf Scholz say about the coup?" is not answered by a sentence that is all
+    name ("Chancellor Olaf Scholz said during a visit") and no coup.
+    """
+    plain = [t for t in profile.terms if t not in profile.key_terms]
+    return max((coverage(profile, said) for said in map(set, map(terms, _sentences(hit)))
+                if not plain or any(matched(t, said) for t in plain)), default=0.0)
 
 
 def _has_key_term(term: str, doc_terms: set[str]) -> bool:
