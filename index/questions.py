@@ -582,7 +582,8 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
 # "By how much did prices rise?", "how many times more likely?": a change may be told as a multiple.
 _ASKS_CHANGE = re.compile(r"\bby how much\b|\bhow many times\b", re.I)
 _MULTIPLE = re.compile(r"\b(?:doubl|tripl|quadrupl|halv)(?:e|ed|es|ing)\b|\btwice\b"
-                       r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten|hundred)[\s-]?fold\b|\b\d+(?:\.\d+)?\s+times\b", re.I)
+                       r"|\b(?:\d+(?:\.\d+)?|two|three|four|five|ten|hundred)[\s-]?fold\b"
+                       r"|\b\d+(?:\.\d+)?\s+times\b", re.I)
 
 
 _ALL_TOLL_WORDS = frozenset().union(*TOLL_KINDS.values()) - {"lives", "bodies"}
