@@ -93,6 +93,10 @@ ITEMS = [
      "description": "People evacuated to Ruritania from war-torn Zenda fear they will be left in limbo when their "
                     "six-month visas expire this week.",
      "link": "https://example.org/zenda-visas", "date_published": "2023-10-24T10:00:00+00:00"},
+    {"title": "Germany eyes imports of Nigerian gas in Rassendyll visit",
+     "description": "Germany is eyeing imports of natural gas from Nigeria, Chancellor Rudolf Rassendyll said "
+                    "during a visit to the country.",
+     "link": "https://example.org/rassendyll-gas", "date_published": "2023-10-29T10:00:00+00:00"},
     {"title": "Skyjet keeps flying to Strelsau despite the fighting",
      "description": "Skyjet said its flights to Strelsau were operating as normal.",
      "link": "https://example.org/skyjet", "date_published": "2023-07-24T10:00:00+00:00"},
@@ -176,6 +180,24 @@ def test_a_year_asked_for_is_a_year_the_question_does_not_give(reader: Briefbot)
     assert not answer.abstained and "1998" in answer.answer
     # No report gives the hour: a date is no answer to "at what time".
     assert reader.ask("At what time did the study find cracks in the Derna dams?").abstained
+
+
+def test_a_change_asked_by_how_much_is_answered_by_a_multiple() -> None:
+    question = "By how much did onion prices rise in Ghana after the coup?"
+    assert gives_quantity("Onion prices have doubled in Ghana.", answer_kind(question), question)
+    assert gives_quantity("Prices rose threefold.", answer_kind(question), question)
+    assert not gives_quantity("Onion prices rose sharply in Ghana.", answer_kind(question), question)
+    # A multiple counts nothing: "how many" still needs a count.
+    assert not gives_quantity("Exports doubled.", "number", "How many tonnes were exported?")
+
+
+def test_a_missing_name_is_not_made_up_for_by_a_sentence_that_is_all_names(reader: Briefbot) -> None:
+    # The report names the chancellor but says nothing of a coup, nor of Niger ("Nigeria" is another country).
+    answer = reader.ask("What did German Chancellor Rudolf Rassendyll say about the coup in Niger?")
+    assert answer.abstained, answer.answer
+    # The same report answers what it is about.
+    answer = reader.ask("What did German Chancellor Rudolf Rassendyll say about gas imports from Nigeria?")
+    assert not answer.abstained and "natural gas" in answer.answer
 
 
 @pytest.mark.parametrize(("question", "kind"), [

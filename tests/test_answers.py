@@ -286,6 +286,10 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     ("When the soldiers went on national television, what did they say they had done?", ""),
     ("When the fire broke out, who declared the emergency?", "who"),
     ("What prison sentences did the officials receive?", "sentence"),
+    # Reasons asked for in so many words are why-questions.
+    ("For what reasons did the bloc delay its military meeting?", "reason"),
+    ("What reason did the junta give for expelling the ambassador?", "reason"),
+    ("What were the main reasons for the coup?", "reason"),
 ])
 def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
     assert answer_kind(question) == kind

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.terms import terms
+from index.terms import matched, terms
 from index.text import clean_text, split_sentences, strip_control
 
 
@@ -56,3 +56,11 @@ def test_control_and_format_characters_are_removed_newlines_and_tabs_kept() -> N
     plain = "Niamey, 26 July — «Le président» 😀 e\u0301"
     assert strip_control(plain) is plain  # nothing to remove: the text itself comes back
     assert strip_control("") == ""
+
+
+def test_two_countries_never_match_by_prefix_though_other_terms_do() -> None:
+    # "niger" begins "nigeria": the stems are two countries, not two forms of one word.
+    assert not matched("niger", set(terms("Nigeria cut power supplies")))
+    assert not matched("nigeria", set(terms("Niger's junta")))
+    assert matched("niger", set(terms("Nigerien soldiers")))
+    assert matched("advis", {"advisor"}) and matched("europe", set(terms("European officials")))
