@@ -9,8 +9,8 @@ in `index.lexicon`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .dates import Period, question_period
@@ -244,6 +244,22 @@ def coverage(profile: QuestionProfile, present: set[str]) -> float:
 
     total = sum(profile.weights.values()) or 1.0
     return sum(w for t, w in profile.weights.items() if matched(t, present)) / total
+
+
+def weighed_among(profile: QuestionProfile, reports: Sequence[set[str]], discount: float) -> QuestionProfile:
+    """The profile with each term's weight cut by the share of `reports` (their terms) holding it, times `discount`.
+
+    A term the store finds rare may still be in every report retrieved for the question (the crisis's
+    own name in a store of distractors): it tells none of their sentences apart.
+    """
+    if not reports or discount <= 0:
+        return profile
+    from .terms import matched
+
+    def spread(term: str) -> float:
+        return sum(1 for held in reports if matched(term, held)) / len(reports)
+
+    return replace(profile, weights={t: w * (1 - discount * spread(t)) for t, w in profile.weights.items()})
 
 
 def _temporal_terms(words: list[str]) -> set[str]:
