@@ -33,6 +33,7 @@ from index.questions import (
     names_what_was_asked,
     new_names,
     profile_question,
+    weighed_among,
 )
 from index.roles import asked_role, states_role
 from index.terms import terms
@@ -198,6 +199,19 @@ def test_a_missing_name_is_not_made_up_for_by_a_sentence_that_is_all_names(reade
     # The same report answers what it is about.
     answer = reader.ask("What did German Chancellor Rudolf Rassendyll say about gas imports from Nigeria?")
     assert not answer.abstained and "natural gas" in answer.answer
+
+
+def test_a_term_every_retrieved_report_holds_weighs_less_in_choosing_the_sentence() -> None:
+    class Rarity:
+        def idf(self, term: str) -> float:
+            return 4.0
+
+    profile = profile_question("Why did the Zenda bloc delay its standby meeting?", Rarity())
+    reports = [set(terms(text)) for text in ("Zenda bloc meets", "Zenda delays meeting", "Zenda standby force")]
+    weights = weighed_among(profile, reports, 0.9).weights
+    assert weights["zenda"] == pytest.approx(4.0 * (1 - 0.9))  # in all three reports
+    assert weights["bloc"] == pytest.approx(4.0 * (1 - 0.9 / 3))  # in one of them
+    assert weighed_among(profile, [], 0.9) is profile
 
 
 @pytest.mark.parametrize(("question", "kind"), [
