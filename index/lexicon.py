@@ -367,13 +367,38 @@ def country_regions() -> dict[str, frozenset[str]]:
             name, region, subregion = country.name() or "", country.region() or "", country.subregion() or ""
         except Exception:  # a record with missing fields: skip it, the rest stand
             continue
-        parts = _name_words(name)
-        term = world.words.get(parts[0]) if len(parts) == 1 else world.phrases.get(parts)
-        # "Burkina Faso" by its term "burkina"; not "American Samoa" by "american", the USA's adjective.
-        term = term or next((w for w in parts if world.words.get(w) == w), None)
+        term = _country_term(_name_words(name), world)
         if term:
             out.setdefault(term, set()).update(_name_words(f"{region} {subregion}"))
     return {term: frozenset(words) for term, words in out.items()}
+
+
+@lru_cache(maxsize=1)
+def country_borders() -> dict[str, frozenset[str]]:
+    """{country term: the terms of the countries it borders} ("niger" -> {"nigeria", "chad", ...}), from
+    `countryinfo`, so "Which neighbouring country ...?" is answered by a neighbour. Not in `lexicon_hash`."""
+    from countryinfo import all_countries
+
+    world = places()
+    by_code: dict[str, str] = {}
+    codes: dict[str, list[str]] = {}
+    for country in all_countries():
+        try:
+            name, code, borders = country.name() or "", (country.iso() or {}).get("alpha3", ""), country.borders()
+        except Exception:  # a record with missing fields: skip it, the rest stand
+            continue
+        term = _country_term(_name_words(name), world)
+        if term and code:
+            by_code[code] = term
+            codes[term] = [b for b in borders or [] if isinstance(b, str)]
+    return {term: frozenset(by_code[c] for c in near if c in by_code) for term, near in codes.items()}
+
+
+def _country_term(parts: tuple[str, ...], world: Places) -> str | None:
+    """A country's term from the words of its name ("burkina faso" -> "burkina")."""
+    term = world.words.get(parts[0]) if len(parts) == 1 else world.phrases.get(parts)
+    # "Burkina Faso" by its term "burkina"; not "American Samoa" by "american", the USA's adjective.
+    return term or next((w for w in parts if world.words.get(w) == w), None)
 
 
 @lru_cache(maxsize=1)

@@ -45,6 +45,7 @@ from .lexicon import (
     WEEKDAY_STEMS,
     WEEKDAYS,
     common_words,
+    country_borders,
     country_regions,
     places,
 )
@@ -744,7 +745,8 @@ _ASKS_TOWN = re.compile(r"\bwhich\s+(?:[\w'’-]+,?\s+){0,4}?(?:city|cities|town
 
 
 # "Which country ...?", "which two Sahel countries", "Which country's leader ...?": a country is asked for.
-_ASKS_COUNTRY = re.compile(r"\bwhich\s+((?:[\w'’-]+\s+){0,3}?)countr(?:y|ies)\b", re.I)
+# "Which North African neighbour ...?", "which nations ...?" ask for one too.
+_ASKS_COUNTRY = re.compile(r"\bwhich\s+((?:[\w'’-]+\s+){0,3}?)(?:countr(?:y|ies)|nations?|neighbou?rs?)\b", re.I)
 
 
 def asks_for_country(question: str) -> bool:
@@ -760,14 +762,31 @@ def names_a_country(sentence: str, question: str) -> bool:
     world = places()
     match = _ASKS_COUNTRY.search(question)
     asked_regions = {_nationality(w) for w in match.group(1).split()} & world.regions if match else set()
-    in_question = {_country_of(w) for w in raw_words(question)}
     regions = country_regions()
+    # "North African": the subregion's word too, when the records have such a subregion ("Northern
+    # Africa"); they have no "Western Africa", so "West African" asks only for Africa.
+    compass = {_COMPASS[w.lower()] for w in match.group(1).split() if w.lower() in _COMPASS} if match else set()
+    if compass and any(asked_regions | compass <= words for words in regions.values()):
+        asked_regions |= compass
+    in_question = {_country_of(w) for w in raw_words(question)}
+    # "Which neighbouring country ...?", "Which of Niger's neighbours ...?": one bordering a country the
+    # question names (when it names one: "its neighbour" may be anyone's).
+    borders = country_borders()
+    named = {c for c in in_question if c in borders}
+    near = frozenset().union(*(borders[c] for c in named)) \
+        if len(named) == 1 and _ASKS_NEIGHBOUR.search(question) else None
     for word in raw_words(sentence):
         country = _country_of(word)
         if country and country not in world.regions and country not in in_question \
-                and asked_regions <= regions.get(country, frozenset()):
+                and asked_regions <= regions.get(country, frozenset()) and (near is None or country in near):
             return True
     return False
+
+
+_ASKS_NEIGHBOUR = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){0,3}?neighbou?r(?:s|ing)?\b", re.I)
+
+
+_COMPASS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western", "central": "central"}
 
 
 def _country_of(word: str) -> str:

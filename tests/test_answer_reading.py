@@ -523,6 +523,20 @@ def test_which_country_is_answered_by_a_country_in_the_region_asked() -> None:
                                 "which")
 
 
+def test_a_neighbour_or_a_country_of_a_subregion_asked_for_is_one() -> None:
+    # "North African" is a subregion the country records have ("Northern Africa"); Nigeria is not in it.
+    question = "Which North African neighbour tried to mediate in the Zenda crisis?"
+    assert names_what_was_asked("Algeria seeks to mediate in the crisis.", question, "which")
+    assert not names_what_was_asked("Nigeria tried to mediate.", question, "which")
+    assert not names_what_was_asked("From North to West Africa, voices speak out.", question, "which")
+    # The records have no "Western Africa": "West African" asks only for an African country.
+    assert names_what_was_asked("Nigeria sent troops.", "Which West African country sent troops?", "which")
+    # A neighbour of the country the question names borders it.
+    border = "Which neighbouring country closed its border with Niger?"
+    assert names_what_was_asked("Algeria shut its border.", border, "which")
+    assert not names_what_was_asked("France shut its border.", border, "which")
+
+
 def test_a_body_or_a_made_thing_asked_for_is_not_answered_by_a_place() -> None:
     question = "Which European airlines had to reroute flights after the airspace closed?"
     assert not names_what_was_asked("The closure of Niger's airspace on Sunday, August 6, hit flights.", question,
