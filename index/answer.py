@@ -146,7 +146,7 @@ def support(profile: QuestionProfile, hit: Hit, min_coverage: float = 0.2, min_s
     for its country), or when it is off topic: too few of the question's terms and not close
     enough in meaning (the embedding); either signal alone may fail on a paraphrase.
     """
-    text = hit.title + "\n" + "\n".join(hit.passages)
+    text = _full_text(hit)
     doc_terms = set(terms(text))
     # A capital speaks for its country's government ("London and Washington are reducing staff").
     doc_terms |= {c for c in map(capital_country, doc_terms) if c}
@@ -457,7 +457,7 @@ def _with_antecedent(before: str, sentence: str, hit: Hit, question: str) -> str
     """The sentence before and this one as one quote, when the one before names a person and they
     stand side by side in the report."""
     joined = f"{before} {sentence}"
-    text = one_line(hit.title + "\n" + "\n".join(hit.passages))
+    text = one_line(_full_text(hit))
     if before == one_line(hit.title) or not names_a_person(joined, question) or one_line(joined) not in text:
         return sentence
     return joined
@@ -509,6 +509,7 @@ _SYNDICATION_FOOTER = re.compile(r"\bappeared first on\b", re.I)
 
 
 def _full_text(hit: Hit) -> str:
+    """A report's headline and passages, as its quotes are checked against."""
     return hit.title + "\n" + "\n".join(hit.passages)
 
 
@@ -610,5 +611,5 @@ def verify(answer: Answer, sources: Sequence[Hit]) -> list[str]:
 
 def quote_found(quote: str, source: Hit) -> bool:
     """Whether every part of a quote (parts joined by " … ") occurs verbatim, whitespace aside, in the source."""
-    haystack = one_line(source.title + "\n" + "\n".join(source.passages))
+    haystack = one_line(_full_text(source))
     return all(one_line(part) and one_line(part) in haystack for part in quote.split(QUOTE_JOINER))

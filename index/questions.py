@@ -784,8 +784,6 @@ def names_a_country(sentence: str, question: str) -> bool:
 
 
 _ASKS_NEIGHBOUR = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){0,3}?neighbou?r(?:s|ing)?\b", re.I)
-
-
 _COMPASS = {"north": "northern", "south": "southern", "east": "eastern", "west": "western", "central": "central"}
 
 

@@ -127,7 +127,7 @@ def matched(term: str, present: set[str]) -> bool:
     """Whether a term is in a text's terms.
 
     Its stem is there, or a stem sharing its first 5+ letters extends it ("advis" ~ "advisor",
-    "evacu" ~ "evacue"): the stemmer leaves such pairs apart. Two places are never one another,
+    "evacu" ~ "evacue"): the stemmer leaves such pairs apart. Two countries are never one another,
     though one begins the other: "niger" is not "nigeria".
     """
     if term in present:
@@ -135,9 +135,7 @@ def matched(term: str, present: set[str]) -> bool:
     if len(term) < 5 or term[:1].isdigit():
         return False
     # Both countries: the longer is another country, not another form of the same word.
-    countries = places().terms
-    if term not in countries:
-        countries = frozenset()
+    countries = _country_terms() if term in _country_terms() else frozenset()
     return any(len(p) >= 5 and (p.startswith(term) or term.startswith(p)) and p not in countries for p in present)
 
 
@@ -158,6 +156,11 @@ def cosine_idf(document_frequency: int, documents: int) -> float:
     clustering thresholds were measured with it.
     """
     return math.log((max(documents, 1) + 1) / (document_frequency + 1)) + 0.1
+
+
+@lru_cache(maxsize=1)
+def _country_terms() -> frozenset[str]:
+    return places().terms  # a property that builds the set: built once here, for `matched`'s hot path
 
 
 @lru_cache(maxsize=1)
