@@ -216,9 +216,15 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
                r"|\bnumber of\b|\bwhat (amount|sum|toll)\b"
                r"|\bwhat (?:[\w'’-]+\s+){0,6}?(?:would|will|could|to|it|they|did|does)\s+cost\b"
                r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"
-               # "What was the voter turnout?", "What was Stepanakert's population?": nouns that are numbers.
-               r"|\bwhat (?:is|was|are|were) (?:the|[\w-]+['’]s) (?:[\w-]+\s+){0,2}?"
-               r"(?:turnout|population|tally|margin|price)\b"),
+               # "What was the voter turnout?", "What was Stepanakert's population?", "What was the death
+               # toll?": nouns that are numbers. Not "the name of the price index": no "of" on the way.
+               r"|\bwhat (?:is|was|are|were) (?:(?:the|[\w-]+['’]s)\s+)?"
+               r"(?:(?!(?:of|in|for|at|on|by|to)\s)[\w'’-]+\s+){0,4}?"
+               r"(?:turnout|population|tally|margin|price|toll|rate|pressure|concentration|altitude|magnitude"
+               r"|budget|losses|loss|temperature|speed|height|depth)\b"
+               # "At what altitude ...?", "What tritium concentration ...?": a measure is asked for.
+               r"|\b(?:at|to|by) what (?:[\w-]+\s+)?(?:altitude|speed|height|depth|temperature|rate|level|price)\b"
+               r"|\bwhat (?:[\w-]+\s+)?(?:concentration|magnitude|altitude|temperature)\b"),
     # "On which two days of the week ...?" asks for weekdays too.
     ("weekday", r"\b(what|which) (?:[\w-]+\s+)?days? of the week\b|\b(what|which) weekdays?\b"),
     # "In what year ...?" wants a year, "at what time ...?" a time of day: a date alone gives neither.

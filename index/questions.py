@@ -408,6 +408,37 @@ def _counted_stems(noun: str) -> list[str]:
     return [re.escape(stem[:max(NOUN_STEM_CHARS, len(stem) - 2)]) for stem in stems]
 
 
+# "What was the voter turnout?", "What was the inflation rate?": the measure a what-question asks the number
+# of; "rate" is told by the word before it ("inflation rate"). A toll is checked as a toll (TOLL_KINDS).
+_MEASURE_ASKED = re.compile(r"\bwhat (?:is|was|are|were) (?:(?:the|[\w-]+['’]s)\s+)?"
+                            r"(?:(?!(?:of|in|for|at|on|by|to)\s)[\w'’-]+\s+){0,3}?([\w-]+\s+)?"
+                            r"(turnout|population|rate|pressure|concentration|altitude|magnitude|budget|losses|loss"
+                            r"|temperature|speed|height|depth)\b"
+                            r"|\b(?:at|to|by) what (?:[\w-]+\s+)?(altitude|speed|height|depth|temperature)\b", re.I)
+# A measure a quote may give by its unit instead of its name ("flying at 28,000 feet" for the altitude).
+_LENGTH_WORDS = r"\b(?:ft|feet|foot|metres?|meters?|km|kilomet(?:re|er)s?|miles?)\b"
+_MEASURE_UNITS = {
+    "altitude": _LENGTH_WORDS, "height": _LENGTH_WORDS, "depth": _LENGTH_WORDS,
+    "population": r"people|residents|inhabitants", "speed": r"mph|km/h|kph|knots|miles per hour",
+    "temperature": r"degrees|°", "budget": MONEY_PATTERN, "loss": MONEY_PATTERN, "losses": MONEY_PATTERN,
+}
+
+
+def names_measure(text: str, question: str) -> bool:
+    """Whether a text speaks of the measure a what-question asks for ("turnout" for "What was voter turnout?",
+    "inflation" for "What was the inflation rate?", or a unit of it); True when it asks for none."""
+    match = _MEASURE_ASKED.search(question)
+    if not match:
+        return True
+    measure = (match.group(2) or match.group(3)).lower()
+    before = (match.group(1) or "").strip().lower()
+    word = before if measure == "rate" and before and before not in STOPWORDS else measure
+    pattern = rf"\b{re.escape(word[:max(NOUN_STEM_CHARS, len(word) - 2)])}"
+    if measure in _MEASURE_UNITS and word == measure:
+        pattern += rf"|(?:{_MEASURE_UNITS[measure]})"
+    return re.search(pattern, text, re.I) is not None
+
+
 def names_counted(text: str, question: str) -> bool:
     """Whether a text speaks of what a how-many question counts: "schools" or "school" for "how many
     schools", "arrived" for "how many arrivals"; for people ("how many migrant workers") "people",
@@ -591,8 +622,9 @@ def gives_quantity(sentence: str, wants: str, question: str) -> bool:
         return True  # "by how much did prices rise?": "prices have doubled"
     asked = {n.replace(",", "") for n in _NUMBER.findall(question)}
     # A year or a day of a month ("June 5") is not a count.
-    numbers = {n.replace(",", "") for n in _NUMBER.findall(_CALENDAR_DATE.sub(" ", sentence))} - asked
-    numbers = {n for n in numbers if not re.fullmatch(r"(19|20)\d\d", n)}
+    # A year is written without a separator: "2,000 people" is a count, "2000" a year.
+    numbers = {n.replace(",", "") for n in _NUMBER.findall(_CALENDAR_DATE.sub(" ", sentence))
+               if not re.fullmatch(r"(19|20)\d\d", n)} - asked
     return bool(numbers) or bool(_NUMBER_WORDS.search(sentence)) or bool(_NUMBER_WITH_UNIT.search(sentence))
 
 
@@ -916,6 +948,46 @@ def names_the_event(sentence: str, question: str) -> bool:
     ...?" by "Hurricane Dora"), True when the question asks for no such event."""
     match = _WHICH_EVENT.search(question)
     return not match or _names_of_kind(sentence, match.group(1).lower(), question)
+
+
+_COPULAS = frozenset("is are was were be been has have had do does did will would can could may might".split())
+_WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)\b", re.I)
+VERB_NEAR = 3  # words between the asked verb and the name that does it ("supplied by Citgo", "Engel reports")
+
+
+def asked_verb(question: str) -> str:
+    """The verb a who- or which-question asks about, as a term: "Which company supplied the fuel?" -> "suppli".
+
+    The word after "who", or the first past-tense word after the which-phrase; "" when the question
+    puts its verb after an auxiliary ("Which ship did the drone hit?") or asks what someone is.
+    """
+    from .lexicon import IRREGULAR_PAST
+
+    who = _WHO_VERB.match(question)
+    if who:
+        verb = who.group(1).lower()
+        return "" if verb in _COPULAS else normalise(verb)
+    match = _ASKED_PHRASE.search(question)
+    if not match:
+        return ""
+    for word in re.findall(r"[\w'’-]+", match.group(1)):
+        lowered = word.lower()
+        if lowered in _COPULAS or lowered in _PHRASE_END:
+            return ""
+        if word.islower() and (lowered.endswith("ed") or lowered in IRREGULAR_PAST):
+            return normalise(lowered)
+    return ""
+
+
+def name_beside_verb(sentence: str, question: str, verb: str, places_count: bool) -> bool:
+    """Whether a new name stands within a few words of the asked verb in the sentence ("supplied by Citgo")."""
+    words = raw_words(sentence)
+    at = [i for i, w in enumerate(words) if w.islower() and normalise(w) == verb]
+    if not at:
+        return False
+    names = set(new_names(sentence, question, places_count=places_count, unknown_first=True))
+    spots = [i for i, w in enumerate(words) if w in names]
+    return any(0 < abs(i - j) <= VERB_NEAR + 1 for i in at for j in spots)
 
 
 def names_the_kind(sentence: str, question: str) -> bool:

@@ -1508,6 +1508,22 @@ _NAMED_PLACE = (r"\s+(?:village|town|city|province|region|district|county|island
 _WHOLE_WORD_PREFIX = r"(?:(?<![\w-])(?:sub|trans|north|south|east|west|central)-|(?<![\w]))"
 
 
+# What a question says of the one it asked about, right after its name: ", which was home to 200",
+# ", the country's capital,". It is not true of the one the follow-up asks about. An apposition must
+# close with a comma: ", the UN and France" may be the rest of a list.
+_OWN_CLAUSE = re.compile(r"^,\s+(?:(?:which|who|whose)\s+[^,?]*(?=[,?]|$)|(?:the|an?)\s+[^,?]*(?=,))")
+
+
+def _without_own_clause(rest: str) -> str:
+    """`rest` of a question after a replaced name, without the clause that described the old one."""
+    found = _OWN_CLAUSE.match(rest)
+    if not found:
+        return rest
+    after = rest[found.end():]
+    # A clause set off by two commas goes with both: "X, who led it, say?" is "Y say?".
+    return " " + after[1:].lstrip() if after.startswith(",") else after
+
+
 def _replace_subject(last: Turn, new: str) -> str:
     """The last question asked of `new` instead of its subject."""
     new = _strip_end(new)
@@ -1515,7 +1531,8 @@ def _replace_subject(last: Turn, new: str) -> str:
     # ambassador?": the ambassador takes the soldiers' place, not the adjective "French".
     was = next((w for pronouns in (GROUP_PRONOUNS, THING_PRONOUNS) if (w := _what_it_was(last, pronouns))), "")
     if re.match(r"the\s+[a-z]", new) and was and was in last.resolved:
-        return last.resolved.replace(was, new, 1)
+        at = last.resolved.index(was)
+        return last.resolved[:at] + new + _without_own_clause(last.resolved[at + len(was):])
     if re.match(r"the\s+[a-z]", new) and (not last.subject or _adjectival(last.subject)):
         # "How many Nigerien soldiers were killed by jihadists near the border?" then "what about the
         # attack in the south-west?": the soldiers killed in that attack, not "the attack soldiers".
@@ -1528,13 +1545,15 @@ def _replace_subject(last: Turn, new: str) -> str:
     if named_place and re.fullmatch(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*", bare_new):
         # "... in the High Atlas village of Tafeghaghte?" then "what about Douzrou?": the village is
         # what changes, not the region the question opened with.
-        return last.resolved[:named_place.start(1)] + bare_new + last.resolved[named_place.end(1):]
+        return last.resolved[:named_place.start(1)] + bare_new + _without_own_clause(last.resolved[named_place.end(1):])
     if last.subject and last.subject in last.resolved:
         new = bare_new
         # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.
         joined = re.compile(_WHOLE_WORD_PREFIX + re.escape(last.subject)
                             + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
-        out = joined.sub(lambda _: new, last.resolved, count=1)
+        found = joined.search(last.resolved)
+        out = last.resolved[:found.start()] + new + _without_own_clause(last.resolved[found.end():]) if found \
+            else last.resolved
         if _is_place(new) or _personal_name(new):
             # "How did the African Union describe ...?" then "what about Morocco?": no "the Morocco".
             out = re.sub(r"\b[Tt]he\s+(?=" + re.escape(new) + r"\b)", "", out, count=1)

@@ -167,6 +167,31 @@ def test_when_question_without_a_date_in_the_quote_gets_the_report_date(engine: 
     assert "six-month transition" in answer.answer
 
 
+def test_a_measure_asked_for_is_named_or_given_in_its_unit() -> None:
+    from index.questions import names_measure
+
+    turnout = "What was voter turnout in the first round of the election?"
+    # Any number will not do: a count of candidates is no turnout.
+    assert not names_measure("The 59-year-old centrist was one of eight candidates in the first round.", turnout)
+    assert names_measure("Turnout was 82%, the electoral council said.", turnout)
+    inflation = "What was Ruritania's annual inflation rate in September?"
+    assert not names_measure("The central bank cancelled a $51m bond issuance over the sanctions.", inflation)
+    assert names_measure("Annual inflation reached 4.3% in September.", inflation)
+    # A measure may be given by its unit alone.
+    assert names_measure("The jet was flying at 28,000 feet when it began to fall.",
+                         "At what altitude was the jet flying when it began its descent?")
+    assert names_measure("The storm cost insurers $1.5bn.", "What was the estimated total insured loss from the storm?")
+    assert names_measure("Anything at all.", "How many people died?")
+
+
+def test_a_count_written_with_a_separator_is_no_year() -> None:
+    from index.questions import gives_quantity
+
+    toll = "What was the death toll from the quake?"
+    assert gives_quantity("The quake killed at least 2,000 people on Friday.", "number", toll)
+    assert not gives_quantity("The quake struck the valley in 2023.", "number", toll)
+
+
 def test_percentages_in_words_count_as_a_share() -> None:
     from index.questions import gives_quantity
 
@@ -290,6 +315,18 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     ("For what reasons did the bloc delay its military meeting?", "reason"),
     ("What reason did the junta give for expelling the ambassador?", "reason"),
     ("What were the main reasons for the coup?", "reason"),
+    # Nouns that are numbers ask for one: a toll, a rate, a turnout, a pressure, a loss.
+    ("What was the death toll from the quake?", "number"),
+    ("What was voter turnout in the first round?", "number"),
+    ("What was Ruritania's annual inflation rate in September?", "number"),
+    ("What was Storm Ada's minimum central pressure at landfall?", "number"),
+    ("What was the estimated total insured loss from the fires?", "number"),
+    ("At what altitude was the jet flying when it began its descent?", "number"),
+    ("What tritium concentration did the operator report?", "number"),
+    # Not when the noun belongs to something else asked about.
+    ("What is the name of the price index?", "name"),
+    ("What was the significance of the magnitude?", ""),
+    ("What was the reason for the loss?", "reason"),
 ])
 def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
@@ -576,3 +613,31 @@ def test_a_who_question_asking_for_a_wife_is_not_answered_by_her_husbands_name()
     assert names_a_person("Sylvia Bongo Ondimba Valentin had been under house arrest.", question, "f")
     # Without a gender asked, any first and last name counts, as before.
     assert names_a_person("Wife of the deposed leader Ali Bongo jailed.", question)
+
+
+def test_the_name_that_does_what_was_asked_answers_a_which_question(engine: Briefbot) -> None:
+    """A report's lead restates the question; the sentence with the asked verb beside a name answers it."""
+    from index.questions import asked_verb, name_beside_verb
+    from index.terms import normalise
+
+    question = "Which company supplied the fuel at the Portville gas stations hit by contamination as Storm Ada neared?"
+    assert asked_verb(question) == normalise("supplies")
+    assert asked_verb("Who headed the interior ministry when the suspects were arrested?") == normalise("heads")
+    # An auxiliary puts the verb after its subject, and "who is" asks what someone is: no verb to look for.
+    assert asked_verb("Which ship did the drone hit?") == ""
+    assert asked_verb("Who is the new interim prime minister?") == ""
+    verb = asked_verb(question)
+    assert name_beside_verb("Fuel from the stations, supplied by Vantaco, was tainted.", question, verb, True)
+    # The verb without a new name beside it, or a name far from it, does not answer.
+    assert not name_beside_verb("Fuel supplied to the Portville stations was tainted as Storm Ada neared.",
+                                question, verb, True)
+    assert not name_beside_verb("Officials said the fuel was supplied months ago, and Governor Lena Ortiz "
+                                "warned drivers.", question, verb, True)
+    answerer = ExtractiveAnswerer(engine.keywords.get)
+    hits = [_hit("fuel", "Ruritania warns of fuel contamination at Portville gas stations as Storm Ada nears",
+                 "Ruritania warned on Sunday of widespread fuel contamination at Portville gas stations as "
+                 "Tropical Storm Ada neared the coast. The Department of Energy said human error may have caused "
+                 "the contamination of fuel at nearly 30 gas stations. Fuel at the stations, supplied by Vantaco, "
+                 "was mixed with diesel.", similarity=0.7)]
+    answer = answerer.answer(question, hits)
+    assert not answer.abstained and "Vantaco" in answer.answer, answer.answer

@@ -673,6 +673,20 @@ def test_what_about_another_village_replaces_the_village_not_its_region() -> Non
     assert third == "How many people died in the High Atlas village of Tenzirt?"
 
 
+def test_what_the_last_question_said_of_its_subject_is_not_carried_to_the_next() -> None:
+    # ", which was home to 200" was said of Tafeghaghte; it is not true of Douzrou.
+    _, second = converse([("How many people died in the High Atlas village of Tafeghaghte, which was home to 200?", ()),
+                          ("What about Douzrou?", ())])
+    assert second == "How many people died in the High Atlas village of Douzrou?"
+    _, second = converse([("What did Ruritania, which hosts the French base, say about the sanctions?", ()),
+                          ("And Freedonia?", ())])
+    assert second == "What did Freedonia say about the sanctions?"
+    # The rest of a list is kept: ", the UN and France" may name others asked about.
+    _, second = converse([("How did Ruritania, the UN and France react to the coup?", ()),
+                          ("What about Freedonia?", ())])
+    assert "the UN and France" in second
+
+
 def test_it_that_says_is_the_outlet_the_last_question_cited() -> None:
     _, follow = converse([("How much aid did Ruritania receive each year, according to a Guardian editorial?", ()),
                           ("How fast did it say the economy was growing?", ())])
