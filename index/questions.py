@@ -951,6 +951,10 @@ def names_the_event(sentence: str, question: str) -> bool:
 
 
 _COPULAS = frozenset("is are was were be been has have had do does did will would can could may might".split())
+# Verbs that say little by themselves: "Which prime minister came under attack?" is not answered by
+# "... (BJP) came to power".
+_LIGHT_VERBS = frozenset("came come went go got get made make took take gave give put set became become kept keep "
+                         "let found find saw see".split())
 _WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)\b", re.I)
 VERB_NEAR = 3  # words between the asked verb and the name that does it ("supplied by Citgo", "Engel reports")
 
@@ -966,7 +970,7 @@ def asked_verb(question: str) -> str:
     who = _WHO_VERB.match(question)
     if who:
         verb = who.group(1).lower()
-        return "" if verb in _COPULAS else normalise(verb)
+        return "" if verb in _COPULAS or verb in _LIGHT_VERBS else normalise(verb)
     match = _ASKED_PHRASE.search(question)
     if not match:
         return ""
@@ -975,7 +979,7 @@ def asked_verb(question: str) -> str:
         if lowered in _COPULAS or lowered in _PHRASE_END:
             return ""
         if word.islower() and (lowered.endswith("ed") or lowered in IRREGULAR_PAST):
-            return normalise(lowered)
+            return "" if lowered in _LIGHT_VERBS else normalise(lowered)
     return ""
 
 

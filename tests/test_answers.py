@@ -626,6 +626,8 @@ def test_the_name_that_does_what_was_asked_answers_a_which_question(engine: Brie
     # An auxiliary puts the verb after its subject, and "who is" asks what someone is: no verb to look for.
     assert asked_verb("Which ship did the drone hit?") == ""
     assert asked_verb("Who is the new interim prime minister?") == ""
+    # A verb that says little by itself is no anchor: "came to power" does not answer "came under attack".
+    assert asked_verb("Which prime minister came under attack over the response?") == ""
     verb = asked_verb(question)
     assert name_beside_verb("Fuel from the stations, supplied by Vantaco, was tainted.", question, verb, True)
     # The verb without a new name beside it, or a name far from it, does not answer.
