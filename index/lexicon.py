@@ -204,6 +204,15 @@ ship vessel tanker freighter boat helicopter aircraft plane jet drone missile ro
 
 # What kind of answer a question wants, first match wins (a "how long" question is not a
 # "how many" one; "what is the name of" is stricter than "who").
+# Nouns that are numbers ("What was the voter turnout?"), and those asked for with "at what" ("At what
+# altitude ...?"). MEASURE_ASKED's groups: the word before the noun ("inflation" of "inflation rate"), the noun.
+MEASURE_NOUNS = ("turnout", "population", "tally", "margin", "price", "toll", "rate", "pressure", "concentration",
+                 "altitude", "magnitude", "budget", "losses", "loss", "temperature", "speed", "height", "depth")
+MEASURES_AT = "altitude|speed|height|depth|temperature|rate"
+MEASURE_ASKED = (r"\bwhat (?:is|was|are|were) (?:(?:the|[\w-]+['’]s)\s+)?"
+                 r"(?:(?!(?:of|in|for|at|on|by|to)\s)[\w'’-]+\s+){0,3}?([\w-]+\s+)?"
+                 r"(" + "|".join(MEASURE_NOUNS) + r")\b")
+
 ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("age", r"\bhow old\b|\bwhat age\b"),
     ("percent", r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b"),
@@ -218,12 +227,8 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
                r"|\bwhat\b[^?]*\bcost\s*\?*\s*$"
                # "What was the voter turnout?", "What was Stepanakert's population?", "What was the death
                # toll?": nouns that are numbers. Not "the name of the price index": no "of" on the way.
-               r"|\bwhat (?:is|was|are|were) (?:(?:the|[\w-]+['’]s)\s+)?"
-               r"(?:(?!(?:of|in|for|at|on|by|to)\s)[\w'’-]+\s+){0,4}?"
-               r"(?:turnout|population|tally|margin|price|toll|rate|pressure|concentration|altitude|magnitude"
-               r"|budget|losses|loss|temperature|speed|height|depth)\b"
-               # "At what altitude ...?", "What tritium concentration ...?": a measure is asked for.
-               r"|\b(?:at|to|by) what (?:[\w-]+\s+)?(?:altitude|speed|height|depth|temperature|rate|level|price)\b"
+               rf"|{MEASURE_ASKED}|\b(?:at|to|by) what (?:[\w-]+\s+)?(?:{MEASURES_AT}|level|price)\b"
+               # "What tritium concentration ...?": a measure is asked for.
                r"|\bwhat (?:[\w-]+\s+)?(?:concentration|magnitude|altitude|temperature)\b"),
     # "On which two days of the week ...?" asks for weekdays too.
     ("weekday", r"\b(what|which) (?:[\w-]+\s+)?days? of the week\b|\b(what|which) weekdays?\b"),

@@ -23,7 +23,9 @@ from .lexicon import (
     DURATION_UNITS,
     INSTITUTION_WORDS,
     LIFE_OR_DEATH,
+    MEASURE_ASKED,
     MEASURE_UNITS,
+    MEASURES_AT,
     MONEY_NOUNS,
     MONEY_PATTERN,
     MONEY_VERBS,
@@ -410,11 +412,8 @@ def _counted_stems(noun: str) -> list[str]:
 
 # "What was the voter turnout?", "What was the inflation rate?": the measure a what-question asks the number
 # of; "rate" is told by the word before it ("inflation rate"). A toll is checked as a toll (TOLL_KINDS).
-_MEASURE_ASKED = re.compile(r"\bwhat (?:is|was|are|were) (?:(?:the|[\w-]+['’]s)\s+)?"
-                            r"(?:(?!(?:of|in|for|at|on|by|to)\s)[\w'’-]+\s+){0,3}?([\w-]+\s+)?"
-                            r"(turnout|population|rate|pressure|concentration|altitude|magnitude|budget|losses|loss"
-                            r"|temperature|speed|height|depth)\b"
-                            r"|\b(?:at|to|by) what (?:[\w-]+\s+)?(altitude|speed|height|depth|temperature)\b", re.I)
+_MEASURE_ASKED = re.compile(MEASURE_ASKED + rf"|\b(?:at|to|by) what (?:[\w-]+\s+)?({MEASURES_AT})\b", re.I)
+_UNCHECKED_MEASURES = frozenset(("toll", "tally", "margin", "price"))
 # A measure a quote may give by its unit instead of its name ("flying at 28,000 feet" for the altitude).
 _LENGTH_WORDS = r"\b(?:ft|feet|foot|metres?|meters?|km|kilomet(?:re|er)s?|miles?)\b"
 _MEASURE_UNITS = {
@@ -431,6 +430,8 @@ def names_measure(text: str, question: str) -> bool:
     if not match:
         return True
     measure = (match.group(2) or match.group(3)).lower()
+    if measure in _UNCHECKED_MEASURES:
+        return True  # a toll is checked as a toll; a tally, margin or price may be told in other words
     before = (match.group(1) or "").strip().lower()
     word = before if measure == "rate" and before and before not in STOPWORDS else measure
     pattern = rf"\b{re.escape(word[:max(NOUN_STEM_CHARS, len(word) - 2)])}"
