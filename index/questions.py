@@ -934,7 +934,9 @@ def _names_no_one(word: str) -> bool:
 
 _TITLED_NAME = re.compile(r"\b(?:" + "|".join(sorted({*ABBREVIATIONS[:14], "PM", *(w.capitalize() for w in ROLE_WORDS
                                                                                  if " " not in w)}))
-                          + r")\.?\s+([A-Z][a-z][\w'’-]+)(?!\s+[A-Z][a-z])")
+                          # "Secretary of State Blinken": the office's own name between title and name.
+                          + r")\.?(?:\s+of\s+(?:the\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
+                          + r"\s+([A-Z][a-z][\w'’-]+)(?!\s+[A-Z][a-z])")
 
 
 _WHICH_NOUN = re.compile(r"\bwhich\s+((?:[a-z][\w-]*\s+){0,3}?)([a-z]{3,})(?:'s|’s)?\s+"

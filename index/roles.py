@@ -41,6 +41,18 @@ _SAME_AS: dict[str, tuple[str, ...]] = {
     "wife": ("widow", "first lady"),
     "defence": ("defense",),
     "defense": ("defence",),
+    # News style's abbreviated titles: "Gov. Roy Cooper", "Sen. Bob Menendez", "Lt. Col. ...".
+    "governor": ("gov",),
+    "senator": ("sen",),
+    "congressman": ("rep",),
+    "congresswoman": ("rep",),
+    "colonel": ("col",),
+    "lieutenant": ("lt",),
+    "sergeant": ("sgt",),
+    "captain": ("capt",),
+    "major": ("maj",),
+    "professor": ("prof",),
+    "attorney general": ("ag",),
 }
 # A minister or secretary is told apart by the portfolio before it ("defence minister").
 _PORTFOLIO_HEADS = ("minister", "secretary")

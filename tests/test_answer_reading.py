@@ -328,6 +328,18 @@ def test_an_office_is_read_as_reports_write_it() -> None:
     assert states_role("Shelee Kimura, President & CEO of Hawaiian Electric", ("chief", "executive"))
     assert not states_role("French Foreign Minister Catherine Colonna said", ("defence", "minister"))
     assert not states_role("Premier David Eby said", ("mayor",))
+    # News style abbreviates titles: "Gov." is a governor, "Sen." a senator; "Gen." is no governor.
+    assert states_role("North Carolina Gov. Roy Cooper (D) declared the emergency Monday.", ("governor",))
+    assert states_role("Sen. Bob Menendez said the aid would stop.", ("senator",))
+    assert not states_role("Gen. Abdourahamane Tchiani declared himself leader.", ("governor",))
+
+
+def test_one_name_after_an_office_of_several_words_is_a_person() -> None:
+    from index.questions import names_a_person
+
+    question = "Which US Secretary of State announced a reward for information about the killing?"
+    assert names_a_person("US Secretary of State Blinken announced the reward as part of an ongoing probe.", question)
+    assert not names_a_person("The Department of State announced the reward on Friday.", question)
 
 
 def test_a_count_of_the_dead_does_not_answer_a_count_of_anything_else() -> None:
