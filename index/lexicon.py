@@ -202,8 +202,6 @@ ship vessel tanker freighter boat helicopter aircraft plane jet drone missile ro
 """.split()) | (INSTITUTION_WORDS - frozenset("county city state province district island islands region town village"
                                               .split()))
 
-# What kind of answer a question wants, first match wins (a "how long" question is not a
-# "how many" one; "what is the name of" is stricter than "who").
 # Nouns that are numbers ("What was the voter turnout?"), and those asked for with "at what" ("At what
 # altitude ...?"). MEASURE_ASKED's groups: the word before the noun ("inflation" of "inflation rate"), the noun.
 MEASURE_NOUNS = ("turnout", "population", "tally", "margin", "price", "toll", "rate", "pressure", "concentration",
@@ -213,6 +211,8 @@ MEASURE_ASKED = (r"\bwhat (?:is|was|are|were) (?:(?:the|[\w-]+['’]s)\s+)?"
                  r"(?:(?!(?:of|in|for|at|on|by|to)\s)[\w'’-]+\s+){0,3}?([\w-]+\s+)?"
                  r"(" + "|".join(MEASURE_NOUNS) + r")\b")
 
+# What kind of answer a question wants, first match wins (a "how long" question is not a
+# "how many" one; "what is the name of" is stricter than "who").
 ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("age", r"\bhow old\b|\bwhat age\b"),
     ("percent", r"\b(what|which) (percentage|proportion|share)\b|\bwhat per ?cent\b"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol
 
 from .dates import Period, question_period
@@ -22,6 +23,7 @@ from .lexicon import (
     CAUSE_WORDS,
     DURATION_UNITS,
     INSTITUTION_WORDS,
+    IRREGULAR_PAST,
     LIFE_OR_DEATH,
     MEASURE_ASKED,
     MEASURE_UNITS,
@@ -962,14 +964,13 @@ _WHO_VERB = re.compile(r"^\s*who\s+([a-z]+)\b", re.I)
 VERB_NEAR = 3  # words between the asked verb and the name that does it ("supplied by Citgo", "Engel reports")
 
 
+@lru_cache(maxsize=256)  # asked once per sentence read: the same question many times over
 def asked_verb(question: str) -> str:
     """The verb a who- or which-question asks about, as a term: "Which company supplied the fuel?" -> "suppli".
 
     The word after "who", or the first past-tense word after the which-phrase; "" when the question
     puts its verb after an auxiliary ("Which ship did the drone hit?") or asks what someone is.
     """
-    from .lexicon import IRREGULAR_PAST
-
     who = _WHO_VERB.match(question)
     if who:
         verb = who.group(1).lower()

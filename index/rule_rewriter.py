@@ -1514,6 +1514,11 @@ _WHOLE_WORD_PREFIX = r"(?:(?<![\w-])(?:sub|trans|north|south|east|west|central)-
 _OWN_CLAUSE = re.compile(r"^,\s+(?:(?:which|who|whose)\s+[^,?]*(?=[,?]|$)|(?:the|an?)\s+[^,?]*(?=,))")
 
 
+def _put_in(question: str, start: int, end: int, new: str) -> str:
+    """`question` with `new` in place of question[start:end], less the clause that described the old one."""
+    return question[:start] + new + _without_own_clause(question[end:])
+
+
 def _without_own_clause(rest: str) -> str:
     """`rest` of a question after a replaced name, without the clause that described the old one."""
     found = _OWN_CLAUSE.match(rest)
@@ -1532,7 +1537,7 @@ def _replace_subject(last: Turn, new: str) -> str:
     was = next((w for pronouns in (GROUP_PRONOUNS, THING_PRONOUNS) if (w := _what_it_was(last, pronouns))), "")
     if re.match(r"the\s+[a-z]", new) and was and was in last.resolved:
         at = last.resolved.index(was)
-        return last.resolved[:at] + new + _without_own_clause(last.resolved[at + len(was):])
+        return _put_in(last.resolved, at, at + len(was), new)
     if re.match(r"the\s+[a-z]", new) and (not last.subject or _adjectival(last.subject)):
         # "How many Nigerien soldiers were killed by jihadists near the border?" then "what about the
         # attack in the south-west?": the soldiers killed in that attack, not "the attack soldiers".
@@ -1545,15 +1550,14 @@ def _replace_subject(last: Turn, new: str) -> str:
     if named_place and re.fullmatch(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*", bare_new):
         # "... in the High Atlas village of Tafeghaghte?" then "what about Douzrou?": the village is
         # what changes, not the region the question opened with.
-        return last.resolved[:named_place.start(1)] + bare_new + _without_own_clause(last.resolved[named_place.end(1):])
+        return _put_in(last.resolved, named_place.start(1), named_place.end(1), bare_new)
     if last.subject and last.subject in last.resolved:
         new = bare_new
         # "Jeff Bezos and Lauren Sanchez" is one subject: all of it is replaced.
         joined = re.compile(_WHOLE_WORD_PREFIX + re.escape(last.subject)
                             + r"(?:\s*(?:,|\band\b)\s*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*)*")
         found = joined.search(last.resolved)
-        out = last.resolved[:found.start()] + new + _without_own_clause(last.resolved[found.end():]) if found \
-            else last.resolved
+        out = _put_in(last.resolved, found.start(), found.end(), new) if found else last.resolved
         if _is_place(new) or _personal_name(new):
             # "How did the African Union describe ...?" then "what about Morocco?": no "the Morocco".
             out = re.sub(r"\b[Tt]he\s+(?=" + re.escape(new) + r"\b)", "", out, count=1)
