@@ -239,7 +239,7 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("direction", r"\b(what|which) direction\b"),
     ("time", r"\b(what|which) time\b|\bwhat hour\b"),
     # "On which night ...?", "by what deadline ...?": a day is asked for.
-    ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\b(what|which) (?:two\s+)?dates\b"
+    ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\b(what|which) (?:two\s+)?(?:dates|days)\b"
              r"|\bwhat (is|was) the (date|day) (of|on)\b"
              r"|\b(what|which) (night|morning|evening|afternoon|deadline)\b"),
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
@@ -347,8 +347,9 @@ def _is_latin(text: str) -> bool:
 def provinces() -> frozenset[tuple[str, ...]]:
     """The lower-case words of every country's states, provinces and regions ("hawaii", ("tillaberi",)).
 
-    From `countryinfo` too. Only follow-ups use them (a name ending in "Hawaii" is no person);
-    the keyword index and answers do not, so they are not part of `lexicon_hash`.
+    From `countryinfo` too. Follow-ups use them (a name ending in "Hawaii" is no person), and so does
+    the check that an answer names a person or body; the keyword index does not, so they are not part
+    of `lexicon_hash`.
     """
     from countryinfo import all_countries
 

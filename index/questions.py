@@ -52,6 +52,7 @@ from .lexicon import (
     country_borders,
     country_regions,
     places,
+    provinces,
 )
 from .terms import normalise, place_terms, raw_words, terms
 
@@ -1040,8 +1041,9 @@ _ASKED_PHRASE = re.compile(r"\b(?:which(?:\s+(?:one|ones))?(?:\s+of(?:\s+the)?)?
 
 def asks_for_thing(question: str) -> bool:
     """Whether the noun phrase after "which" names a body or a made thing, not a place: "Which insurer or
-    broker", "Which Russian landing ship". Such a question is not answered by a town or a month."""
-    return _asked_phrase_has(question, THING_KINDS)
+    broker", "Which Russian landing ship". Such a question is not answered by a town or a month.
+    "Which West Bank city" asks for a town, though "bank" is a body's word."""
+    return _asked_phrase_has(question, THING_KINDS) and not _ASKS_TOWN.search(question)
 
 
 def _asked_phrase_is_person(question: str) -> bool:
@@ -1123,6 +1125,9 @@ def new_names(sentence: str, question: str, places_count: bool = False, unknown_
     given_before = _given_names(question)
     out = []
     place = place_terms()
+    # A state or province ("Fukushima", "Ramallah") is no person and no body: "What is the name of the
+    # food safety agency ...?" is not answered by "... wastewater from Fukushima".
+    regions = provinces()
     demonyms = places().words
     # "In which Russian region ...?" is not answered by "in Russia": the question gives the country.
     asked_countries = {c for c in map(_nationality, raw_words(question)) if c}
@@ -1148,7 +1153,9 @@ def new_names(sentence: str, question: str, places_count: bool = False, unknown_
         if first[:1].isupper() and first.lower() not in NOT_NAMES and first.lower() not in QUESTION_WORDS \
                 and first.lower() not in STOPWORDS and len(words) > 1 \
                 and ((places_count and normalise(first) in place) or (words[1][:1].isupper() and len(first) > 2)
-                     or (unknown_first and _no_word(first))):
+                     or (unknown_first and _no_word(first))
+                     # "Ossa, a former minister under Omar Bongo, says ...": the apposition says it is a person.
+                     or (_no_word(first) and _person_in_apposition(clause.lstrip()[len(first):]))):
             # "Ryanair has said its flights ..." for "Which airline ...?": a word the model's vocabulary does
             # not hold is a name wherever it stands. Only when a body or thing is asked for: the vocabulary
             # splits compounds too ("Wildfires"), which would name no one for "Who ...?".
@@ -1160,9 +1167,9 @@ def new_names(sentence: str, question: str, places_count: bool = False, unknown_
             lowered = word.lower()
             if not word[:1].isupper() or (title_case and not word.isupper()) or lowered in NOT_NAMES \
                     or lowered in ROLE_WORDS \
-                    or (lowered in MONTHS and not places_count) or lowered in WEEKDAYS \
-                    or (not places_count and (lowered in demonyms or term in place)) \
-                    or term in asked or asked_name(i - 1) \
+                    or lowered in MONTHS or lowered in WEEKDAYS \
+                    or (not places_count and (lowered in demonyms or term in place or (lowered,) in regions)) \
+                    or term in asked or (asked_name(i - 1) and normalise(words[i - 1]) not in place) \
                     or (asked_name(i + 1) and given_before.get(normalise(words[i + 1]), term) == term) \
                     or (places_count and _nationality(word) in asked_countries):
                 continue

@@ -652,3 +652,44 @@ def test_a_near_miss_is_asked_back_where_the_question_itself_is_answered(
     answer = reader.ask(asked_back)
     assert answer.abstained, answer.answer
 
+
+
+def test_a_month_is_no_place_a_which_question_asks_for() -> None:
+    question = "In which city was the final debate between Flavia Elphberg and Rupert Hentzau held?"
+    assert not names_what_was_asked("Centrist Flavia Elphberg and Rupert Hentzau face off ahead of the October 15 "
+                                    "run-off election.", question, "which")
+    assert names_what_was_asked("Flavia Elphberg and Rupert Hentzau met in Strelsau for their last debate.",
+                                question, "which")
+    # "Between which days of August ...?" asks for days: a date, not a name.
+    assert answer_kind("Between which days of August did the storm's remnants hit the park?") == "date"
+
+
+def test_a_name_after_a_country_the_question_gives_is_a_new_name() -> None:
+    # "Chad's Abeche": the country owns the town; the town is no part of the country's name.
+    question = "In which town in Chad's east did aid workers set up a tent camp?"
+    assert new_names("Aid workers set up a tent camp outside Chad's Abeche on Sunday.", question,
+                     places_count=True) == ["Abeche"]
+
+
+def test_a_sentence_s_first_word_set_off_by_a_person_s_apposition_is_a_name() -> None:
+    question = "Which opposition figure, once a minister under King Rudolf, said the people wanted change?"
+    assert new_names("Hentzau, a former minister under King Rudolf, says the people want change.", question,
+                     places_count=True) == ["Hentzau"]
+    # Without the apposition a capitalised first word is only the sentence's start.
+    assert new_names("Hentzau says the people want change.", question, places_count=True) == []
+
+
+def test_a_state_or_province_names_no_person_or_body() -> None:
+    question = "What is the name of the food safety agency that banned seafood imports in October?"
+    # Fukushima is a Japanese prefecture (a province in countryinfo's records), not an agency.
+    assert new_names("The watchdog has banned imports of seafood after wastewater was released from Fukushima.",
+                     question) == []
+    # Where a place is asked for, it is one.
+    assert names_what_was_asked("The wastewater was released from Fukushima.",
+                                "From which region was the wastewater released?", "which")
+
+
+def test_a_city_asked_for_is_no_body_though_a_body_s_word_names_its_region() -> None:
+    # "West Bank city": "bank" is a body's word, but a town is asked for, and a capital or a province may be one.
+    assert names_what_was_asked("Security forces used tear gas to disperse protesters in Ramallah.",
+                                "In which West Bank city did security forces fire tear gas at protesters?", "which")
