@@ -22,6 +22,7 @@ The Maui wildfire corpus of bench/blind-maui.jsonl was built with (from /work/ma
 """
 import argparse
 import gzip
+import io
 import json
 import re
 import sys
@@ -30,6 +31,9 @@ DEFAULT_IN = "/work/shared/data/news-2023-07-to-10-en.jsonl.gz"
 
 
 def open_text(path, mode):
+    if path.endswith(".gz") and mode == "w":
+        # mtime=0: gzip stamps the time in its header, so two runs would differ in four bytes.
+        return io.TextIOWrapper(gzip.GzipFile(path, "wb", mtime=0), encoding="utf-8")
     if path.endswith(".gz"):
         return gzip.open(path, mode + "t", encoding="utf-8")
     return open(path, mode, encoding="utf-8")

@@ -14,11 +14,13 @@ number), it abstains.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from .answer_confidence import ABSTAIN_BELOW, QuoteEvidence, answer_confidence
 from .dates import human_date, weekday_on_or_before
 from .gender import asked_gender
 from .lexicon import places
@@ -244,6 +246,11 @@ class _Candidate:
     coverage: float  # idf-weighted share of question terms in the sentence
     score: float
     is_title: bool = False
+    # The parts of the score the confidence model reads besides (see `_evidence`).
+    plain_coverage: float = 0.0
+    doc_coverage: float = 0.0
+    rank_prior: float = 0.0
+    kind_bonus: float = 0.0
 
 
 # Kinds of answer a quote must give to answer at all, each with its test (sentence, question).
@@ -298,6 +305,10 @@ class ExtractiveAnswerer(Answerer):
         self.min_coverage = min_coverage
         self.min_support = min_support
         self.lead_with_headline = True
+        # Below this confidence the best quote is withheld (0 keeps every answer: bench/train_confidence.py).
+        self.abstain_below = ABSTAIN_BELOW
+        # Called with each question and its best quote's evidence, before the confidence check (training).
+        self.on_evidence: Callable[[str, QuoteEvidence], None] | None = None
 
     def _answer(self, question: str, hits: list[Hit]) -> Answer:
         return self._extract(question, hits, ())
@@ -359,7 +370,8 @@ class ExtractiveAnswerer(Answerer):
                     - (SAID_PENALTY if typed <= 0 and one_line(sentence) in said_keys else 0.0)
                 )
                 is_title = position == 0 and sentence == one_line(hit.title)
-                candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title))
+                candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title,
+                                             coverage(profile, s_terms), doc_cover, prior, typed))
         read = candidates  # every sentence read, before the kind's filters (they make new lists)
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.
@@ -428,6 +440,15 @@ class ExtractiveAnswerer(Answerer):
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)
+        evidence = _evidence(candidates)
+        if self.on_evidence is not None:
+            self.on_evidence(question, evidence)
+        # Trained and validated on standalone questions only: a follow-up's score weighs its own words and
+        # skips the spread discount, so its evidence is not what the model learned from.
+        if own is None and self.abstain_below > 0 and (chance := answer_confidence(evidence)) < self.abstain_below:
+            # The best sentence is a near miss: the right story, most likely, but not what was asked.
+            log.info("abstained: the best quote's evidence is thin (confidence %.2f): %s", chance, question)
+            return abstain(question, hits)
         chosen = [candidates[0]]
         same_doc = [c for c in candidates[1:] if c.hit.doc_id == chosen[0].hit.doc_id]
         if chosen[0].is_title:
@@ -460,6 +481,20 @@ class ExtractiveAnswerer(Answerer):
                 # A second source only when it answers as fully: each citation must hold up alone.
                 chosen.append(cand)
         return compose(question, chosen, hits, profile.wants)
+
+
+def _evidence(ranked: list[_Candidate]) -> QuoteEvidence:
+    """What the best of the `ranked` candidates (best first, at least one) has for it."""
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    return QuoteEvidence(
+        coverage=best.plain_coverage, doc_coverage=best.doc_coverage,
+        rank_prior=best.rank_prior, kind_bonus=best.kind_bonus, similarity=best.hit.similarity,
+        score=best.score - best.coverage + best.plain_coverage, margin=best.score - runner_up,
+        log_candidates=math.log1p(len(ranked)),
+        log_reports=math.log1p(len({c.hit.doc_id for c in ranked})),
+        one_report_leads=float(len({c.hit.doc_id for c in ranked[:5]}) == 1),
+    )
 
 
 # A sentence about a person it names only by a pronoun.
