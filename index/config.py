@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .answer_confidence import ABSTAIN_BELOW
 from .dates import parse_time, zone
 from .errors import DeskError
 
@@ -77,6 +78,10 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=500, ge=10)
     conversation_minutes: float = Field(default=30.0, gt=0, le=7 * 24 * 60,
                                         description="a chat's follow-up context expires after this quiet time")
+    # The answer-confidence model's bar (index.answer_confidence): a desk that would rather see a near
+    # miss than an abstention lowers it; 0 keeps every answer the rules find.
+    min_confidence: float = Field(default=ABSTAIN_BELOW, ge=0, lt=1,
+                                  description="least confidence an extractive answer needs; below it, abstain")
 
     # Optional model answers (index.llm_answer): an OpenAI-compatible server the desk runs. Off by default.
     answerer: Literal["extractive", "llm"] = Field(

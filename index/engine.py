@@ -80,6 +80,7 @@ class Briefbot:
     def _default_answerer(self) -> Answerer:
         """Extractive, or the model answerer when the settings choose it (only then is its client imported)."""
         extractive = ExtractiveAnswerer(self.keywords.get)
+        extractive.abstain_below = self.settings.min_confidence
         if self.settings.answerer != "llm":
             return extractive
         from .llm_answer import LLMAnswerer

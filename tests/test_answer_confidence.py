@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
-from index import Briefbot
+import pytest
+from pydantic import ValidationError
+
+from index import Briefbot, Settings
 from index.answer import ExtractiveAnswerer
 from index.answer_confidence import ABSTAIN_BELOW, WEIGHTS, QuoteEvidence, answer_confidence
 
@@ -45,3 +49,14 @@ def test_confidence_rises_with_coverage_margin_and_rank() -> None:
     full = replace(thin, coverage=1.0, doc_coverage=1.0, rank_prior=1.0, similarity=0.7,
                    score=2.5, margin=0.8)
     assert answer_confidence(full) > 0.9
+
+
+def test_the_bar_is_a_setting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """BRIEFBOT_MIN_CONFIDENCE reaches the answerer; 0 keeps every answer the rules find."""
+    assert Settings(data_dir=tmp_path, _env_file=None).min_confidence == ABSTAIN_BELOW
+    monkeypatch.setenv("BRIEFBOT_MIN_CONFIDENCE", "0")
+    lenient = Briefbot(Settings(data_dir=tmp_path, _env_file=None))
+    assert isinstance(lenient.answerer, ExtractiveAnswerer) and lenient.answerer.abstain_below == 0.0
+    monkeypatch.setenv("BRIEFBOT_MIN_CONFIDENCE", "1.5")
+    with pytest.raises(ValidationError, match="less than 1"):
+        Settings(data_dir=tmp_path, _env_file=None)
