@@ -40,20 +40,15 @@ from bot.cli import parse_day  # noqa: E402
 from index import Briefbot, Settings  # noqa: E402
 from index.answer import ExtractiveAnswerer  # noqa: E402
 from index.answer_confidence import QuoteEvidence  # noqa: E402
+from index.evaluate import answer_matches  # noqa: E402
 
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
-
-
-def matched(answer: str, groups: list[list[str]]) -> bool:
-    """Whether the answer holds a string of every group (case aside), as the eval scorer checks."""
-    text = answer.lower()
-    return all(any(s.lower() in text for s in group) for group in groups)
 
 
 def collect(sets_file: Path, stores: Path) -> list[tuple[list[float], bool, str, str]]:
     """(features, right, question type, crisis) of every answer the extractive answerer gives."""
     rows: list[tuple[list[float], bool, str, str]] = []
-    seen: dict[str, QuoteEvidence] = {}  # the last question's best-quote evidence
+    seen: list[QuoteEvidence] = []  # the best-quote evidence of the question being asked
     for line in sets_file.read_text().splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -63,7 +58,7 @@ def collect(sets_file: Path, stores: Path) -> list[tuple[list[float], bool, str,
         if not isinstance(answerer, ExtractiveAnswerer):
             raise SystemExit("the confidence model is the extractive answerer's: unset BRIEFBOT_ANSWERER")
         answerer.abstain_below = 0.0
-        answerer.on_evidence = lambda question, evidence: seen.__setitem__(question, evidence)
+        answerer.on_evidence = lambda question, evidence: seen.append(evidence)
         path = Path(questions) if Path(questions).is_absolute() else ROOT / questions
         n = 0
         for q in map(json.loads, filter(str.strip, path.read_text().splitlines())):
@@ -74,9 +69,8 @@ def collect(sets_file: Path, stores: Path) -> list[tuple[list[float], bool, str,
             answer = engine.ask(q["question"], since, until)
             if answer.abstained or not seen:
                 continue
-            evidence = list(seen.values())[-1]
-            right = q["type"] == "answerable" and matched(answer.answer, q["answer_all_of_any"])
-            rows.append((list(evidence.vector()), right, q["type"], group[0] if group else name))
+            right = q["type"] == "answerable" and answer_matches(answer.answer, q["answer_all_of_any"])
+            rows.append((list(seen[-1].vector()), right, q["type"], group[0] if group else name))
             n += 1
         print(f"{name}: {n} answers", file=sys.stderr)
     return rows

@@ -370,8 +370,9 @@ class ExtractiveAnswerer(Answerer):
                     - (SAID_PENALTY if typed <= 0 and one_line(sentence) in said_keys else 0.0)
                 )
                 is_title = position == 0 and sentence == one_line(hit.title)
+                plain = cover if scoring is profile else coverage(profile, s_terms)  # the confidence model's share
                 candidates.append(_Candidate(rank, hit, sentence, cover, score, is_title,
-                                             coverage(profile, s_terms), doc_cover, prior, typed))
+                                             plain, doc_cover, prior, typed))
         read = candidates  # every sentence read, before the kind's filters (they make new lists)
         if wants_quantity(profile.wants):
             # A count, share, age or duration is the answer: without one, the documents do not give it.

@@ -22,6 +22,12 @@ def norm(text: str | None) -> str:
     return re.sub(r"[‘’`´]", "'", text).strip()
 
 
+def answer_matches(answer: str | None, groups: Iterable[Iterable[str]]) -> bool:
+    """Whether an answer holds one string of every group of `answer_all_of_any` (as `norm` compares them)."""
+    text = norm(answer)
+    return all(any(norm(k) in text for k in group) for group in groups)
+
+
 def same_doc(found: dict, gold: dict) -> bool:
     """Whether a retrieved or cited document is the gold one: same URL or same title."""
     if gold.get("url") and norm(found.get("url")) == norm(gold["url"]):
@@ -64,8 +70,7 @@ def score(questions: Iterable[dict], answers: dict[str, dict]) -> tuple[dict, li
         rank = next((i + 1 for i, d in enumerate(ranked[:10]) if any(same_doc(d, g) for g in gold)), None)
         m["hit5"] += bool(rank and rank <= 5)
         m["mrr"] += 1 / rank if rank else 0
-        text = norm(a.get("answer"))
-        ok = (not a.get("abstained")) and all(any(norm(k) in text for k in group) for group in keys)
+        ok = (not a.get("abstained")) and answer_matches(a.get("answer"), keys)
         m["correct"] += ok
         m["false_abstain"] += bool(a.get("abstained"))
         cits = a.get("citations") or []
