@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from .answer_confidence import ABSTAIN_BELOW, QuoteEvidence, answer_confidence
 from .dates import human_date, weekday_on_or_before
 from .gender import asked_gender
-from .lexicon import places
+from .lexicon import common_words, places
 from .outlets import names_site, site_labels, without_own_name
 from .questions import (
     QuestionProfile,
@@ -57,7 +57,7 @@ from .questions import (
     weighed_among,
 )
 from .roles import asked_role, states_role
-from .terms import capital_country, is_place_word, matched, place_terms, terms
+from .terms import capital_country, is_place_word, matched, normalise, place_terms, terms
 from .text import CITATION_MARKER, one_line, split_sentences
 from .types import Answer, Citation, Hit
 
@@ -437,7 +437,10 @@ class ExtractiveAnswerer(Answerer):
             by_doc = {c.hit.doc_id: _sentences(c.hit) for c in candidates}  # each report split once
             # "Who was the US ambassador ...?": a report on the French ambassador names another.
             country = _role_country(question, role)
-            candidates = [c for c in candidates if _role_stated(c, role, by_doc[c.hit.doc_id], country)]
+            # "Who is the mayor of Niamey?": a quote on Moscow's mayor names another; the office's place
+            # (or body) must be said where the role is.
+            owner = _role_owner(question, role)
+            candidates = [c for c in candidates if _role_stated(c, role, by_doc[c.hit.doc_id], country, owner)]
         if not candidates:
             return abstain(question, hits)
         candidates.sort(key=lambda c: -c.score)
@@ -512,21 +515,41 @@ def _with_antecedent(before: str, sentence: str, hit: Hit, question: str) -> str
     return joined
 
 
-def _role_stated(cand: _Candidate, role: tuple[str, ...], sentences: list[str], country: str = "") -> bool:
+def _role_stated(cand: _Candidate, role: tuple[str, ...], sentences: list[str], country: str = "",
+                 owner: tuple[str, ...] = ()) -> bool:
     """Whether a candidate's sentence, its headline or a sentence beside it (of its report's `sentences`)
-    says the role asked for, and, for a country's office ("the US ambassador"), that country."""
+    says the role asked for, and, for a country's office ("the US ambassador"), that country; for an
+    office of a named place or body ("the mayor of Niamey"), that name's terms."""
     at = sentences.index(cand.sentence) if cand.sentence in sentences else -1
     near = [*sentences[max(0, at - 1): at + 2], one_line(cand.hit.title)] if at >= 0 \
         else [cand.sentence, one_line(cand.hit.title)]
     if not any(states_role(text, role) for text in near):
         return False
+    said = set(terms(" ".join(near)))
+    if owner and not set(owner) <= said:
+        return False
     if not country:
         return True
-    said = set(terms(" ".join(near)))
     if country in said or any(capital_country(t) == country for t in said):
         return True
     # "Former President George Bush" is no other country's president; "the French ambassador" is.
     return not any(_role_country(text, role) for text in near)
+
+
+def _role_owner(question: str, role: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms of the name an office is "of" in a question ("the mayor of Niamey": ("niamey",)), () when the
+    office is of no name or of a country (a country's office is checked by `_role_country`'s rule)."""
+    match = re.search(r"\b(?i:" + r"\s+".join(map(re.escape, role))
+                      + r")\s+of\s+(?:the\s+)?([A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*)*)", question)
+    world = places()
+    name = re.sub(r"['’]s$", "", match.group(1)) if match else ""
+    # "Secretary of State", "Minister of Emergency Preparedness": the office's own name, no place's.
+    first = name.split()[0] if name else ""
+    if not name or (first.lower() in common_words() and normalise(first) not in place_terms()) \
+            or name.lower() in world.words or name in world.acronyms or name.lower() in world.regions \
+            or (any(t in world.terms for t in terms(name)) and name.lower() not in world.capitals):
+        return ()
+    return tuple(terms(match.group(1)))
 
 
 def _role_country(text: str, role: tuple[str, ...]) -> str:

@@ -367,28 +367,42 @@ class RuleRewriter(Rewriter):
             answered = _answer_in_place(last)
             if answered:  # "Who led the coup?" -> "Tchiani", "why?": why did *Tchiani* lead it, not "who"
                 return f"{bare.group(1).lower()} {answered}?"
-            _, aux, body = _question_body(_HEDGE.sub("", last.resolved))
+            asked = _HEDGE.sub("", last.resolved)
+            # "According to Macron, what was the ambassador living on?" then "why?": the scene set before
+            # the question goes after it ("why was the ambassador living on, according to Macron?").
+            scene = _SCENE_LEAD.match(asked) if ": " not in asked else None
+            if scene:
+                asked = _HEDGE.sub("", scene.group(2))
+            lead, aux, body = _question_body(asked)
+            counted = _COUNTED_SUBJECT.match(lead)
+            if counted and aux.lower() in _BE_HAVE and _lacks_subject(body):
+                # "How many people were killed in the attacks?" then "where?": where were *people* killed;
+                # the counted noun is the clause's subject, not part of the asking.
+                body = f"{counted.group(1)} {body}"
             event = _WHEN_CLAUSE.search(body) if bare.group(1).lower() == "when" else None
             if event:
                 # "How many died when the army shelled a market?" then "when?": when the army shelled it.
                 return f"when {event.group(1)}?"
-            led = _PREP_LEAD_PHRASE.match(_strip_end(last.resolved))
-            if led and body == _strip_end(last.resolved):
+            led = _PREP_LEAD_PHRASE.match(_strip_end(asked))
+            if led and body == _strip_end(asked):
                 # "Near which small Florida community did Idalia make landfall?" then "when?": "when did
                 # Idalia make landfall", not "when did Near which ...". (Adding "near <the answer's
                 # place>" was measured: one held-out follow-up lost, none gained.)
                 aux, body = led.group(2), led.group(3)
             # Not after a composed "question: context" (its parts are two questions, not one clause).
-            clause = None if ": " in last.resolved \
-                else _CLAUSE_AFTER_WH.match(_strip_end(_HEDGE.sub("", last.resolved)))
-            if clause and (body == _strip_end(last.resolved) or _WH_INSIDE.search(body)):
+            clause = None if ": " in asked else _CLAUSE_AFTER_WH.match(_strip_end(asked))
+            # "How far south-west of Marrakech did the quake hit?": a "how" of a measure no rule knows
+            # leaves its words before the auxiliary in the body ("far south-west of Marrakech did ...").
+            if clause and (body == _strip_end(asked) or _WH_INSIDE.search(body)
+                           or (lead.lower() == "how" and not aux)):
                 # "From which US trade scheme did Biden drop Gabon?" then "why?": "why did Biden drop Gabon",
                 # not "why did US trade scheme did ..."; the wh-phrase ends at its first auxiliary.
                 aux, body = clause.group(1), clause.group(2)
             if not body:
                 return None
             aux = aux or "did"
-            return f"{bare.group(1).lower()} {aux} {body}?"
+            said_where = f", {_lowered_lead(scene.group(1))}" if scene else ""
+            return f"{bare.group(1).lower()} {aux} {_strip_end(body)}{said_where}?"
         about = _WHAT_ABOUT.match(question) or _AND_X.match(question)
         if about:
             rest = about.group(1)
@@ -1345,7 +1359,7 @@ def _place_of(last: Turn, earlier: tuple[Turn, ...] = ()) -> str:
     if _asks_place(last.resolved) and last.answer_names:
         return last.answer_names[0]
     places = place_terms()
-    for name in (*names_in(last.resolved), *last.answer_names):
+    for name in (*names_in(_without_outlet(last.resolved)), *last.answer_names):
         if not _is_demonym(name) and any(normalise(w) in places for w in name.split()):
             return name
     if last.subject and not _is_demonym(last.subject):
@@ -1435,6 +1449,30 @@ def _singular(phrase: str) -> str:
     else:
         one = head.removesuffix("s")
     return phrase[: len(phrase) - len(head)] + one
+
+
+# "According to the Guardian, how many ...?", "By mid-October, what ...?": a scene, then the question.
+_SCENE_LEAD = re.compile(r"^\s*(?![^,?]*\b(?:who|whom|whose|what|which|when|where|why|how)\b)([^,?]{2,80}?),"
+                         r"\s*((?:who|whom|what|which|when|where|why|how)\b.+)$", re.I)
+
+
+def _lowered_lead(phrase: str) -> str:
+    """A sentence-opening phrase, to stand inside one: "According to X" -> "according to X"."""
+    first, _, rest = phrase.partition(" ")
+    return f"{first.lower()} {rest}".strip() if first[1:].islower() and not is_given_name(first) else phrase
+
+
+# "how many people", "how much money": the noun a count asks of.
+_COUNTED_SUBJECT = re.compile(r"^how\s+(?:many|much)\s+(.+)$", re.I)
+_BE_HAVE = frozenset(("is", "are", "was", "were", "has", "have", "had"))
+_NOT_A_VERB = frozenset(("the", "a", "an", "it", "its", "he", "his", "she", "her", "they", "their", "there", "this",
+                         "that", "these", "those", "we", "our", "you", "your", "not", "still", "now", "then"))
+
+
+def _lacks_subject(body: str) -> bool:
+    """Whether a clause after its auxiliary opens with its verb ("killed in the attacks"), not a subject."""
+    first = body.split(" ", 1)[0]
+    return first.islower() and first.isalpha() and first not in _NOT_A_VERB
 
 
 # A wh-phrase, whatever its words, up to its first auxiliary; then the clause it asks about.

@@ -98,6 +98,11 @@ ITEMS = [
      "description": "Germany is eyeing imports of natural gas from Nigeria, Chancellor Rudolf Rassendyll said "
                     "during a visit to the country.",
      "link": "https://example.org/rassendyll-gas", "date_published": "2023-10-29T10:00:00+00:00"},
+    {"title": "Briefing: floods, drones and a council meeting",
+     "description": "Tarlenheim's council met on Monday to discuss the floods. Crews cleared roads in the south. "
+                    "Air defences shot down several drones targeting the Strelsau region overnight, mayor Osra "
+                    "Sapt said.",
+     "link": "https://example.org/briefing-drones", "date_published": "2023-08-01T06:00:00+00:00"},
     {"title": "Skyjet keeps flying to Strelsau despite the fighting",
      "description": "Skyjet said its flights to Strelsau were operating as normal.",
      "link": "https://example.org/skyjet", "date_published": "2023-07-24T10:00:00+00:00"},
@@ -645,7 +650,10 @@ def test_another_first_name_before_the_asked_surname_is_somebody_else() -> None:
     # "over the past two days" says when, roughly: enough for "when", not for "on what date".
     ("When did the storm and floods kill 150 people in eastern Zenda?",
      "On what date did the storm and floods kill 150 people in eastern Zenda?"),
-], ids=["country", "office", "date"])
+    # The office of a named town is that town's: the Strelsau region's mayor is not Tarlenheim's, though
+    # the report names Tarlenheim two sentences before.
+    ("Who is the mayor of Strelsau?", "Who is the mayor of Tarlenheim?"),
+], ids=["country", "office", "date", "office of a town"])
 def test_a_near_miss_is_asked_back_where_the_question_itself_is_answered(
         reader: Briefbot, answered: str, asked_back: str) -> None:
     assert not reader.ask(answered).abstained

@@ -983,3 +983,36 @@ def test_they_after_it_with_an_earlier_turn_of_no_subject_is_resolved_not_a_cras
                            ("Which province is it the capital of?", ()), ("What did they take there?", ())])
     assert follow.startswith("What did") and "Zenda" in follow
 
+
+
+def test_a_bare_wh_after_a_count_or_a_measure_asks_of_the_clause_with_its_subject() -> None:
+    # "How many people were killed ...?" then "where?": the counted noun is the clause's subject.
+    _, where = converse([("How many people were killed in two attacks in northern Zenda in September?", ()),
+                         ("Where?", ())])
+    assert where == "where were people killed in two attacks in northern Zenda in September?"
+    # A count of what the clause acts on stays out: "the attack kill", not "people the attack kill".
+    _, why = converse([("How many people did the attack kill in Zenda?", ()), ("Why?", ())])
+    assert why == "why did the attack kill in Zenda?"
+    # "How far south-west of Strelsau did ...?": no "far south-west of Strelsau did" left in the clause.
+    _, when = converse([("How far south-west of Strelsau did the quake hit, according to the Ruritanian survey?", ()),
+                        ("When?", ())])
+    assert when == "when did the quake hit, according to the Ruritanian survey?"
+
+
+def test_a_bare_wh_after_a_scene_set_question_puts_the_scene_after_it() -> None:
+    _, why = converse([("According to the Zenda Times, what was the ambassador in Strelsau living on?", ()),
+                       ("why?", ())])
+    assert why == "why was the ambassador in Strelsau living on, according to the Zenda Times?"
+    _, why = converse([("By mid-October, how many suspects had died in prison?", ()), ("why?", ())])
+    assert why == "why had suspects died in prison, by mid-October?"
+    # A question whose comma comes after its own wh-phrase has no scene.
+    _, why = converse([("In which city, the capital, did protesters gather?", ()), ("why?", ())])
+    assert why == "why did protesters gather?"
+
+
+def test_there_is_never_the_outlet_a_question_cited() -> None:
+    # An outlet named after a country is no place "there" points to.
+    _, follow = converse([("How long had residents been living in tents in Tarlenheim, according to Pakistan "
+                           "Observer?", ()),
+                          ("How long had they been there, according to one resident?", ())])
+    assert "Tarlenheim" in follow and "Observer" not in follow
