@@ -549,7 +549,7 @@ def _role_owner(question: str, role: tuple[str, ...]) -> tuple[str, ...]:
             or name.lower() in world.words or name in world.acronyms or name.lower() in world.regions \
             or (any(t in world.terms for t in terms(name)) and name.lower() not in world.capitals):
         return ()
-    return tuple(terms(match.group(1)))
+    return tuple(terms(name))
 
 
 def _role_country(text: str, role: tuple[str, ...]) -> str:

@@ -374,11 +374,11 @@ class RuleRewriter(Rewriter):
             if scene:
                 asked = _HEDGE.sub("", scene.group(2))
             lead, aux, body = _question_body(asked)
-            counted = _COUNTED_SUBJECT.match(lead)
-            if counted and aux.lower() in _BE_HAVE and _lacks_subject(body):
+            count_of = _COUNTED_SUBJECT.match(lead)
+            if count_of and aux.lower() in _BE_HAVE and _lacks_subject(body):
                 # "How many people were killed in the attacks?" then "where?": where were *people* killed;
                 # the counted noun is the clause's subject, not part of the asking.
-                body = f"{counted.group(1)} {body}"
+                body = f"{count_of.group(1)} {body}"
             event = _WHEN_CLAUSE.search(body) if bare.group(1).lower() == "when" else None
             if event:
                 # "How many died when the army shelled a market?" then "when?": when the army shelled it.
