@@ -667,9 +667,23 @@ def _only_tolls(sentence: str) -> bool:
 _CAUSE = re.compile(r"\b(" + "|".join(re.escape(w) for w in CAUSE_WORDS) + r")\b", re.I)
 
 
+# How news writing gives a reason besides the plain cause words: the reason someone gives ("accusing",
+# "claiming"), the charge ("penalised for"), the purpose ("so it can", "in a bid to", "to protect").
+# Measured on the bench sets' why-questions: the sentence that answers carries one of these or a cause
+# word 43 % of the time (27 % with the cause words alone), a wrong quote 29 % (26 %). "saying" was
+# measured too and left out: "a day after saying they would ..." is no reason, and it cost an answer.
+_REASON_GIVEN = re.compile(
+    r"\b(?:accus(?:e|es|ing)|blam(?:e|es|ing)|cit(?:e|es)|claim(?:s|ed|ing)?|(?:a|in) response to"
+    r"|(?:penali[sz]|punish|sanction)ed for|so (?:it|they|he|she|we) (?:can|could|would)|so as to|in a bid to"
+    r"|in an effort to|on the grounds|for allegedly|over alleged\w*|after being"
+    r"|as (?:it|they) (?:seek|sought|tr(?:y|ied))|fear(?:s|ed)?|concerns? (?:over|about|that)"
+    r"|to (?:protect|ensure|prevent|help|curb|counter|punish|pressure|force|restore|reduce|avoid|stop))\b", re.I)
+
+
 def gives_reason(sentence: str) -> bool:
-    """Whether a sentence gives a reason or cause ("because", "citing", "due to", "in response to")."""
-    return bool(_CAUSE.search(sentence))
+    """Whether a sentence gives a reason or cause ("because", "citing", "due to", "in response to",
+    "accusing ... of", "so it can")."""
+    return bool(_CAUSE.search(sentence) or _REASON_GIVEN.search(sentence))
 
 
 def gives_date(sentence: str) -> bool:

@@ -359,6 +359,13 @@ def test_a_weekday_names_no_one_and_a_why_answer_gives_a_cause() -> None:
         == ["Darryl", "Oliveira"]
     assert gives_reason("The junta closed the airspace, citing the threat of an intervention.")
     assert not gives_reason("The junta closed the airspace on Sunday.")
+    # The reason someone gives, the charge, the purpose: how reports write a why-answer too.
+    for said in ("The ambassador is living off rations, the president says, accusing the army of blocking food.",
+                 "Four countries were penalised for human rights violations.",
+                 "The province halted new projects so it can review its rules.",
+                 "The drone flights resumed to protect soldiers."):
+        assert gives_reason(said), said
+    assert not gives_reason("The bloc suspended a meeting, a day after saying it would muster a force.")
 
 
 
