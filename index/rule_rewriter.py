@@ -335,7 +335,12 @@ class RuleRewriter(Rewriter):
             return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
                               continues=not own)
         # "What about in a whole normal year?" put where "Palm Springs" stood: "in in" says "in" once.
-        resolved = _DOUBLED_ARTICLE.sub(r"\1", _DOUBLED_PREPOSITION.sub("", resolved))
+        # Only a pair the rewrite made: "returned from on the day" is the user's own words, and so is the
+        # preposition a question ends with ("Where had it flown from?", then the last question's place).
+        stranded = re.search(r"(\w+)\W*$", question)
+        resolved = _DOUBLED_ARTICLE.sub(r"\1", _DOUBLED_PREPOSITION.sub(
+            lambda m: m.group(0) if _pair_at(resolved, m).lower() in question.lower()
+            or (stranded and m.group(0).strip().lower() == stranded.group(1).lower()) else "", resolved))
         # "What did he say happens in Russia?" resolved to Joe Biden is about Biden, not Russia: what a
         # pronoun was resolved to is the subject, so "and Zelensky?" next asks what Zelensky said.
         inserted = [n for n in names_in(resolved) if n not in own] if _has_word(question, _PRONOUN_WORDS) else []
@@ -622,6 +627,12 @@ class RuleRewriter(Rewriter):
 _PREPOSITIONS = r"(?:in|on|at|by|from|to|near|across|during|since|until)"
 _DOUBLED_ARTICLE = re.compile(r"\b(the)\s+the\b", re.I)  # "did the the Telegraph call": "the" once
 _DOUBLED_PREPOSITION = re.compile(rf"\b{_PREPOSITIONS}\s+(?={_PREPOSITIONS}\s)", re.I)
+
+
+def _pair_at(text: str, match: re.Match[str]) -> str:
+    """The two prepositions a `_DOUBLED_PREPOSITION` match stands on, as written ("from on")."""
+    following = re.match(r"\w+", text[match.end():])
+    return f"{match.group(0).strip()} {following.group(0) if following else ''}"
 
 
 def _before_noun(match: re.Match[str]) -> bool:

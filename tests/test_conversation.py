@@ -1016,3 +1016,16 @@ def test_there_is_never_the_outlet_a_question_cited() -> None:
                            "Observer?", ()),
                           ("How long had they been there, according to one resident?", ())])
     assert "Tarlenheim" in follow and "Observer" not in follow
+
+
+def test_two_prepositions_the_user_wrote_both_stay() -> None:
+    # "returned from on the day": the user's words; "flown from" then the last question's place: both kept.
+    _, follow = converse([("What did the president say about the crash that killed the general?", ()),
+                          ("Where did he say the general had returned from on the day of the crash?", ())])
+    assert "returned from on the day" in follow
+    _, follow = converse([("Which Zendair plane made a hard landing in Strelsau amid Storm Ruth?", ("Flight 12",)),
+                          ("Where had it flown from?", ())])
+    assert "flown from" in follow
+    # A pair the rewrite made says its preposition once.
+    _, follow = converse([("How much rain fell in Strelsau Park?", ()), ("What about in a whole normal year?", ())])
+    assert " in in " not in follow
