@@ -553,7 +553,9 @@ class RuleRewriter(Rewriter):
         # "How many mines does Orano have?" then "how many of them operate?": "them" is the mines.
         # "They" acts: the last question's subject ("How many days did ECOWAS give?" "What did
         # they close?"); "them" is acted on: what was counted ("how many of them operate?").
-        plural_entity = entity if plural is not False else ""
+        # A place the last question asked for is "there", never "they" ("Which crossing opened?" "Rafah").
+        plural_entity = entity if plural is not False and not _asks_place(last.resolved) \
+            and not (entity and _ends_with_place(entity.split())) else ""
         counted = _counted(last.resolved) or (asked if plural else "") or _plural_noun(last.resolved)
         # What "it" stood for last time is one thing, never "they": "Which state is it (Nyala) the capital
         # of?" then "what did they take there?" asks about who took Nyala.
@@ -568,7 +570,7 @@ class RuleRewriter(Rewriter):
         before = next((g for t in reversed(earlier) for g in (_counted(t.resolved), _plural_noun(t.resolved)) if g), "")
         # One person is never "they" (nor "them"): "how long did they hold him?" asks who held him.
         not_one = "" if _personal_name(last.subject) or last.subject == one_thing or _is_demonym(last.subject) \
-            else last.subject
+            or (last.subject and _ends_with_place(last.subject.split())) else last.subject
         # "Which official was arrested by Niger's junta?" ... "how long did they hold him?": the junta.
         agent = next((a for t in (last, *reversed(earlier)) if (a := _agent(t.resolved))), "")
         # "How many people are they hurting?" resolved to the measures: "call them" next is the measures.

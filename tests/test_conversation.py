@@ -1029,3 +1029,15 @@ def test_two_prepositions_the_user_wrote_both_stay() -> None:
     # A pair the rewrite made says its preposition once.
     _, follow = converse([("How much rain fell in Strelsau Park?", ()), ("What about in a whole normal year?", ())])
     assert " in in " not in follow
+
+
+def test_they_are_never_the_place_the_conversation_is_in() -> None:
+    # "there" is Sfax; "them" are the migrants the conversation is about, not "many of Sfax".
+    _, _, taken = converse([("In which Tunisian city were migrants attacked after a local man was killed?", ("Sfax",)),
+                            ("How many were injured there, according to a medic?", ()),
+                            ("Where were many of them taken afterwards?", ())])
+    assert "of Sfax" not in taken and "migrants" in taken
+    # A place a which-question found is "there", never "they".
+    _, whose = converse([("Which crossing opened to let aid trucks into Gaza?", ("Rafah",)),
+                         ("Whose trucks were they?", ())])
+    assert "Rafah" not in whose
