@@ -335,11 +335,12 @@ class RuleRewriter(Rewriter):
             return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
                               continues=not own)
         # "What about in a whole normal year?" put where "Palm Springs" stood: "in in" says "in" once.
-        # Only a pair the rewrite made: "returned from on the day" is the user's own words, and so is the
-        # preposition a question ends with ("Where had it flown from?", then the last question's place).
+        # Only a pair the rewrite made: "returned from on the day" is the user's own words (now, or in the
+        # question before that "When?" asks again), and so is the preposition a question ends with
+        # ("Where had it flown from?", then the last question's place).
         stranded = re.search(r"(\w+)\W*$", question)
         resolved = _DOUBLED_ARTICLE.sub(r"\1", _DOUBLED_PREPOSITION.sub(
-            lambda m: m.group(0) if _pair_at(resolved, m).lower() in question.lower()
+            lambda m: m.group(0) if _pair_at(resolved, m).lower() in f"{question} {last.resolved}".lower()
             or (stranded and m.group(0).strip().lower() == stranded.group(1).lower()) else "", resolved))
         # "What did he say happens in Russia?" resolved to Joe Biden is about Biden, not Russia: what a
         # pronoun was resolved to is the subject, so "and Zelensky?" next asks what Zelensky said.

@@ -1023,6 +1023,10 @@ def test_two_prepositions_the_user_wrote_both_stay() -> None:
     _, follow = converse([("What did the president say about the crash that killed the general?", ()),
                           ("Where did he say the general had returned from on the day of the crash?", ())])
     assert "returned from on the day" in follow
+    _, _, when = converse([("What did the president say about the crash that killed the general?", ()),
+                           ("Where did he say the general had returned from on the day of the crash?", ()),
+                           ("When?", ())])
+    assert "returned from on the day" in when
     _, follow = converse([("Which Zendair plane made a hard landing in Strelsau amid Storm Ruth?", ("Flight 12",)),
                           ("Where had it flown from?", ())])
     assert "flown from" in follow
