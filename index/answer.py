@@ -215,7 +215,7 @@ def _has_key_term(term: str, doc_terms: set[str]) -> bool:
     return term not in place_terms() and matched(term, doc_terms)
 
 
-_INITIALISM_WORD = re.compile(r"\b[A-Z]{2,6}\b")
+_INITIALISM_WORD = re.compile(r"\b[A-Z]{2,6}\b|\b(?:[A-Z]\.){2,6}")  # "NWT", "N.W.T."
 _CAPITALISED_RUN = re.compile(r"(?!(?:The|A|An)\b)[A-Z][\w’'-]*(?:\s+(?:(?:of|for|the|and|on)\s+)?[A-Z][\w’'-]*)+")
 
 
@@ -232,10 +232,11 @@ def _names_all_found(profile: QuestionProfile, doc_terms: set[str], text: str, h
     initialisms = {"".join(w[0] for w in run.split() if w[0].isupper()).lower()
                    for run in _CAPITALISED_RUN.findall(text)}
     # ... or the initials as the report writes them ("BC" for British Columbia).
-    initialisms |= {w.lower() for w in _INITIALISM_WORD.findall(text)}
+    initialisms |= {w.replace(".", "").lower() for w in _INITIALISM_WORD.findall(text)}
     # The site's own labels: "news.sky.com" is Sky, "feeds.bbci.co.uk" the BBC, "www.theguardian.com" the Guardian.
     labels = site_labels(hit.url or hit.source)
-    return all((name.initials and name.initials in initialisms) or names_site(name, labels) for name in missing)
+    return all(any(name.abbreviated_by(i, doc_terms) for i in initialisms) or names_site(name, labels)
+               for name in missing)
 
 
 @dataclass(frozen=True)

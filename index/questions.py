@@ -97,6 +97,7 @@ class KeyName:
         core: the same without words like "News" or "Times" ("sky" for "Sky News": news.sky.com).
         given: the key term of its first word when that is a first name before a surname ("sergei" of
             "Sergei Surovikin"): a report naming him by surname alone names him.
+        words: its words, lower case ("northwest", "territories"), which an initialism may abbreviate.
     """
 
     terms: tuple[str, ...]
@@ -104,6 +105,45 @@ class KeyName:
     joined: str = ""
     core: str = ""
     given: str = ""
+    words: tuple[str, ...] = ()
+
+    def abbreviated_by(self, initialism: str, found: Iterable[str] = ()) -> bool:
+        """Whether a lower-case initialism is this name's: its initials, or one taking up to three letters of a
+        word, in order, from its first ("nwt" for "Northwest Territories": n, w of northwest, t).
+
+        With the key terms a report has (`found`), the initialism may stand for the words it lacks, when
+        they run together: "Enterprise, Northwest Territories" is in a report on "Enterprise, N.W.T.".
+        """
+        if self.initials and initialism == self.initials:
+            return True
+        words = self.words
+        have = set(found)
+        if have and len(words) == len(self.terms):
+            lacking = [i for i, term in enumerate(self.terms) if term not in have]
+            if lacking and lacking == list(range(lacking[0], lacking[-1] + 1)):
+                words = words[lacking[0]: lacking[-1] + 1]
+        return len(words) > 1 and len(initialism) >= len(words) and _abbreviates(initialism, words)
+
+
+MAX_LETTERS_OF_A_WORD = 3  # "NWT": two of "Northwest"; more would match too much by chance
+
+
+def _abbreviates(initialism: str, words: Sequence[str]) -> bool:
+    if not words:
+        return not initialism
+    word = words[0]
+    if not initialism or initialism[0] != word[:1]:
+        return False
+    for end in range(1, min(MAX_LETTERS_OF_A_WORD, len(initialism)) + 1):
+        if _in_order(initialism[1:end], word[1:]) and _abbreviates(initialism[end:], words[1:]):
+            return True
+    return False
+
+
+def _in_order(letters: str, word: str) -> bool:
+    """Whether `letters` occur in `word` in that order (not necessarily side by side)."""
+    found = iter(word)
+    return all(letter in found for letter in letters)
 
 
 _QUESTION_TERMS = frozenset(normalise(w) for w in QUESTION_WORDS)
@@ -241,7 +281,8 @@ def _key_name(words: list[str], key_terms: list[str]) -> KeyName:
     core = "".join(w for w in (w.lower() for w in words) if w not in INSTITUTION_WORDS and w not in NOT_NAMES)
     given = normalise(words[0]) if len(key_terms) >= 2 and is_given_name(words[0]) \
         and normalise(words[0]) == key_terms[0] else ""
-    return KeyName(tuple(key_terms), initials, joined, core if len(core) >= 3 and core != joined else "", given)
+    return KeyName(tuple(key_terms), initials, joined, core if len(core) >= 3 and core != joined else "", given,
+                   tuple(w.lower() for w in words))
 
 
 def coverage(profile: QuestionProfile, present: set[str]) -> float:

@@ -108,8 +108,8 @@ def names_in(text: str) -> list[str]:
                          or words[0].lower() in _NOT_NAME_OPENERS or words[0].islower()):
             words = words[1:]
             stripped = True
-        if not words:
-            continue
+        if not words or (len(words) == 1 and len(words[0]) == 1):
+            continue  # "(L)" of a photo caption, "A" of a list: a letter is no name
         opens = not text[:match.start()].strip(_OPENING_MARKS)
         if not opens and not stripped and len(words) == 1 and text[:match.start()].rstrip().endswith(":") \
                 and _is_common(words[0]) and not _is_place(words[0]):

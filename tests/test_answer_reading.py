@@ -103,6 +103,10 @@ ITEMS = [
                     "Air defences shot down several drones targeting the Strelsau region overnight, mayor Osra "
                     "Sapt said.",
      "link": "https://example.org/briefing-drones", "date_published": "2023-08-01T06:00:00+00:00"},
+    {"title": "Premier promises new homes after touring fire damage in NWT",
+     "description": "Premier Osra Sapt toured burnt homes in Enterprise, N.W.T., on Oct. 11 and promised to "
+                    "rebuild them.",
+     "link": "https://example.org/premier-tour", "date_published": "2023-10-12T06:00:00+00:00"},
     {"title": "Skyjet keeps flying to Strelsau despite the fighting",
      "description": "Skyjet said its flights to Strelsau were operating as normal.",
      "link": "https://example.org/skyjet", "date_published": "2023-07-24T10:00:00+00:00"},
@@ -169,6 +173,14 @@ def test_a_name_saying_what_kind_of_thing_is_asked_for_need_not_be_in_the_report
 def test_a_province_is_found_by_the_initials_reports_write_it_with(reader: Briefbot) -> None:
     answer = reader.ask("Which federal minister mobilised the military to help fight British Columbia's wildfires?")
     assert not answer.abstained and "Bill Blair" in answer.answer
+
+
+def test_a_name_is_found_by_initials_taking_more_than_one_letter_of_a_word(reader: Briefbot) -> None:
+    # "NWT" and "N.W.T." for Northwest Territories: two letters of "Northwest".
+    answer = reader.ask("When did the premier tour the fire damage in Enterprise, Northwest Territories?")
+    assert not answer.abstained and "Oct. 11" in answer.answer
+    name = profile_question("Which town in the Northwest Territories burned?", reader.keywords.get()).key_names[0]
+    assert name.abbreviated_by("nwt") and name.abbreviated_by("nt") and not name.abbreviated_by("wt")
 
 
 def test_a_headline_answering_a_which_question_is_followed_by_its_report_s_sentence(reader: Briefbot) -> None:

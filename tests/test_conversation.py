@@ -266,6 +266,9 @@ def test_of_those_is_what_the_last_question_counted() -> None:
 def test_a_shouted_word_is_no_name_but_an_acronym_is() -> None:
     assert names_in("Missionaries are STILL trapped in Niger") == ["Niger"]
     assert "US" in names_in("The US suspended aid to Niger")
+    # A photo caption's "(L)" is a letter, no name.
+    assert names_in("Prime Minister Rudolf Rassendyll (L) tours a burnt home in Zenda") \
+        == ["Prime Minister Rudolf Rassendyll", "Zenda"]
 
 
 def test_an_english_word_opening_a_clause_after_a_colon_is_no_name() -> None:
