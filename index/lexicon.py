@@ -242,7 +242,9 @@ ANSWER_KINDS: tuple[tuple[str, str], ...] = (
     ("date", r"\b(when|by when|what date|what day|which day|until when)\b|\b(what|which) (?:two\s+)?(?:dates|days)\b"
              r"|\bwhat (is|was) the (date|day) (of|on)\b"
              r"|\b(what|which) (night|morning|evening|afternoon|deadline)\b"),
+    # "What's France's ambassador's name?" asks for a name as "the name of France's ambassador" does.
     ("name", r"\bwhat (is|was|are|were) the names? of\b|\bwhat (is|was) (his|her|their|its) names?\b"
+             r"|\bwhat(?:'s|’s| is| was) (?:[\w'’-]+\s+){0,3}?[\w-]+['’]s names?\s*\?"
              r"|\bwhat (is|was|are|were) (?:[\w'’-]+\s+){1,5}?(called|named|known as)\s*\?"),
     ("who", r"\b(who|whom|whose)\b"),
     ("which", r"\b(which|name)\b"),

@@ -1111,10 +1111,15 @@ def _asked_phrase_is_person(question: str) -> bool:
     return _asked_phrase_has(question, _PERSON_NOUNS)
 
 
+# "What's France's ambassador's name?": the phrase whose name is asked ("France's ambassador").
+_OWNED_NAME = re.compile(r"\bwhat(?:'s|’s|\s+is|\s+was)\s+(?:the\s+)?((?:[\w'’-]+\s+){0,4}?[\w-]+)['’]s\s+names?\b",
+                         re.I)
+
+
 def _asked_phrase_has(question: str, nouns: frozenset[str]) -> bool:
     """Whether the noun phrase after "which" or "the name of", up to its verb, holds one of `nouns` (or its
     plural). "Which news agency's reporter": the phrase stops at the owner, the agency is asked for."""
-    match = _ASKED_PHRASE.search(question)
+    match = _ASKED_PHRASE.search(question) or _OWNED_NAME.search(question)
     if not match:
         return False
     for word in re.findall(r"[\w'’-]+", match.group(1)):

@@ -327,9 +327,20 @@ def test_a_question_wanting_a_name_or_a_term_is_not_answered_without_one(
     ("What is the name of the price index?", "name"),
     ("What was the significance of the magnitude?", ""),
     ("What was the reason for the loss?", "reason"),
+    # A name owned by who or what it is of: as "the name of ...".
+    ("What's France's ambassador's name?", "name"),
+    ("What is the new prime minister's name?", "name"),
 ])
 def test_the_answer_kind_follows_the_questions_own_wh_word(question: str, kind: str) -> None:
     assert answer_kind(question) == kind
+
+
+def test_a_name_asked_of_a_persons_role_asks_for_a_person() -> None:
+    from index.questions import asks_for_person
+
+    assert asks_for_person("What's France's ambassador's name?")
+    assert asks_for_person("What is the new prime minister's name?")
+    assert not asks_for_person("What was the hurricane's name?")
 
 
 def test_a_trailing_clause_that_says_when_only_sets_the_scene(engine: Briefbot) -> None:
