@@ -526,6 +526,8 @@ def _role_stated(cand: _Candidate, role: tuple[str, ...], sentences: list[str], 
         else [cand.sentence, one_line(cand.hit.title)]
     if not any(states_role(text, role) for text in near):
         return False
+    if not country and not owner:
+        return True
     said = set(terms(" ".join(near)))
     if owner and not set(owner) <= said:
         return False

@@ -9,7 +9,7 @@ in `index.lexicon`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
@@ -107,7 +107,7 @@ class KeyName:
     given: str = ""
     words: tuple[str, ...] = ()
 
-    def abbreviated_by(self, initialism: str, found: Iterable[str] = ()) -> bool:
+    def abbreviated_by(self, initialism: str, found: Collection[str] = ()) -> bool:
         """Whether a lower-case initialism is this name's: its initials, or one taking up to three letters of a
         word, in order, from its first ("nwt" for "Northwest Territories": n, w of northwest, t).
 
@@ -117,9 +117,8 @@ class KeyName:
         if self.initials and initialism == self.initials:
             return True
         words = self.words
-        have = set(found)
-        if have and len(words) == len(self.terms):
-            lacking = [i for i, term in enumerate(self.terms) if term not in have]
+        if found and len(words) == len(self.terms):
+            lacking = [i for i, term in enumerate(self.terms) if term not in found]
             if lacking and lacking == list(range(lacking[0], lacking[-1] + 1)):
                 words = words[lacking[0]: lacking[-1] + 1]
         return len(words) > 1 and len(initialism) >= len(words) and _abbreviates(initialism, words)

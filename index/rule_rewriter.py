@@ -334,14 +334,7 @@ class RuleRewriter(Rewriter):
             # pronoun to resolve, but no new subject either; the conversation's stays.
             return Resolution(question, subject=_main(own) or last.subject, topic=topic_of(question) or last.topic,
                               continues=not own)
-        # "What about in a whole normal year?" put where "Palm Springs" stood: "in in" says "in" once.
-        # Only a pair the rewrite made: "returned from on the day" is the user's own words (now, or in the
-        # question before that "When?" asks again), and so is the preposition a question ends with
-        # ("Where had it flown from?", then the last question's place).
-        stranded = re.search(r"(\w+)\W*$", question)
-        resolved = _DOUBLED_ARTICLE.sub(r"\1", _DOUBLED_PREPOSITION.sub(
-            lambda m: m.group(0) if _pair_at(resolved, m).lower() in f"{question} {last.resolved}".lower()
-            or (stranded and m.group(0).strip().lower() == stranded.group(1).lower()) else "", resolved))
+        resolved = _DOUBLED_ARTICLE.sub(r"\1", _without_doubled_prepositions(resolved, question, last))
         # "What did he say happens in Russia?" resolved to Joe Biden is about Biden, not Russia: what a
         # pronoun was resolved to is the subject, so "and Zelensky?" next asks what Zelensky said.
         inserted = [n for n in names_in(resolved) if n not in own] if _has_word(question, _PRONOUN_WORDS) else []
@@ -632,10 +625,25 @@ _DOUBLED_ARTICLE = re.compile(r"\b(the)\s+the\b", re.I)  # "did the the Telegrap
 _DOUBLED_PREPOSITION = re.compile(rf"\b{_PREPOSITIONS}\s+(?={_PREPOSITIONS}\s)", re.I)
 
 
-def _pair_at(text: str, match: re.Match[str]) -> str:
-    """The two prepositions a `_DOUBLED_PREPOSITION` match stands on, as written ("from on")."""
-    following = re.match(r"\w+", text[match.end():])
-    return f"{match.group(0).strip()} {following.group(0) if following else ''}"
+def _without_doubled_prepositions(resolved: str, question: str, last: Turn) -> str:
+    """A rewrite with a preposition it put before another said once: "What about in a whole normal year?"
+    put where "Palm Springs" stood gives "in in", which says "in" once.
+
+    Only a pair the rewrite made: "returned from on the day" is the user's own words (now, or in the
+    question before that "When?" asks again), and so is the preposition a question ends with ("Where had
+    it flown from?", then the last question's place).
+    """
+    written = f"{question} {last.resolved}".lower()
+    stranded = re.search(r"(\w+)\W*$", question)
+
+    def said_once(match: re.Match[str]) -> str:
+        first = match.group(0).strip().lower()
+        following = re.match(r"\w+", resolved[match.end():])
+        pair = f"{first} {following.group(0).lower() if following else ''}"
+        users = pair in written or (stranded is not None and first == stranded.group(1).lower())
+        return match.group(0) if users else ""
+
+    return _DOUBLED_PREPOSITION.sub(said_once, resolved)
 
 
 def _before_noun(match: re.Match[str]) -> bool:
@@ -1465,11 +1473,6 @@ def _singular(phrase: str) -> str:
     return phrase[: len(phrase) - len(head)] + one
 
 
-# "According to the Guardian, how many ...?", "By mid-October, what ...?": a scene, then the question.
-_SCENE_LEAD = re.compile(r"^\s*(?![^,?]*\b(?:who|whom|whose|what|which|when|where|why|how)\b)([^,?]{2,80}?),"
-                         r"\s*((?:who|whom|what|which|when|where|why|how)\b.+)$", re.I)
-
-
 def _lowered_lead(phrase: str) -> str:
     """A sentence-opening phrase, to stand inside one: "According to X" -> "according to X"."""
     first, _, rest = phrase.partition(" ")
@@ -1496,6 +1499,10 @@ _CLAUSE_AFTER_WH = re.compile(r"^\s*(?:[\w'’-]+\s+){0,2}?(?:which|what|whose|h
 _WH_INSIDE = re.compile(r"\b(?:which|how many|how much|how long|what)\b|\bdid\b.*\bdid\b", re.I)
 # "by mid-October, how many suspects had died?": a scene set, then a question of its own.
 _SCENE_THEN_ASK = re.compile(r"^[^,?]{2,40},\s*(?:who|whom|what|which|when|where|why|how)\b", re.I)
+# ... and the same with its parts, the scene holding no wh-word of its own ("According to the Guardian,
+# how many ...?" is scene and question; "In which city, the capital, did ...?" is no scene).
+_SCENE_LEAD = re.compile(r"^\s*(?![^,?]*\b(?:who|whom|whose|what|which|when|where|why|how)\b)([^,?]{2,80}?),"
+                         r"\s*((?:who|whom|what|which|when|where|why|how)\b.+)$", re.I)
 # "What was the name of the market?", "What is the fire called?": a question after a name, not an event.
 _ASKS_NAME = re.compile(r"^\s*what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:names?\s+of\b|[^?]*\bcalled\s*\??\s*$)", re.I)
 # "Germany - what did it accuse them of?", "the BBC, what did it do ...?": a subject, then the question asked of it.
