@@ -58,6 +58,9 @@ _FRAGMENT = re.compile(r"^\s*(?:[a-z]{3,}ing|out|of|within|among|against|between
                        r"(?=.*\b(?:which|what|how many|how much|whom|whose)\b)"
                        rf"(?:(?!\b{_AUX}\b)[^?])*"
                        r"[?.!\s]*$", re.I)
+# A composed question's head with a clause of its own ("Who announced it", "How old was he"), not a wh-phrase
+# alone ("From how many airbases", "how many injured"): an auxiliary or an object it refers back with.
+_HEAD_CLAUSE = re.compile(rf"\b{_AUX}\b|\b(?:it|that|this|them|the|his|her|their)\b", re.I)
 _LEAD = re.compile(rf"^\s*({_WH})\s+(?:{_AUX}\s+)?(.*)$", re.I)
 _HEDGE = re.compile(r"^\s*(?:roughly|approximately|about|around|exactly|also|then|so|at least|at most)\s+"
                     r"(?=(?:who|what|which|when|where"
@@ -235,19 +238,19 @@ def _strip_end(text: str) -> str:
     return re.sub(r"[\s?.!]+$", "", text)
 
 
-def _question_body(resolved: str, phrase_lead: bool = True) -> tuple[str, str, str]:
+def _question_body(resolved: str) -> tuple[str, str, str]:
     """("what", "did", "the junta order") from "What did the junta order?"; ("", "", text) if no wh-lead.
 
-    With `phrase_lead`, a wh-phrase is the lead: ("what kind of business", "did", "the group start").
+    A wh-phrase is the lead: ("what kind of business", "did", "the group start").
     """
     match = _LEAD.match(_strip_end(resolved))
     if not match:
-        led = _LEAD_PHRASE.match(_strip_end(resolved)) if phrase_lead else None
+        led = _LEAD_PHRASE.match(_strip_end(resolved))
         if led and led.group(1)[:1].lower() != led.group(1)[:1]:
             # "In which suburb did Nigeriens gather?": ("In which suburb", "did", "Nigeriens gather")
             return led.group(1), led.group(2), led.group(3)
         return "", "", _strip_end(resolved)
-    phrase = None if match.group(2) or not phrase_lead else _LEAD_PHRASE.match(_strip_end(resolved))
+    phrase = None if match.group(2) else _LEAD_PHRASE.match(_strip_end(resolved))
     if phrase:  # "What kind of business did the group start?": "the group start", not "kind of business did ..."
         return phrase.group(1), phrase.group(2), phrase.group(3)
     measure = _HOW_MEASURE.match(match.group(3)) if match.group(1).lower() == "how" and not match.group(2) else None
@@ -367,6 +370,11 @@ class RuleRewriter(Rewriter):
             if answered:  # "Who led the coup?" -> "Tchiani", "why?": why did *Tchiani* lead it, not "who"
                 return f"{bare.group(1).lower()} {answered}?"
             asked = _HEDGE.sub("", last.resolved)
+            head, composed, context = asked.partition(": ")
+            if composed and not _HEAD_CLAUSE.search(head):
+                # "From how many airbases: When did US operations resume ...?" then "why?": the head is a
+                # wh-phrase alone, so "why" asks of the question after it ("why did US operations resume").
+                asked = _HEDGE.sub("", context)
             # "According to Macron, what was the ambassador living on?" then "why?": the scene set before
             # the question goes after it ("why was the ambassador living on, according to Macron?").
             scene = _SCENE_LEAD.match(asked) if ": " not in asked else None
@@ -399,6 +407,10 @@ class RuleRewriter(Rewriter):
                 aux, body = clause.group(1), clause.group(2)
             if not body:
                 return None
+            if not aux and lead.lower() in ("who", "what", "which", "how many", "how much"):
+                # "Who led the coup?" unanswered, then "why?": its wh-word is the clause's subject, so no
+                # clause stands without it ("why did led the coup"); the question is asked whole instead.
+                return f"{bare.group(1).lower()}: {_strip_end(asked)}?"
             aux = aux or "did"
             said_where = f", {_lowered_lead(scene.group(1))}" if scene else ""
             return f"{bare.group(1).lower()} {aux} {_strip_end(body)}{said_where}?"
@@ -1404,8 +1416,10 @@ def _about_last(question: str, last: Turn, answered: bool = False) -> str | None
     The last question's words, not only its subject: "Which group produced that estimate?"
     needs the estimate's words (global heating, rainfall, Libya) to find the report giving it.
     """
-    _, _, body = _question_body(last.resolved.split(": ")[-1] if ": " in last.resolved else last.resolved,
-                                phrase_lead=False)
+    # The whole last question, not its clause cut out of it: "how many injured: How many people did the UN
+    # say had died ...?" reads as asked; "how many injured: people did the UN say had died" did not
+    # (measured: the same answers on 948 follow-up turns).
+    body = _strip_end(last.resolved.split(": ")[-1])
     subject = "" if _is_demonym(last.subject) else last.subject
     # With `answered`, the last question as its answer filled it: "is Eramet the most strategic ...".
     context = (answered and _answer_in_place(last)) or body \

@@ -916,8 +916,28 @@ def test_a_topic_phrase_ends_at_a_colon() -> None:
 def test_was_that_points_back_at_the_last_answer() -> None:
     _, follow = converse([("How high did the water in Zenda's harbour stand?", ()),
                           ("How far above the average high-water mark was that?", ())])
-    # The measure "how high" is the last question's lead, not part of what it asked about.
-    assert follow.startswith("How far above the average high-water mark was that: the water in Zenda's harbour")
+    # The last question follows whole, as the user asked it, not a clause cut out of it.
+    assert follow == ("How far above the average high-water mark was that: "
+                      "How high did the water in Zenda's harbour stand?")
+
+
+def test_a_bare_wh_after_a_composed_wh_phrase_asks_of_the_question_it_was_composed_with() -> None:
+    # "From how many airbases?" has no clause of its own: "why?" asks why the operations resumed.
+    *_, why = converse([("When did Ruritanian air operations resume in September?", ()),
+                        ("From how many airbases?", ()), ("Why?", ())])
+    assert why == "why did Ruritanian air operations resume in September?"
+
+
+
+def test_a_bare_wh_after_a_subject_question_asks_it_whole() -> None:
+    # "Who led the coup?" unanswered: its wh-word is the subject, so "why did led the coup" is no question.
+    _, why = converse([("Who led the coup in Zenda?", ()), ("Why?", ())])
+    assert why == "why: Who led the coup in Zenda?"
+    _, when = converse([("How many people died in Zenda?", ()), ("When?", ())])
+    assert when == "when: How many people died in Zenda?"
+    # Answered, the answer stands in the wh-word's place, as before.
+    _, why = converse([("Who led the coup in Zenda?", ("Rupert Hentzau",)), ("Why?", ())])
+    assert why == "why was it that Rupert Hentzau led the coup in Zenda?"
 
 
 def test_the_thing_the_last_question_spoke_of_is_asked_of_it() -> None:
