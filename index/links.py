@@ -38,6 +38,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .encoding import decode_text
 from .errors import LinkError
 from .fetch import Fetched, FetchLimits, fetch_url
 from .sources import LoadOptions, canonical_url, doc_id_for, load_path, outlet_name
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 FETCH_WORKERS = 4  # URLs fetched at once: overlaps network waits without hammering one host
 FEED_KINDS = {"xml", "json", "jsonl"}  # bodies holding many items, each with its own link
-TRANSCODED_KINDS = {"html", "txt", "json", "jsonl"}  # the loaders read UTF-8; XML declares its own encoding
+TRANSCODED_KINDS = {"html", "txt", "json", "jsonl"}  # XML is decoded by its own declaration
 
 LoadResult = Document | Problem
 
@@ -154,11 +155,8 @@ def read_url_file(path: Path) -> list[str]:
 
 
 def _as_utf8(fetched: Fetched) -> bytes:
-    """The body in UTF-8 when the server named another charset (the text loaders read UTF-8)."""
-    charset = fetched.charset
-    if fetched.kind not in TRANSCODED_KINDS or not charset or charset in ("utf-8", "utf8", "us-ascii", "ascii"):
+    """The body in UTF-8 when the server named a charset: the loaders then read it as the same file
+    on disk would be, the header's charset taking the place of the file's declaration."""
+    if fetched.kind not in TRANSCODED_KINDS or not fetched.charset:
         return fetched.body
-    try:
-        return fetched.body.decode(charset, errors="replace").encode("utf-8")
-    except LookupError:  # an unknown charset name: the loader's own decoding (UTF-8 with replacement)
-        return fetched.body
+    return decode_text(fetched.body, fetched.charset).encode("utf-8")

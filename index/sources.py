@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .document_dates import DocumentDate, choose_date, printed_date
+from .encoding import decode_text
 from .pdf_loader import read_pdf
 from .text import clean_text, one_line, tidy_text
 from .types import Document, Problem
@@ -194,16 +195,14 @@ def check_size(path: Path, max_bytes: int) -> None:
 
 
 def read_text_file(path: Path, max_bytes: int) -> str:
-    """Read a file as text, refusing huge or binary files; bad bytes become U+FFFD."""
+    """Read a file as text, refusing huge or binary files; decoded by `index.encoding.decode_text`
+    (UTF-8, else the charset its markup declares, else Windows-1252)."""
     check_size(path, max_bytes)
     data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:8192]:
+    # UTF-16 and UTF-32 text is full of NUL bytes: only without their BOM do NULs mean binary.
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         raise ValueError("binary file")
-    text = data.decode("utf-8", errors="replace")
+    text = decode_text(data)
     if not text.strip():
         raise ValueError("empty file")
     return text
@@ -336,7 +335,7 @@ def load_jsonl(path: Path, max_bytes: int) -> Iterator[LoadResult]:
             if len(raw) > MAX_LINE_BYTES:
                 yield Problem(where, f"line too long ({len(raw)} bytes)")
                 continue
-            line = raw.decode("utf-8", errors="replace").strip()
+            line = decode_text(raw).strip()
             if not line:
                 continue
             try:

@@ -35,6 +35,7 @@ from index.errors import LinkError
 from index.fetch import FetchLimits, address_refusal, fetch_url, sniff_kind
 from index.links import read_url_file
 from index.sources import canonical_url, doc_id_for
+from index.types import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = FetchLimits(allow_private=True, timeout=5)
@@ -502,6 +503,25 @@ def test_failing_urls_are_problems_named_by_url_and_the_batch_goes_on(engine: An
                     f"{server.url('/loop')}: more than 5 redirects (last to {server.url('/loop')})",
                     "file:///etc/passwd: 'file:' URLs are refused: only http and https links are fetched"]
     assert len(stored(engine, server.url("/good.html"))) == 1
+
+
+def test_a_page_whose_charset_is_only_in_its_markup_is_decoded_by_it(server: LinkServer) -> None:
+    from index.links import link_documents
+
+    server.routes["/meta.html"] = page(article("Нигер закрывает границу", [
+        "Власти Нигера закрыли границу с Бенином в пятницу."], extra_head='<meta charset="windows-1251">')
+        .decode().encode("cp1251"), "text/html")
+    server.routes["/latin.html"] = page(article("Les Affaires étrangères", [
+        "Le ministère a parlé d’un « accord » vendredi soir."]).decode().encode("cp1252"), "text/html")
+    server.routes["/header.txt"] = page("Note du ministère\nLe ministère parle d’un « accord ».".encode("cp1252"),
+                                        "text/plain; charset=iso-8859-1")
+    docs = list(link_documents([server.url(p) for p in ("/meta.html", "/latin.html", "/header.txt")], LOOPBACK))
+    texts = [d.title + "\n" + d.text for d in docs if not isinstance(d, Problem)]
+    assert len(texts) == 3, docs
+    assert not any("\ufffd" in text for text in texts), texts
+    assert "Власти Нигера закрыли границу" in texts[0]
+    assert "Le ministère a parlé d’un « accord »" in texts[1]
+    assert "parle d’un « accord »" in texts[2]
 
 
 @pytest.mark.slow

@@ -142,10 +142,49 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
     assert by_name["link.txt"] == "symlink refused" and by_name["linked-dir"] == "symlink refused"
     assert by_name["items.jsonl.gz"].startswith("malformed JSON")
     titles = {d.title for d in docs}
-    assert titles == {"Caf\ufffd talk", "Sixteen", "Zipped"}
+    assert titles == {"Café talk", "Sixteen", "Zipped"}
     assert "Outside" not in titles
 
 
 def test_missing_path_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     docs, problems = load(tmp_path / "nope")
     assert not docs and problems[0].reason == "no such file or folder"
+
+
+def html_page(title: str, body: str, head: str = "") -> str:
+    return (f"<!doctype html><html><head>{head}<title>{title}</title></head>"
+            f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>")
+
+
+def test_text_in_other_encodings_is_decoded_not_garbled(tmp_path: Path) -> None:
+    body = "Le ministère des Affaires étrangères parle d’un « accord » le 3 août 2023."
+    (tmp_path / "cp1252.txt").write_bytes(f"Note du ministère\n{body}".encode("cp1252"))
+    (tmp_path / "latin1.md").write_bytes("Réunion à Ségou\nLes élèves sont rentrés le 3 août 2023.".encode("latin-1"))
+    (tmp_path / "meta.html").write_bytes(html_page(
+        "Нигер закрывает границу", "Власти Нигера закрыли границу с Бенином в пятницу.",
+        '<meta charset="windows-1251">').encode("cp1251"))
+    (tmp_path / "equiv.html").write_bytes(html_page(
+        "Le prix du riz", "Un sac de riz coûte désormais 40 € au marché de Niamey.",
+        '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-15">').encode("iso-8859-15"))
+    (tmp_path / "bom.txt").write_bytes("\ufeffNote de Zinder\nLes élèves sont rentrés.".encode("utf-8"))
+    docs, problems = load(*sorted(tmp_path.iterdir()))
+    assert not problems, problems
+    texts = {d.source: d.title + "\n" + d.text for d in docs}
+    assert not any("\ufffd" in text for text in texts.values()), texts
+    assert body in texts["cp1252.txt"] and "ministère" in texts["cp1252.txt"]
+    assert "Réunion à Ségou" in texts["latin1.md"]
+    assert "Власти Нигера закрыли границу" in texts["meta.html"]
+    assert "40 € au marché" in texts["equiv.html"]
+    assert texts["bom.txt"].startswith("Note de Zinder")
+
+
+def test_decoding_order_utf8_then_declared_then_cp1252() -> None:
+    from index.encoding import decode_text
+
+    assert decode_text("déjà".encode()) == "déjà"
+    assert decode_text("déjà".encode(), declared="iso-8859-5") == "déjà"  # valid UTF-8 wins over a label
+    assert decode_text("Нигер".encode("koi8-r"), declared="koi8-r") == "Нигер"
+    assert decode_text("l’été".encode("cp1252"), declared="iso-8859-1") == "l’été"  # Latin-1 labels mean cp1252
+    assert decode_text("l’été".encode("cp1252"), declared="no-such-charset") == "l’été"
+    assert decode_text(b"a\x81b\x9dc") == "a\x81b\x9dc"  # bytes cp1252 leaves undefined: Latin-1
+    assert decode_text("déjà".encode("utf-16")) == "déjà"
