@@ -64,6 +64,19 @@ def content_hash(doc: Document) -> str:
     return h.hexdigest()[:20]
 
 
+def text_hash(doc: Document) -> str:
+    """Hash of a document's title and text alone: the same file saved under two names has one.
+
+    Only documents without a link are compared by it (a link is their identity otherwise), and
+    only to find a copy already stored under another id (`Briefbot._plan`).
+    """
+    h = hashlib.sha1()
+    for part in (doc.title, doc.text):
+        h.update(part.encode("utf-8", "replace"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:20]
+
+
 class Chunker:
     """Splits documents into chunks of at most the model window (title included).
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
-from .chunking import Chunk, Chunker, content_hash
+from .chunking import Chunk, Chunker, content_hash, text_hash
 from .config import Settings, desk_name
 from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, turn_for
 from .dates import check_window, iso_day
@@ -202,6 +202,11 @@ class Briefbot:
                         if batch.plan is None:  # it replaces a document of an earlier batch: read after that write
                             writer.finish()
                             batch.plan = self._plan(batch.docs)
+                        report.duplicates += len(batch.plan.copies)
+                        for problem in batch.plan.copies:
+                            report.problems.append(problem)
+                            if on_problem:
+                                on_problem(problem)
                         self._ingest_batch(batch.plan, report, writer, vectors, on_note, list_documents)
                         if on_progress:
                             on_progress(report)
@@ -221,18 +226,25 @@ class Briefbot:
     def _formed_batches(self, items: Iterable[Document | Problem]) -> Iterator[_Batch]:
         """The input in batches of up to INGEST_BATCH new documents, each to be given its write plan.
 
-        Repeats of an id are folded (counted as duplicates), except that a link's article after a
-        feed's summary of it is the copy kept: taken out of the batch if still there, else it
+        Repeats of an id are folded (counted as duplicates), and so are documents without a link
+        whose title and text an earlier one had (reported by name), except that a link's article
+        after a feed's summary of it is the copy kept: taken out of the batch if still there, else it
         replaces the stored summary, and then its plan is made only after the earlier write
         (`_with_plan` leaves it without one).
         """
         seen: dict[str, bool] = {}  # id -> whether the copy taken was fetched from its link
+        texts: dict[str, Document] = {}  # text_hash -> the first document without a link that had it
         batch = _Batch()
         for item in items:
             if isinstance(item, Problem):
                 batch.problems.append(item)
                 continue
             batch.seen += 1
+            first = texts.setdefault(text_hash(item), item) if not item.url else item
+            if first.id != item.id:  # the same file under another name or folder, earlier in this ingest
+                batch.duplicates += 1
+                batch.problems.append(_copy_of(item, first.title, first.feed))
+                continue
             if item.id in seen:
                 batch.duplicates += 1
                 if not (item.from_link and not seen[item.id]):
@@ -264,8 +276,25 @@ class Briefbot:
         changed = [d for d in docs if stored.get(d.id, ("", 0))[0] != content_hash(d)
                    and not (d.id in versions and versions[d.id].from_link and versions[d.id].hash
                             and not d.from_link)]
+        copies = self._stored_copies([d for d in changed if not d.url and d.id not in stored])
+        if copies:
+            changed = [d for d in changed if d.id not in copies]
+            docs = [d for d in docs if d.id not in copies]
         chunks = Chunker(self.embedder).chunk(changed) if changed else []
-        return _Plan(docs, stored, changed, chunks)
+        return _Plan(docs, stored, changed, chunks, list(copies.values()))
+
+    def _stored_copies(self, new: list[Document]) -> dict[str, Problem]:
+        """New documents without a link whose title and text are stored already under another id, by id.
+
+        Only new ones: an edited file keeps its id and replaces its old version, whatever it now holds.
+        """
+        found = self.store.stored_texts(list({text_hash(d) for d in new}))
+        copies = {}
+        for doc in new:
+            original = found.get(text_hash(doc))
+            if original is not None and original.doc_id != doc.id:
+                copies[doc.id] = _copy_of(doc, original.title, original.feed)
+        return copies
 
     def _ingest_batch(self, plan: _Plan, report: IngestReport, writer: _BackgroundWriter,
                       seen: SeenVectors, on_note: Callable[[Note], None] | None = None,
@@ -451,6 +480,7 @@ class _Plan:
     stored: dict[str, tuple[str, int]]
     changed: list[Document]
     chunks: list[Chunk]
+    copies: list[Problem] = field(default_factory=list)  # new files whose text is stored under another id
 
 
 @dataclass
@@ -463,6 +493,13 @@ class _Batch:
     duplicates: int = 0
     replaces_earlier: bool = False  # holds a link's article whose feed summary went in an earlier batch
     plan: _Plan | None = None
+
+
+def _copy_of(doc: Document, title: str, feed: str) -> Problem:
+    """The report of a document not stored because another one with its title and text is."""
+    where = feed.removeprefix("upload:") or title
+    return Problem(doc.feed.removeprefix("upload:") or doc.source,
+                   f"same text as {where} (a duplicate, not stored again)")
 
 
 class SeenVectors:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .chunking import Chunk, content_hash
+from .chunking import Chunk, content_hash, text_hash
 from .config import DEFAULT_DESK, Settings, desk_collection, desk_name
 from .errors import DeskError, ModelMismatchError, StoreLockedError, StoreUnavailableError
 
@@ -62,11 +62,20 @@ class StoredVersion:
     from_link: bool  # fetched from its own link: a feed's summary of it does not replace it
 
 
+@dataclass(frozen=True)
+class StoredText:
+    """A stored document found by its text (`text_hash`): which one, and where it came from."""
+
+    doc_id: str
+    title: str
+    feed: str  # the file it was read from ("upload:<name>" for an upload)
+
+
 def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
     """The metadata stored with a chunk: its document's fields, its position among `n_chunks`, the content hash.
 
     Paged documents add `page` (int); documents whose date had to be looked for add `date_source`
-    ("text", "metadata", "filename" or "ingested").
+    ("text", "metadata", "filename" or "ingested"); documents without a link add `text_hash`.
     """
     doc = chunk.doc
     meta: dict[str, Any] = {
@@ -81,6 +90,8 @@ def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
         meta["page"] = chunk.page
     if doc.date_source:
         meta["date_source"] = doc.date_source
+    if not doc.url:  # a document known by its path: a copy under another name is found by its text
+        meta["text_hash"] = text_hash(doc)
     return meta
 
 
@@ -297,6 +308,15 @@ class ChunkStore:
         got = self._call("get", lambda col: col.get(ids=[f"{d}-0" for d in doc_ids], include=["metadatas"]))
         return {m["doc_id"]: StoredVersion(m["hash"], int(m["chunks"]), bool(m.get("from_link", False)))
                 for m in got["metadatas"] if m}
+
+    def stored_texts(self, digests: Sequence[str]) -> dict[str, StoredText]:
+        """text_hash -> a stored document with that title and text, for documents stored completely."""
+        if not digests:
+            return {}
+        where = {"$and": [{"text_hash": {"$in": list(digests)}}, {"chunk": 0}]}
+        got = self._call("get", lambda col: col.get(where=where, include=["metadatas"]))
+        return {m["text_hash"]: StoredText(m["doc_id"], str(m.get("title", "")), str(m.get("feed", "")))
+                for m in got["metadatas"] if m and m.get("hash")}
 
     def iter_chunks(self, page: int = 5000, where: dict | None = None) -> Iterator[StoredChunk]:
         """Every stored chunk with text and metadata, paged (the keyword index is built from this)."""

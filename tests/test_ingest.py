@@ -58,6 +58,32 @@ def test_same_item_from_two_files_is_stored_once(engine_at: Briefbot, tmp_path: 
     assert engine_at.stats().documents == 1
 
 
+def test_the_same_file_under_another_name_is_stored_once(engine_at: Briefbot, tmp_path: Path) -> None:
+    from support.documents import make_pdf
+
+    note = " date 2023-09-20 Title: Agadez fuel note\nFuel prices in Agadez doubled after the border closed."
+    first, later = tmp_path / "in", tmp_path / "later"
+    (first / "sub").mkdir(parents=True)
+    later.mkdir()
+    (first / "agadez.txt").write_text(note)
+    (first / "sub" / "copy of agadez.txt").write_text(note)
+    pages = [["Niger situation report, 14 August 2023."], ["Food aid is blocked at the Malanville crossing."]]
+    make_pdf(first / "report.pdf", pages, title="Niger situation report")
+    make_pdf(later / "report (1).pdf", pages, title="Niger situation report")
+    seen: list[str] = []
+    report = engine_at.ingest([first], on_problem=lambda p: seen.append(str(p)))
+    assert (report.added, report.duplicates) == (2, 1), report
+    assert seen == [f"{first / 'sub' / 'copy of agadez.txt'}: same text as {first / 'agadez.txt'} "
+                    "(a duplicate, not stored again)"]
+    again = engine_at.ingest([later])  # a copy of a document stored by an earlier ingest
+    assert (again.added, again.duplicates) == (0, 1) and "report.pdf" in str(again.problems[0]), again
+    assert engine_at.stats().documents == 2
+    (first / "agadez.txt").write_text(note + " Queues formed at every station.")
+    edited = engine_at.ingest([first / "agadez.txt"])
+    assert (edited.updated, edited.added, edited.duplicates) == (1, 0, 0), edited
+    assert engine_at.stats().documents == 2
+
+
 def test_bad_batch_loses_nothing_already_stored(engine_at: Briefbot, fresh_corpus: Path, tmp_path: Path) -> None:
     engine_at.ingest([fresh_corpus])
     before = engine_at.store.count()
