@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .text import strip_control
+from .text import split_sentences, strip_control
 
 # pypdf logs every oddity of a damaged file (some at ERROR: "Advanced encoding ... not implemented");
 # the loader reports a file it cannot read itself, as a Problem.
@@ -42,6 +42,8 @@ SHORT_LINE = 0.7  # a line shorter than this share of a full line ends its parag
 
 _PAGE_NUMBER = re.compile(r"^\W*(?:(?:page|p\.|pg\.?)\s*)?\d{1,4}(?:\s*(?:of|/|sur|de)\s*\d{1,4})?\W*$", re.I)
 _DIGITS = re.compile(r"\d+")
+# How a page's text ends when its last sentence is complete (a closing quote or bracket may follow).
+_SENTENCE_END = re.compile(r"[.!?:;…][\"'’”)\]]*$")
 _BULLET = re.compile(r"^(?:[•▪◦●■\-–—*]|\(?\d{1,2}[.)]|\(?[a-z][.)])\s")
 _GENERIC_TITLE = re.compile(r"^(untitled|microsoft word - .*|.*\.(docx?|pdf|indd|rtf|odt|txt))$", re.I)
 
@@ -102,8 +104,8 @@ def read_pdf(path: Path, max_pages: int) -> PdfContent:
     if sum(ch.isalpha() for text in raw for ch in text) < MIN_TEXT_LETTERS:
         raise PdfError("no text layer (scanned?); skipped")
     lines = drop_running_lines([_lines(text) for text in raw])
-    pages = [(number, text) for number, page_lines in enumerate(lines, start=1)
-             if (text := paragraphs(page_lines))]
+    pages = mend_page_breaks([(number, text) for number, page_lines in enumerate(lines, start=1)
+                              if (text := paragraphs(page_lines))])
     title = _metadata_title(reader) or _first_line(pages)
     return PdfContent(pages=pages, first_page=raw[0], title=title, created=_created(reader))
 
@@ -219,6 +221,32 @@ def paragraphs(lines: list[str]) -> str:
     if current:
         out.append(current)
     return "\n\n".join(out)
+
+
+def mend_page_breaks(pages: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Pages with each sentence that a page break cut in two made whole on the page where it starts.
+
+    A page whose text stops mid-sentence ("... killed 48 people and") followed by a page that
+    opens in lower case ("destroyed 11,300 homes ... season. The ...") is one sentence broken by
+    the typesetter: the continuation, up to its first sentence end, moves to the end of the
+    earlier page, so it is quoted whole and cited on the page where it starts.
+    """
+    out = list(pages)
+    for i in range(1, len(out)):
+        (before_number, before), (number, text) = out[i - 1], out[i]
+        if not before or not text[:1].islower() or _SENTENCE_END.search(before):
+            continue
+        first, _, rest = text.partition("\n\n")
+        head = (split_sentences(first) or [first])[0]
+        head = head if head in first else first
+        tail = first[first.index(head) + len(head):].strip()
+        if before.endswith("-") and before[-2:-1].isalpha():
+            before = before[:-1] + head  # a word hyphenated across the break ("affect-" + "ed")
+        else:
+            before = f"{before} {head}"
+        out[i - 1] = (before_number, before)
+        out[i] = (number, "\n\n".join(part for part in (tail, rest) if part))
+    return [(number, text) for number, text in out if text]
 
 
 def _metadata_title(reader) -> str:

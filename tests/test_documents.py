@@ -24,6 +24,7 @@ from index.chunking import CHUNKER_VERSION, content_hash
 from index.document_dates import choose_date, printed_date
 from index.pdf_loader import drop_running_lines, paragraphs
 from index.sources import LoadOptions, load_path, load_paths
+from index.text import split_sentences
 from index.types import Answer, Citation, Document, Problem
 from index.word_loader import WordError, check_zip
 from support.documents import (
@@ -404,3 +405,22 @@ def test_lines_are_joined_into_paragraphs() -> None:
     assert paragraphs(lines).split("\n\n") == [
         "Access remains difficult in the west where the international road was cut by the floods in the valley "
         "last week.", "2. Health", "Clinics reported more malaria cases this week than in all of July combined."]
+
+
+def test_a_sentence_cut_by_a_page_break_is_whole_on_the_page_where_it_starts(tmp_path: Path) -> None:
+    filler = "Heavy rains continued across the south of the country during the reporting period."
+    pdf = make_pdf(tmp_path / "flash.pdf", [
+        ["Niger Flash Update No. 9, 11 September 2023.", filler,
+         "According to the Ministry of Humanitarian Action, the floods have killed 48 people and"],
+        ["destroyed 11,300 homes, mostly in the Maradi region. Shelter kits reached the affect-"],
+        ["ed communes of Dakoro and Mayahi. Partners are scaling up cholera prevention."]],
+        header="UN OCHA | Niger Flash Update", footer="{page}")
+    [doc] = load_path(pdf, 10_000_000)
+    assert isinstance(doc, Document)
+    whole = ("According to the Ministry of Humanitarian Action, the floods have killed 48 people and "
+             "destroyed 11,300 homes, mostly in the Maradi region.")
+    pages = dict(doc.page_texts)
+    assert pages[1].endswith(whole)
+    assert pages[2] == "Shelter kits reached the affected communes of Dakoro and Mayahi."
+    assert pages[3] == "Partners are scaling up cholera prevention."
+    assert whole in split_sentences(doc.text)
