@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -48,6 +49,8 @@ FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES | JSON_SUFFIXES | FEED_SUFFIXES
 
 MAX_LINE_BYTES = 1_000_000  # one feed item larger than this is not a news item
+READ_CHUNK = 65_536  # the rest of an overlong line is read and dropped this much at a time
+MAX_GZIP_RATIO = 100  # inflated / compressed: JSON lines compress 3-10x; a gzip bomb 1,000x
 MAX_TITLE_CHARS = 300
 
 LoadResult = Document | Problem
@@ -319,21 +322,28 @@ def item_to_document(item: object, feed: str) -> Document | str:
         feed=source_feed or feed, key=pick("id", "guid"))
 
 
-def load_jsonl(path: Path, max_bytes: int) -> Iterator[LoadResult]:
-    """A JSONL feed export, streamed line by line (optionally gzip-compressed)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    if path.stat().st_size == 0:
+def load_jsonl(path: Path, max_bytes: int, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
+    """A JSONL feed export, streamed line by line (optionally gzip-compressed).
+
+    No line is held longer than MAX_LINE_BYTES: a longer one is skipped in bounded reads. A
+    .gz stops with a Problem once it has inflated past `max_inflated_bytes` (a gzip bomb
+    inflates 1,000-fold, and one line of it would otherwise be read whole).
+    """
+    compressed = is_gzip(path)
+    size = path.stat().st_size
+    if size == 0:
         yield Problem(str(path), "empty file")
         return
-    with opener(path, "rb") as fh:
+    cap = max_inflated_bytes(size, options) if compressed else None
+    with (gzip.open(path, "rb") if compressed else open(path, "rb")) as fh:
         head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
         if b"\x00" in head:
             yield Problem(str(path), "binary file")
             return
-        for number, raw in enumerate(fh, start=1):
+        for number, (raw, length) in enumerate(bounded_lines(fh, cap), start=1):
             where = f"{path}:{number}"
-            if len(raw) > MAX_LINE_BYTES:
-                yield Problem(where, f"line too long ({len(raw)} bytes)")
+            if length > MAX_LINE_BYTES:
+                yield Problem(where, f"line too long ({length} bytes)")
                 continue
             line = decode_text(raw).strip()
             if not line:
@@ -347,13 +357,49 @@ def load_jsonl(path: Path, max_bytes: int) -> Iterator[LoadResult]:
             yield Problem(where, doc) if isinstance(doc, str) else doc
 
 
-def load_json(path: Path, max_bytes: int) -> Iterator[LoadResult]:
+def is_gzip(path: Path) -> bool:
+    """Whether the file is named as gzip-compressed (".gz", in any case)."""
+    return path.suffix.lower() == ".gz"
+
+
+def max_inflated_bytes(compressed_size: int, options: LoadOptions) -> int:
+    """How far a .gz may inflate: BRIEFBOT_MAX_UNZIPPED_MB, or MAX_GZIP_RATIO times its own size if
+    that is more (a big news export inflates some 4-fold, past any fixed cap a .docx needs)."""
+    return max(options.max_unzipped_bytes, MAX_GZIP_RATIO * compressed_size)
+
+
+def bounded_lines(fh: io.BufferedIOBase, max_total: int | None = None) -> Iterator[tuple[bytes, int]]:
+    """(line, its length in bytes) of a binary stream, never reading more than MAX_LINE_BYTES + 1 at once.
+
+    A longer line comes back as b"" with its full length (the rest of it is read and dropped in
+    pieces). ValueError once more than `max_total` bytes were read (None: no limit).
+    """
+    total = 0
+    while raw := fh.readline(MAX_LINE_BYTES + 1):
+        length = len(raw)
+        if length > MAX_LINE_BYTES:
+            while not raw.endswith(b"\n") and (raw := fh.readline(READ_CHUNK)):
+                length += len(raw)
+                _check_inflated(total + length, max_total)
+            raw = b""
+        total += length
+        _check_inflated(total, max_total)
+        yield raw, length
+
+
+def _check_inflated(total: int, max_total: int | None) -> None:
+    if max_total is not None and total > max_total:
+        raise ValueError(f"inflates past {max_total / 1e6:.1f} MB (BRIEFBOT_MAX_UNZIPPED_MB, or "
+                         f"{MAX_GZIP_RATIO}x the compressed size); stopped reading there")
+
+
+def load_json(path: Path, max_bytes: int, options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
     """A .json file: a list of items, an object with an "items" list, or JSON lines named .json."""
     text = read_text_file(path, max_bytes)
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
-        yield from load_jsonl(path, max_bytes)
+        yield from load_jsonl(path, max_bytes, options)
         return
     items = data.get("items") if isinstance(data, dict) and "items" in data else data
     if isinstance(items, dict):
@@ -444,7 +490,7 @@ def load_path(path: Path, max_bytes: int, *, options: LoadOptions | None = None)
     """
     options = options or DEFAULT_OPTIONS
     kind = _suffix(path)
-    if path.suffix.lower() == ".gz" and kind not in JSON_SUFFIXES:
+    if is_gzip(path) and kind not in JSON_SUFFIXES:
         yield Problem(str(path), "only .jsonl.gz is read compressed")
         return
     if kind in TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | WORD_SUFFIXES:
@@ -452,7 +498,7 @@ def load_path(path: Path, max_bytes: int, *, options: LoadOptions | None = None)
                             ".pdf": load_pdf, ".docx": load_docx}
         loaded = document_loaders[kind](path, max_bytes, options=options)
     elif kind in JSON_SUFFIXES:
-        loaded = (load_json if kind == ".json" else load_jsonl)(path, max_bytes)
+        loaded = (load_json if kind == ".json" else load_jsonl)(path, max_bytes, options)
     elif kind in FEED_SUFFIXES:
         loaded = load_feed(path, max_bytes)
     else:

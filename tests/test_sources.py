@@ -188,3 +188,39 @@ def test_decoding_order_utf8_then_declared_then_cp1252() -> None:
     assert decode_text("l’été".encode("cp1252"), declared="no-such-charset") == "l’été"
     assert decode_text(b"a\x81b\x9dc") == "a\x81b\x9dc"  # bytes cp1252 leaves undefined: Latin-1
     assert decode_text("déjà".encode("utf-16")) == "déjà"
+
+
+def test_a_gzip_bomb_line_is_skipped_without_reading_it_whole(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from index.sources import LoadOptions
+
+    item = json.dumps({"title": "After the bomb", "description": "Still read.", "link": "https://z.example/2",
+                       "date_published": "2023-08-04T00:00:00Z"})
+    bomb = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(bomb, "wb") as fh:
+        fh.write(b'{"title": "' + b"A" * 30_000_000 + b'"}\n' + item.encode() + b"\n")
+    tracemalloc.start()
+    docs, problems = load(bomb)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [p.reason for p in problems] == ["line too long (30000014 bytes)"]
+    assert [d.title for d in docs] == ["After the bomb"]
+    assert peak < 10_000_000, f"peak {peak / 1e6:.1f} MB while reading a 30 MB line"
+    # Past the inflated cap, reading stops with one line saying why; what came before is kept.
+    lines = gzip.compress((item + "\n").encode() + b"\n" * 3_000_000)
+    (tmp_path / "many.jsonl.gz").write_bytes(lines)
+    results = list(load_paths([tmp_path / "many.jsonl.gz"], CAP, options=LoadOptions(max_unzipped_bytes=1_000_000)))
+    assert [type(r).__name__ for r in results] == ["Document", "Problem"]
+    assert isinstance(results[1], Problem) and results[1].reason.startswith("inflates past 1.0 MB")
+
+
+def test_suffixes_are_read_whatever_their_case(tmp_path: Path) -> None:
+    item = {"title": "Loud export", "description": "Upper-case names.", "link": "https://z.example/3",
+            "date_published": "2023-08-04T00:00:00Z"}
+    (tmp_path / "FEED.JSONL.GZ").write_bytes(gzip.compress(json.dumps(item).encode() + b"\n"))
+    (tmp_path / "NOTE.TXT").write_text(" date 2023-08-05 Title: Loud note\nWritten in capitals.")
+    (tmp_path / "Items.JSONL").write_text(json.dumps({**item, "title": "Mixed case", "link": "https://z.example/4"}))
+    docs, problems = load(tmp_path)
+    assert not problems, problems
+    assert {d.title for d in docs} == {"Loud export", "Loud note", "Mixed case"}
