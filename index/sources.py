@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from .document_dates import DocumentDate, choose_date, printed_date
 from .encoding import decode_text
 from .pdf_loader import read_pdf
-from .text import clean_text, one_line, tidy_text
+from .text import clean_text, one_line, strip_markdown, tidy_text
 from .types import Document, Problem
 from .web_loader import read_html
 from .word_loader import read_docx
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .config import Settings
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
 WORD_SUFFIXES = {".docx"}
@@ -225,11 +226,14 @@ def _dated(doc: Document | str, path: Path) -> LoadResult:
 
 def load_text(path: Path, max_bytes: int, language: str = "en",
               options: LoadOptions = DEFAULT_OPTIONS) -> Iterator[LoadResult]:
-    """A .txt/.md file: the seed header line gives date and title; else the first line is the title,
-    a YYYY-MM-DD in the file name the date, else a date printed near its start, else the ingest
-    time (flagged). The name comes before the text here (not so for PDFs) because notes were dated
-    by their name before: their dates, and so their stored hashes, stay what they were."""
+    """A .txt/.md file (Markdown's markup stripped): the seed header line gives date and title; else
+    the first line is the title, a YYYY-MM-DD in the file name the date, else a date printed near
+    its start, else the ingest time (flagged). The name comes before the text here (not so for
+    PDFs) because notes were dated by their name before: their dates, and so their stored
+    hashes, stay what they were."""
     text = read_text_file(path, max_bytes)
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        text = strip_markdown(text)  # "- **Next meeting**:" is not what a quote should say
     lines = text.splitlines()
     first = lines[0] if lines else ""
     header = _HEADER.match(first)

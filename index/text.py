@@ -1,4 +1,4 @@
-"""Plain-text helpers: markup out, control characters out, whitespace, sentences, title keys.
+"""Plain-text helpers: markup (HTML, Markdown) out, control characters out, whitespace, sentences, title keys.
 
 Sentences come back as verbatim substrings of their text (whitespace aside), so a quote
 taken from them can be checked against the stored document.
@@ -67,6 +67,41 @@ def tidy_text(raw: str) -> str:
     text = _SPACES.sub(" ", strip_control(raw or ""))
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _BLANKS.sub("\n\n", text).strip()
+
+
+# Markdown, line by line: what marks a line's role (a heading's #s, a bullet, a quote's >, a rule,
+# a code fence, a link definition) and, inline, what marks words (emphasis, code, link syntax).
+_MD_LINE_RULES = [
+    (re.compile(r"^ {0,3}(```|~~~).*$", re.M), ""),  # code fences (the code between them stays)
+    (re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.M), ""),  # [ref]: https://... definitions
+    (re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.M), r"\1"),  # ## Heading ##
+    (re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$", re.M), ""),  # --- *** ___ rules
+    (re.compile(r"^ {0,3}(=+|-+)[ \t]*$", re.M), ""),  # a setext heading's underline
+    (re.compile(r"^[ \t]*(?:>[ \t]?)+", re.M), ""),  # > quoted
+    (re.compile(r"^[ \t]*[-*+][ \t]+(?:\[[ xX]\][ \t]+)?", re.M), ""),  # - bullets, - [x] tasks
+]
+_MD_INLINE_RULES = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # ![alt](image.png)
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),  # <https://...> autolinks (else read as a tag)
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # **strong**, __strong__
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *emphasis*
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # _emphasis_ (not snake_case)
+    (re.compile(r"~~(?=\S)(.+?)(?<=\S)~~"), ""),  # ~~struck out~~: the writer took it back
+    (re.compile(r"`+([^`\n]+?)`+"), r"\1"),  # `code`
+]
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown as the plain text a reader sees: no #s, bullets, emphasis markers or link syntax.
+
+    "- **Next meeting**: [27 September](https://x)." -> "Next meeting: 27 September." Lines stay
+    lines (a list item is still a sentence of its own); the text of links and images stays.
+    """
+    for pattern, replacement in _MD_LINE_RULES + _MD_INLINE_RULES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def one_line(text: str) -> str:

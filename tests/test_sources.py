@@ -224,3 +224,21 @@ def test_suffixes_are_read_whatever_their_case(tmp_path: Path) -> None:
     docs, problems = load(tmp_path)
     assert not problems, problems
     assert {d.title for d in docs} == {"Loud export", "Loud note", "Mixed case"}
+
+
+def test_markdown_markup_never_reaches_the_stored_text(tmp_path: Path) -> None:
+    note = tmp_path / "2023-09-20 réunion.md"
+    note.write_text("# **Coordination** meeting, Ségou\n\n## Decisions\n\n"
+                    "- **Next meeting**: 27 September.\n* The _cluster lead_ is [OCHA](https://www.unocha.org/mali).\n"
+                    "> Fuel stocks at `Ségou` depot: ~~two~~ three weeks.\n\n---\n\nSee ![map](map.png) and "
+                    "<https://example.org/report>.\n")
+    [doc], problems = load(note)
+    assert not problems
+    assert doc.title == "Coordination meeting, Ségou"
+    assert doc.text.split("\n") == ["Decisions", "", "Next meeting: 27 September.", "The cluster lead is OCHA.",
+                                    "Fuel stocks at Ségou depot: three weeks.", "",
+                                    "See map and https://example.org/report."]
+    plain = tmp_path / "snake.txt"  # a .txt is not Markdown: its characters are its text
+    plain.write_text("Field names\nThe file_name field and *stars* stay as written.")
+    [doc], _ = load(plain)
+    assert doc.text == "The file_name field and *stars* stay as written."
