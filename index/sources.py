@@ -249,6 +249,8 @@ def load_text(path: Path, max_bytes: int, language: str = "en",
         if not published:
             dated = choose_date(printed=printed_date(text), metadata=None, file_name="", now=options.now)
             published, date_source = dated.published.isoformat(), dated.source
+    if not body.strip():
+        body = title  # a one-line note: its line is its title and its text (else nothing could quote it)
     doc = make_document(title=title, text=body, url="", published=published, source=path.name,
                         language=language, feed=str(path), key=_file_key(path), date_source=date_source)
     yield _dated(doc, path)

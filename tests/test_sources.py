@@ -242,3 +242,12 @@ def test_markdown_markup_never_reaches_the_stored_text(tmp_path: Path) -> None:
     plain.write_text("Field names\nThe file_name field and *stars* stay as written.")
     [doc], _ = load(plain)
     assert doc.text == "The file_name field and *stars* stay as written."
+
+
+def test_a_one_line_note_is_its_own_text(tmp_path: Path) -> None:
+    (tmp_path / "2023-09-21-tip.txt").write_text("The Dosso bridge reopened to trucks on 21 September.\n")
+    (tmp_path / "headed.txt").write_text(" date 2023-09-22 Title: Curfew lifted in Zinder\n")
+    docs, problems = load(tmp_path)
+    assert not problems
+    tip = "The Dosso bridge reopened to trucks on 21 September."
+    assert {(d.title, d.text) for d in docs} == {(tip, tip), ("Curfew lifted in Zinder", "Curfew lifted in Zinder")}
