@@ -21,6 +21,16 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _READ_MORE = re.compile(r"\s*(" + "|".join(map(re.escape, READ_MORE)) + r")\s*(\.{3}|…)?\s*$", re.I)
 
+# Terminal escape sequences, 7-bit (ESC-led) and 8-bit (C1 controls): CSI ("\x1b[31m", "\x9b2J"),
+# string commands up to their terminator (OSC "\x1b]0;title\x07" sets a window title; DCS, SOS, PM,
+# APC), and two-character escapes ("\x1bc"). A string command's payload never runs past its line:
+# an unterminated one must not swallow the rest of a document.
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?")
+_ESCAPE_STARTS = frozenset("\x1b\x9b\x90\x98\x9d\x9e\x9f")
+
 # `[n]` citation markers in an answer's text.
 CITATION_MARKER = re.compile(r"\[(\d+)\]")
 
@@ -38,6 +48,10 @@ def strip_control(text: str) -> str:
     unwanted = {ch for ch in set(text) if ch not in "\n\t" and unicodedata.category(ch)[0] == "C"}
     if not unwanted:
         return text
+    if not unwanted.isdisjoint(_ESCAPE_STARTS):
+        # Whole sequences: without its ESC, "\x1b[31m" would leave "[31m" behind as text.
+        text = _ESCAPE_SEQUENCE.sub("", text)
+        unwanted = {ch for ch in unwanted if ch in text}
     return "".join(ch for ch in text if ch not in unwanted)
 
 

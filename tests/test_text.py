@@ -64,3 +64,11 @@ def test_two_countries_never_match_by_prefix_though_other_terms_do() -> None:
     assert not matched("nigeria", set(terms("Niger's junta")))
     assert matched("niger", set(terms("Nigerien soldiers")))
     assert matched("advis", {"advisor"}) and matched("europe", set(terms("European officials")))
+
+
+def test_terminal_escape_sequences_go_whole() -> None:
+    raw = ("Said \x1b[31mRED\x1b[0m then\x1b]0;PWNED TITLE\x07 that\u009b2J\u009b31m the camp\x1b[1;5H housed "
+           "\x1b]8;;https://evil.example\x1b\\9,000\x1b]8;;\x1b\\ people\x1b(B today\u009d0;TITLE\u009c.\n"
+           "Next\x1b]0;no terminator\nline kept.")
+    assert strip_control(raw) == "Said RED then that the camp housed 9,000 people today.\nNext\nline kept."
+    assert strip_control("plain text, nothing to do") == "plain text, nothing to do"
