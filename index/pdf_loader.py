@@ -102,7 +102,7 @@ def read_pdf(path: Path, max_pages: int) -> PdfContent:
     if failed == count:
         raise PdfError("damaged PDF (no page could be read)")
     if sum(ch.isalpha() for text in raw for ch in text) < MIN_TEXT_LETTERS:
-        raise PdfError("no text layer (scanned?); skipped")
+        raise PdfError("no text layer (scanned?)")
     lines = drop_running_lines([_lines(text) for text in raw])
     pages = mend_page_breaks([(number, text) for number, page_lines in enumerate(lines, start=1)
                               if (text := paragraphs(page_lines))])

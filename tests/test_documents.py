@@ -238,7 +238,7 @@ def test_bad_files_are_reported_by_name_and_the_batch_goes_on(desk: tuple[Briefb
     report = bb.ingest([tmp_path])
     reasons = {Path(p.where).name: p.reason for p in report.problems}
     assert reasons == {
-        "01-scanned.pdf": "no text layer (scanned?); skipped",
+        "01-scanned.pdf": "no text layer (scanned?)",
         "02-locked.pdf": "encrypted PDF: it needs a password",
         "04-corrupt.pdf": reasons["04-corrupt.pdf"],
         "05-truncated.pdf": "truncated or damaged PDF (no end-of-file marker)",
