@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -461,29 +462,43 @@ def _suffix(path: Path) -> str:
 
 
 def iter_files(root: Path) -> Iterator[Path | Problem]:
-    """Files under `root` in a stable order; symlinks and paths escaping `root` are refused."""
+    """Files under `root` in a stable order; symlinks, paths escaping `root`, devices, pipes and
+    names that are not UTF-8 are refused."""
     if root.is_symlink():
-        yield Problem(str(root), "symlink refused")
+        yield Problem(printable(root), "symlink refused")
         return
     if root.is_file():
-        yield root
+        yield _named(root)
         return
     if not root.is_dir():
-        yield Problem(str(root), "no such file or folder")
+        yield Problem(printable(root), "not a regular file" if root.exists() else "no such file or folder")
         return
     real_root = root.resolve()
     for path in sorted(root.rglob("*")):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
             continue
         if path.is_symlink():
-            yield Problem(str(path), "symlink refused")
+            yield Problem(printable(path), "symlink refused")
             continue
         if not path.is_file():
+            if not path.is_dir():
+                yield Problem(printable(path), "not a regular file")  # a pipe would block the ingest
             continue
         if not path.resolve().is_relative_to(real_root):
-            yield Problem(str(path), "path escapes the folder")
+            yield Problem(printable(path), "path escapes the folder")
             continue
-        yield path
+        yield _named(path)
+
+
+def printable(path: Path) -> str:
+    """A path as text that can be printed and stored: bytes of a name that is not UTF-8 shown as U+FFFD."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
+
+
+def _named(path: Path) -> Path | Problem:
+    """The path, or a Problem when its name is not UTF-8 (it could be neither stored nor printed as it is)."""
+    shown = printable(path)
+    return path if shown == str(path) else Problem(shown, "file name is not valid UTF-8 (rename the file to read it)")
 
 
 def load_path(path: Path, max_bytes: int, *, options: LoadOptions | None = None) -> Iterator[LoadResult]:
@@ -496,6 +511,8 @@ def load_path(path: Path, max_bytes: int, *, options: LoadOptions | None = None)
     """
     options = options or DEFAULT_OPTIONS
     kind = _suffix(path)
+    if kind in TEXT_SUFFIXES | HTML_SUFFIXES and _is_pdf(path):
+        kind = ".pdf"  # a PDF saved under a text name: its text layer, not its bytes, is the document
     if is_gzip(path) and kind not in JSON_SUFFIXES:
         yield Problem(str(path), "only .jsonl.gz is read compressed")
         return
@@ -514,6 +531,15 @@ def load_path(path: Path, max_bytes: int, *, options: LoadOptions | None = None)
         yield from loaded
     except (OSError, ValueError, UnicodeError, EOFError, gzip.BadGzipFile) as exc:
         yield Problem(str(path), str(exc) or type(exc).__name__)
+
+
+def _is_pdf(path: Path) -> bool:
+    """Whether the file starts as a PDF does (its magic "%PDF-", as `index.fetch.sniff_kind` checks)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-")
+    except OSError:
+        return False  # the loader meets the same error and reports it
 
 
 def load_paths(paths: Iterable[Path], max_bytes: int, *, options: LoadOptions | None = None) -> Iterator[LoadResult]:

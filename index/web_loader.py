@@ -11,10 +11,15 @@ Measured (bench/web_extract.py): a few milliseconds per news page on one core.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .text import strip_control
+
+# trafilatura logs a WARNING for every page it finds nothing in ("discarding data: None"); the
+# loader reports such a page itself, as a Problem, and an ingest's output is its own.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 # htmldate's extensive search reads any date in the page's text (a copyright year, a related
 # story's date); the page's markup and URL are what say when this article was published.

@@ -251,3 +251,39 @@ def test_a_one_line_note_is_its_own_text(tmp_path: Path) -> None:
     assert not problems
     tip = "The Dosso bridge reopened to trucks on 21 September."
     assert {(d.title, d.text) for d in docs} == {(tip, tip), ("Curfew lifted in Zinder", "Curfew lifted in Zinder")}
+
+
+def test_a_pdf_saved_under_a_text_name_is_read_as_a_pdf(tmp_path: Path) -> None:
+    from support.documents import make_pdf
+
+    make_pdf(tmp_path / "sitrep.txt", [["Niger situation report, 14 August 2023.",
+                                        "Food aid is blocked at the Malanville crossing."]], title="Niger sitrep")
+    [doc], problems = load(tmp_path / "sitrep.txt")
+    assert not problems
+    assert doc.title == "Niger sitrep" and "Food aid is blocked at the Malanville crossing." in doc.text
+    assert doc.pages and "%PDF" not in doc.text
+
+
+def test_devices_pipes_and_undecodable_names_are_named_plainly(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    bad_name = os.fsencode(tmp_path) + b"/caf\xe9 note.txt"
+    with open(bad_name, "wb") as fh:
+        fh.write(b" date 2023-08-02 Title: Cafe\nBody text here.")
+    docs, problems = load(Path("/dev/null"), tmp_path)
+    assert not docs
+    assert [(p.where, p.reason) for p in problems] == [
+        ("/dev/null", "not a regular file"),
+        (f"{tmp_path}/caf\ufffd note.txt", "file name is not valid UTF-8 (rename the file to read it)"),
+        (f"{tmp_path}/pipe.txt", "not a regular file")]
+
+
+def test_trafilatura_says_nothing_about_a_page_without_an_article(caplog: pytest.LogCaptureFixture,
+                                                                  tmp_path: Path) -> None:
+    import logging
+
+    caplog.set_level(logging.WARNING)
+    shell = tmp_path / "shell.html"
+    shell.write_text("<html><head><script>var a=1;</script></head><body><script>render()</script></body></html>")
+    _, problems = load(shell)
+    assert [p.reason for p in problems] == ["no article text"]
+    assert not [r for r in caplog.records if r.name.startswith("trafilatura")], caplog.text
