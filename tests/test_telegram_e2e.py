@@ -278,6 +278,32 @@ def test_unexpected_error_gets_an_apology_and_a_logged_traceback(api: BotAPIStan
     assert "Traceback" not in texts[-1]
 
 
+@pytest.mark.parametrize(("status", "description"), [(502, "Bad Gateway"), (500, "Internal Server Error")])
+def test_a_server_error_reply_is_retried_until_delivered(api: BotAPIStandin, bot: RunningBot,
+                                                         caplog: pytest.LogCaptureFixture,
+                                                         status: int, description: str) -> None:
+    # Telegram answered "not done": resending cannot duplicate, so the answer still arrives.
+    api.inject("sendMessage", status, description, times=3, chat_id=ME)
+    api.send_text(private_chat(ME), QUESTIONS[0][0])
+    (answer,) = api.wait_for_messages(ME, 1, timeout=20)
+    assert "ecowas-ultimatum" in answer
+    calls = api.calls("sendMessage", ME)
+    assert [c.status for c in calls] == [status] * 3 + [200]
+    assert calls[-1].at - calls[0].at >= 0.5 + 1.0 + 2.0  # backed off between tries
+    assert "may not have completed" not in caplog.text
+
+
+def test_a_gateway_timeout_is_not_resent(api: BotAPIStandin, bot: RunningBot,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    # A gateway that gave up waiting may have left the send completing behind it: like a read timeout.
+    api.inject("sendMessage", 504, "Gateway Timeout", chat_id=ME)
+    api.send_text(private_chat(ME), QUESTIONS[0][0])
+    assert api.wait_for(lambda: api.calls("sendMessage", ME), 15)
+    settle(api)
+    assert [c.status for c in api.calls("sendMessage", ME)] == [504]
+    assert "not resending" in caplog.text
+
+
 def test_token_is_redacted_from_all_logs(api: BotAPIStandin, engine: Briefbot,
                                          caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)

@@ -42,6 +42,10 @@ class TelegramSettings(BaseSettings):
                                 description="seconds one getUpdates long poll may wait")
     read_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("TELEGRAM_READ_TIMEOUT"),
                                 description="seconds to wait for Telegram's reply to a send")
+    send_retry_window: float = Field(
+        default=120.0, ge=0, le=3600, validation_alias=_env("TELEGRAM_SEND_RETRY_WINDOW"),
+        description="seconds a send that provably did not reach Telegram (no connection, a 5xx reply) "
+                    "is retried with backoff before it is logged as not delivered")
     drop_pending_updates: bool = Field(default=False, validation_alias=_env("TELEGRAM_DROP_PENDING_UPDATES"),
                                        description="skip messages that arrived while the bot was down")
 

@@ -4,9 +4,12 @@
   plain text, split again if needed; the message is not dropped.
 - 429: waited out and retried by the rate limiter (`SendRateLimiter`); only if retries
   run out does it surface here, and then it is logged.
-- Timeouts and network errors: retried only when the request provably never left (pool
-  or connect failure); otherwise logged and not resent, since Telegram may already have
-  delivered it and a blind retry would duplicate the message.
+- A send that provably did not deliver is retried with backoff for up to the retry window
+  (`TELEGRAM_SEND_RETRY_WINDOW`), then logged as not delivered: the request never left (no
+  connection: refused, connect timeout, pool timeout), or Telegram answered it with a server
+  error (5xx, e.g. "Bad Gateway"). An outage of a minute therefore delays answers, not loses them.
+- A read timeout or a connection dropped after the request went out: logged and not resent,
+  since Telegram may already have delivered it and a blind retry would duplicate the message.
 - Forbidden (the user blocked the bot): logged and remembered; nothing more is sent to
   that chat until it writes to the bot again.
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,9 +39,11 @@ log = logging.getLogger(__name__)
 
 # Chat actions expire after 5 s on the client; renew a little before that.
 TYPING_RENEW_S = 4.5
-# Retries for a send that provably never reached Telegram (connect/pool failure).
-UNSENT_RETRIES = 2
-UNSENT_BACKOFF_S = 0.5
+# Backoff of a send that provably did not deliver: 0.5 s, doubling, at most 5 s between tries.
+RETRY_FIRST_S = 0.5
+RETRY_MAX_PAUSE_S = 5.0
+# Once the bot is stopping, retries get this long, so a stop stays well inside systemd's 30 s.
+STOPPING_GRACE_S = 5.0
 
 _MARKUP_ERRORS = ("can't parse entities", "unsupported start tag", "can't find end tag",
                   "unexpected end tag", "unclosed start tag")
@@ -50,6 +56,28 @@ def never_sent(exc: BaseException) -> bool:
         return True
     # PTB words its pool timeout this way (and says the request was not sent).
     return isinstance(exc, TimedOut) and "not* sent" in str(exc)
+
+
+def server_refused(exc: BaseException) -> bool:
+    """True if Telegram answered the request with an error status it gives no other meaning (5xx).
+
+    PTB raises such a reply as a plain `NetworkError` with no transport cause (or, when the
+    body was a proxy's HTML page, with the failed JSON parse as cause); a transport failure
+    carries the httpx error as cause, and a timeout is `TimedOut`. An explicit error reply
+    means the message was not accepted, so resending cannot duplicate it. 504 is the
+    exception: a gateway that gave up waiting may have left the request completing behind it.
+    """
+    if type(exc) is not NetworkError:
+        return False
+    cause = exc.__cause__
+    if cause is not None and not isinstance(cause, TelegramError):
+        return False
+    return "Gateway Timeout" not in exc.message and "(504)" not in exc.message
+
+
+def undelivered(exc: BaseException) -> bool:
+    """True if the send failed in a way that proves Telegram did not deliver it (safe to resend)."""
+    return never_sent(exc) or server_refused(exc)
 
 
 class ChatRefusedError(Exception):
@@ -69,9 +97,16 @@ class Delivery:
 class Deliverer:
     """Sends HTML messages to a chat through the gate, with the fallbacks described above."""
 
-    def __init__(self, gate: AccessGate) -> None:
+    def __init__(self, gate: AccessGate, retry_window: float = 120.0) -> None:
         self.gate = gate
+        self.retry_window = retry_window
         self.blocked_chats: set[int] = set()
+        self._stop_by: float | None = None
+
+    def stop_retrying(self) -> None:
+        """The bot is stopping: sends still retrying get `STOPPING_GRACE_S` more, then give up."""
+        self._stop_by = time.monotonic() + STOPPING_GRACE_S
+
 
     def note_incoming(self, chat_id: int) -> None:
         """The chat wrote to us, so it no longer blocks the bot."""
@@ -162,6 +197,11 @@ class Deliverer:
             outcome.failed = True
             return False
         except TelegramError as exc:
+            if undelivered(exc):  # retried for the whole window, or the bot is stopping
+                log.error("a message to chat %s was not delivered (%s: %s); gave up retrying",
+                          chat_id, type(exc).__name__, exc)
+                outcome.failed = True
+                return False
             # TimedOut / NetworkError that may have reached Telegram: see module docstring.
             log.warning("sending to chat %s may not have completed (%s: %s); not resending to avoid a duplicate",
                         chat_id, type(exc).__name__, exc)
@@ -223,16 +263,24 @@ class Deliverer:
         ))
 
     async def _until_sent(self, chat_id: int, request: Callable[[], Awaitable[Message]]) -> Message | None:
-        """Make `request`, retrying only while it provably never reached Telegram."""
-        for attempt in range(UNSENT_RETRIES + 1):
+        """Make `request`; while it provably did not deliver, retry with backoff for the retry window.
+
+        The last error is raised when the window closes (sooner once the bot is stopping).
+        """
+        deadline = time.monotonic() + self.retry_window
+        pause = RETRY_FIRST_S
+        while True:
             try:
                 return await request()
             except NetworkError as exc:
-                if isinstance(exc, BadRequest) or not never_sent(exc) or attempt == UNSENT_RETRIES:
+                if isinstance(exc, BadRequest) or not undelivered(exc):
                     raise
-                log.warning("send to chat %s did not reach Telegram (%s); retrying", chat_id, exc)
-                await asyncio.sleep(UNSENT_BACKOFF_S * (attempt + 1))
-        return None
+                stop_by = deadline if self._stop_by is None else min(deadline, self._stop_by)
+                if time.monotonic() + pause > stop_by:
+                    raise
+                log.warning("send to chat %s was not delivered (%s); retrying in %.1f s", chat_id, exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, RETRY_MAX_PAUSE_S)
 
 
 @contextlib.asynccontextmanager

@@ -233,6 +233,12 @@ class BotAPIStandin:
         self.stop()
 
     @property
+    def port(self) -> int:
+        """The port the stand-in listens on."""
+        assert self._server is not None
+        return int(self._server.server_address[1])
+
+    @property
     def base_url(self) -> str:
         """The value for TELEGRAM_API_BASE_URL."""
         assert self._server is not None
