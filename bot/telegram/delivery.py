@@ -10,6 +10,7 @@
   error (5xx, e.g. "Bad Gateway"). An outage of a minute therefore delays answers, not loses them.
 - A read timeout or a connection dropped after the request went out: logged and not resent,
   since Telegram may already have delivered it and a blind retry would duplicate the message.
+- A reply Telegram accepted but whose result cannot be read counts as delivered (logged).
 - Forbidden (the user blocked the bot): logged and remembered; nothing more is sent to
   that chat until it writes to the bot again.
 
@@ -24,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -44,6 +46,8 @@ RETRY_FIRST_S = 0.5
 RETRY_MAX_PAUSE_S = 5.0
 # Once the bot is stopping, retries get this long, so a stop stays well inside systemd's 30 s.
 STOPPING_GRACE_S = 5.0
+# Messages whose reply was delivered, remembered so the error handler does not apologise for them.
+REPLIED_REMEMBERED = 4096
 
 _MARKUP_ERRORS = ("can't parse entities", "unsupported start tag", "can't find end tag",
                   "unexpected end tag", "unclosed start tag")
@@ -102,11 +106,21 @@ class Deliverer:
         self.retry_window = retry_window
         self.blocked_chats: set[int] = set()
         self._stop_by: float | None = None
+        self._replied: OrderedDict[tuple[int, int], None] = OrderedDict()
 
     def stop_retrying(self) -> None:
         """The bot is stopping: sends still retrying get `STOPPING_GRACE_S` more, then give up."""
         self._stop_by = time.monotonic() + STOPPING_GRACE_S
 
+    def replied(self, chat_id: int, message_id: int) -> bool:
+        """True if a reply to message `message_id` of the chat was delivered (recently)."""
+        return (chat_id, message_id) in self._replied
+
+    def _note_replied(self, chat_id: int, message_id: int) -> None:
+        self._replied[(chat_id, message_id)] = None
+        self._replied.move_to_end((chat_id, message_id))
+        while len(self._replied) > REPLIED_REMEMBERED:
+            self._replied.popitem(last=False)
 
     def note_incoming(self, chat_id: int) -> None:
         """The chat wrote to us, so it no longer blocks the bot."""
@@ -146,6 +160,8 @@ class Deliverer:
             reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if (i == 0 and reply_to) else None
             last_markup = markup if i == len(messages) - 1 else None
             ok = await self._send_one(bot, chat_id, html, reply, last_markup, thread_id, outcome)
+            if ok and reply_to:
+                self._note_replied(chat_id, reply_to)
             if not ok and (outcome.blocked or outcome.failed):
                 break
         return outcome
@@ -266,6 +282,7 @@ class Deliverer:
         """Make `request`; while it provably did not deliver, retry with backoff for the retry window.
 
         The last error is raised when the window closes (sooner once the bot is stopping).
+        None means Telegram accepted the message but its result could not be read.
         """
         deadline = time.monotonic() + self.retry_window
         pause = RETRY_FIRST_S
@@ -281,6 +298,13 @@ class Deliverer:
                 log.warning("send to chat %s was not delivered (%s); retrying in %.1f s", chat_id, exc, pause)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, RETRY_MAX_PAUSE_S)
+            except TelegramError:
+                raise
+            except Exception:
+                # PTB wraps every transport failure in a TelegramError, so this came from reading
+                # the result of a send Telegram accepted (ok: true): delivered, so no apology.
+                log.exception("Telegram accepted a message to chat %s but its result could not be read", chat_id)
+                return None
 
 
 @contextlib.asynccontextmanager
