@@ -13,6 +13,8 @@
 - A reply Telegram accepted but whose result cannot be read counts as delivered (logged).
 - Forbidden (the user blocked the bot): logged and remembered; nothing more is sent to
   that chat until it writes to the bot again.
+- "message thread not found" (the forum topic was deleted or closed meanwhile): the message,
+  and the rest of the reply, go to the chat without the topic rather than being dropped.
 
 Every send, text or photo (the digest's chart), passes the access gate first, so no path
 (handler, callback, scheduled job) can put document content into a chat that is not on the
@@ -84,6 +86,12 @@ def undelivered(exc: BaseException) -> bool:
     return never_sent(exc) or server_refused(exc)
 
 
+def thread_gone(exc: BadRequest) -> bool:
+    """True if Telegram refused a send because its forum topic no longer takes messages."""
+    text = exc.message.lower()
+    return "message thread not found" in text or "topic_deleted" in text or "topic_closed" in text
+
+
 class ChatRefusedError(Exception):
     """A send to a chat that is not on the allow list was attempted (a bug, never a user error)."""
 
@@ -96,6 +104,7 @@ class Delivery:
     plain_fallback: bool = False
     blocked: bool = False
     failed: bool = False
+    thread_dropped: bool = False  # the topic was gone: sent to the chat without it
 
 
 class Deliverer:
@@ -159,7 +168,8 @@ class Deliverer:
         for i, html in enumerate(messages):
             reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if (i == 0 and reply_to) else None
             last_markup = markup if i == len(messages) - 1 else None
-            ok = await self._send_one(bot, chat_id, html, reply, last_markup, thread_id, outcome)
+            topic = None if outcome.thread_dropped else thread_id
+            ok = await self._send_one(bot, chat_id, html, reply, last_markup, topic, outcome)
             if ok and reply_to:
                 self._note_replied(chat_id, reply_to)
             if not ok and (outcome.blocked or outcome.failed):
@@ -178,8 +188,15 @@ class Deliverer:
         if outcome.blocked:
             return outcome
         try:
-            msg = await self._until_sent(chat_id, lambda: bot.send_photo(
-                chat_id, photo=photo, caption=caption or None, message_thread_id=thread_id))
+            try:
+                msg = await self._until_sent(chat_id, lambda: bot.send_photo(
+                    chat_id, photo=photo, caption=caption or None, message_thread_id=thread_id))
+            except BadRequest as exc:
+                if thread_id is None or not thread_gone(exc):
+                    raise
+                self._drop_thread(chat_id, thread_id, exc, outcome)
+                msg = await self._until_sent(chat_id, lambda: bot.send_photo(
+                    chat_id, photo=photo, caption=caption or None))
         except (Forbidden, RetryAfter) as exc:
             self._refused(chat_id, exc, outcome, "a photo")
             return outcome
@@ -197,6 +214,9 @@ class Deliverer:
             msg = await self._post(bot, chat_id, html, ParseMode.HTML, reply, markup, thread_id)
         except BadRequest as exc:
             text = exc.message.lower()
+            if thread_id is not None and thread_gone(exc):
+                self._drop_thread(chat_id, thread_id, exc, outcome)
+                return await self._send_one(bot, chat_id, html, reply, markup, None, outcome)
             if not any(marker in text for marker in _MARKUP_ERRORS) and "message is too long" not in text:
                 log.error("Telegram refused a message to chat %s: %s", chat_id, exc.message)
                 outcome.failed = True
@@ -238,6 +258,12 @@ class Deliverer:
             log.info("not sending to chat %s: it has blocked the bot", chat_id)
             outcome.blocked = True
         return outcome
+
+    @staticmethod
+    def _drop_thread(chat_id: int, thread_id: int, exc: BadRequest, outcome: Delivery) -> None:
+        log.warning("forum topic %s of chat %s takes no messages (%s); sending to the chat without it",
+                    thread_id, chat_id, exc.message)
+        outcome.thread_dropped = True
 
     def _refused(self, chat_id: int, exc: Forbidden | RetryAfter, outcome: Delivery, what: str) -> None:
         """Record a send Telegram refused for good: the chat blocked the bot, or 429s outlasted the retries."""
