@@ -158,7 +158,8 @@ class TelegramFrontEnd:
         self.max_question_chars = engine.settings.max_question_chars
         self.conversation_minutes = float(getattr(engine.settings, "conversation_minutes", 30.0))
         self.conversations = ConversationStore(self.conversation_minutes * 60)
-        self.uploads = UploadService(engine, services, settings.editors, self.room)
+        self.uploads = UploadService(engine, services, settings.editors, self.room,
+                                     download_limit=int(settings.max_download_mb * 1_000_000))
 
     # --- wiring ------------------------------------------------------------------------------
 
