@@ -18,7 +18,7 @@ import pytest
 from bot.telegram.subscriptions import SubscriptionStore
 from index.config import Settings
 from index.engine import Briefbot
-from support.botapi_standin import BotAPIStandin, private_chat
+from support.botapi_standin import BotAPIStandin, group_chat, private_chat
 from support.telegram_harness import RunningBot
 from support.telegram_html import check_telegram_html, visible_text
 
@@ -28,7 +28,9 @@ ME, OTHER, BLOCKER = 301, 302, 303
 # Subscribed after the others, so the catch-up pass at start (chats in id order) reaches it last.
 SENTINEL = 350
 CROWD = list(range(400, 424))
-ALLOWED = frozenset({ME, OTHER, BLOCKER, SENTINEL, *CROWD})
+FORUM = -1001000000555
+TOPIC_A, TOPIC_B, GONE_TOPIC = 5, 7, 9
+ALLOWED = frozenset({ME, OTHER, BLOCKER, SENTINEL, FORUM, *CROWD})
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -66,7 +68,7 @@ def subs(engine: Briefbot) -> Iterator[SubscriptionStore]:
     store = SubscriptionStore.in_data_dir(engine.settings.data_dir)
     yield store
     for sub in store.all():
-        store.unsubscribe(sub.chat_id)
+        store.unsubscribe(sub.chat_id, sub.desk, thread_id=sub.thread_id)
     store.close()
 
 
@@ -191,6 +193,66 @@ def test_subscribe_and_unsubscribe_commands(api: BotAPIStandin, engine: Briefbot
     assert not jobs_after and subs.get(ME) is None
     for text in api.sent_texts(ME):
         check_telegram_html(text)
+
+
+def test_each_forum_topic_holds_its_own_subscription(api: BotAPIStandin, engine: Briefbot,
+                                                    subs: SubscriptionStore) -> None:
+    forum = group_chat(FORUM, forum=True)
+
+    def command(text: str, topic: int) -> dict:
+        n = len(api.sent_texts(FORUM))
+        api.send_text(forum, text, topic=topic)
+        api.wait_for_messages(FORUM, n + 1)
+        return api.calls("sendMessage", FORUM, ok_only=True)[n].params
+
+    with running(api, engine) as bot:
+        a = command("/subscribe@briefbot_test_bot 07:30 Africa/Niamey", TOPIC_A)
+        b = command("/subscribe@briefbot_test_bot 18:00 Europe/Paris", TOPIC_B)
+        assert a["message_thread_id"] == TOPIC_A and "in this topic" in visible_text(a["text"])
+        assert b["message_thread_id"] == TOPIC_B
+        sub_a, sub_b = subs.get(FORUM, thread_id=TOPIC_A), subs.get(FORUM, thread_id=TOPIC_B)
+        assert sub_a is not None and sub_a.describe() == "07:30 Africa/Niamey"
+        assert sub_b is not None and sub_b.describe() == "18:00 Europe/Paris"
+        assert subs.get(FORUM) is None  # nothing for the chat outside its topics
+        assert len(bot.app.job_queue.get_jobs_by_name(f"digest:{FORUM}#{TOPIC_A}")) == 1
+        gone = command("/unsubscribe@briefbot_test_bot", TOPIC_B)
+        assert "no more daily digests in this topic" in visible_text(gone["text"])
+        assert not bot.app.job_queue.get_jobs_by_name(f"digest:{FORUM}#{TOPIC_B}")
+    assert subs.get(FORUM, thread_id=TOPIC_B) is None and subs.get(FORUM, thread_id=TOPIC_A) == sub_a
+
+
+def test_scheduled_digests_go_to_the_topic_they_were_subscribed_in(api: BotAPIStandin, engine: Briefbot,
+                                                                   subs: SubscriptionStore) -> None:
+    zone = quiet_zone()
+    now = datetime.now(zone)
+    at = (now + timedelta(seconds=4)).time().replace(microsecond=0)
+    for topic in (TOPIC_A, TOPIC_B):  # same chat, same time: two jobs, two digests
+        subs.subscribe(FORUM, at, zone.key, now - timedelta(days=1), thread_id=topic)
+    with running(api, engine):
+        assert api.wait_for(lambda: len(digests_sent(api, FORUM)) == 2, 25)
+        assert api.wait_for(lambda: all(getattr(subs.get(FORUM, thread_id=t), "delivered_until", None)
+                                        for t in (TOPIC_A, TOPIC_B)), 10)
+    texts = [c for c in api.calls("sendMessage", FORUM, ok_only=True) if "Your digest" in c.params["text"]]
+    assert sorted(c.params["message_thread_id"] for c in texts) == [TOPIC_A, TOPIC_B]
+    photos = api.calls("sendPhoto", FORUM, ok_only=True)
+    assert sorted(p.params["message_thread_id"] for p in photos) == [TOPIC_A, TOPIC_B]
+
+
+def test_a_digest_for_a_deleted_topic_goes_to_the_chat(api: BotAPIStandin, engine: Briefbot,
+                                                       subs: SubscriptionStore) -> None:
+    zone = quiet_zone()
+    now = datetime.now(zone)
+    subs.subscribe(FORUM, (now - timedelta(minutes=1)).time().replace(microsecond=0), zone.key,
+                   now - timedelta(days=1), thread_id=GONE_TOPIC)
+    api.delete_topic(FORUM, GONE_TOPIC)
+    with running(api, engine):  # the catch-up pass at start sends it
+        assert api.wait_for(lambda: digests_sent(api, FORUM), 20)
+        assert api.wait_for(lambda: getattr(subs.get(FORUM, thread_id=GONE_TOPIC), "delivered_until", None), 10)
+    refused, chart = api.calls("sendPhoto", FORUM)
+    assert (refused.status, refused.params["message_thread_id"]) == (400, GONE_TOPIC)
+    assert chart.status == 200 and "message_thread_id" not in chart.params
+    # The text follows the chart into the chat, without trying the deleted topic again.
+    assert [(c.status, c.params.get("message_thread_id")) for c in api.calls("sendMessage", FORUM)] == [(200, None)]
 
 
 def test_digest_command_for_a_day_with_chart(api: BotAPIStandin, engine: Briefbot) -> None:

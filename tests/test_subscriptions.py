@@ -238,3 +238,42 @@ def test_unsubscribe(store: SubscriptionStore) -> None:
     store.subscribe(3, time(8, 0), "UTC", utc(2023, 8, 14))
     assert store.unsubscribe(3) and not store.unsubscribe(3)
     assert store.get(3) is None and store.claim(3, date(2023, 8, 15)) is None
+
+
+# Tables as earlier versions created them: keyed by chat (before desks), by chat and desk (before topics).
+_BEFORE_DESKS = ("CREATE TABLE subscriptions (chat_id INTEGER PRIMARY KEY, at TEXT NOT NULL, tz TEXT NOT NULL, "
+                 "last_sent TEXT, delivered_until INTEGER, created REAL NOT NULL, claimed_at REAL)")
+_BEFORE_TOPICS = ("CREATE TABLE subscriptions (chat_id INTEGER NOT NULL, desk TEXT NOT NULL DEFAULT 'default', "
+                  "at TEXT NOT NULL, tz TEXT NOT NULL, last_sent TEXT, delivered_until INTEGER, created REAL NOT NULL, "
+                  "claimed_at REAL, PRIMARY KEY (chat_id, desk))")
+
+
+@pytest.mark.parametrize(("schema", "rows"), [
+    (_BEFORE_DESKS, [(-100123, "08:00", PARIS, "2023-08-14", 1692000000, 1.0, 2.0),
+                     (42, "07:30", "UTC", None, None, 1.0, None)]),
+    (_BEFORE_TOPICS, [(-100123, "libya", "08:00", PARIS, "2023-08-14", 1692000000, 1.0, 2.0),
+                      (-100123, "default", "09:00", PARIS, None, None, 1.0, None),
+                      (42, "default", "07:30", "UTC", None, None, 1.0, None)]),
+])
+def test_an_older_store_keeps_every_row_and_then_takes_topics(tmp_path: Path, schema: str, rows: list[tuple]) -> None:
+    import sqlite3
+
+    path = tmp_path / "subscriptions.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(schema)
+        db.executemany(f"INSERT INTO subscriptions VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    db.close()
+    store = SubscriptionStore(path)
+    migrated = store.all()
+    assert len(migrated) == len(rows) and all(s.thread_id is None for s in migrated)
+    desk = "libya" if schema is _BEFORE_TOPICS else "default"
+    first = store.get(-100123, desk)
+    assert first is not None and first.describe() == f"08:00 {PARIS}"
+    assert first.last_sent == date(2023, 8, 14) and first.delivered_until == 1692000000
+    # Topics of the same group now hold subscriptions of their own beside the migrated one.
+    store.subscribe(-100123, time(6, 0), "UTC", utc(2023, 8, 14), desk, thread_id=5)
+    assert store.get(-100123, desk, thread_id=5) is not None and store.get(-100123, desk) == first
+    store.close()
+    reopened = SubscriptionStore(path)
+    assert len(reopened.all()) == len(rows) + 1  # reopening migrates nothing twice
+    reopened.close()

@@ -134,6 +134,19 @@ def test_follow_up_in_a_forum_topic_does_not_reach_another_topic(api: BotAPIStan
     checked(api, FORUM)
 
 
+def test_an_answer_into_a_deleted_topic_goes_to_the_chat_without_it(api: BotAPIStandin, bot: RunningBot) -> None:
+    forum = group_chat(FORUM, forum=True)
+    api.delete_topic(FORUM, TOPIC_B)  # deleted after the question was written in it
+    question = api.send_text(forum, f"/ask@briefbot_test_bot {CONVERSATIONS[1][0]}", topic=TOPIC_B)
+    (answer,) = api.wait_for_messages(FORUM, 1, timeout=20)
+    assert "algeria-plan" in answer
+    refused, resent = api.calls("sendMessage", FORUM)
+    assert (refused.status, refused.params["message_thread_id"]) == (400, TOPIC_B)
+    assert resent.status == 200 and "message_thread_id" not in resent.params
+    assert resent.params["reply_parameters"]["message_id"] == question["message_id"]
+    assert resent.params["reply_markup"]["inline_keyboard"]  # the quote buttons come along
+
+
 def test_two_members_asking_at_once_in_a_group_get_their_own_replies(api: BotAPIStandin, bot: RunningBot) -> None:
     forum = group_chat(FORUM, forum=True)
     bea, cid = user(555, "Bea"), user(556, "Cid")

@@ -29,6 +29,8 @@ from support.telegram_html import check_telegram_html, visible_text
 pytestmark = pytest.mark.slow
 
 LONG_QUESTION = "Tell me everything about market prices and traders"
+# The answerer below fails on this question the way a bug would: not an engine error the bot expects.
+BROKEN_QUESTION = "Trigger an internal error please"
 
 GROUP = -1001000000001
 UNKNOWN_GROUP = -1001000000999
@@ -51,6 +53,8 @@ class LongFormAnswerer:
         self.inner = inner
 
     def answer(self, question: str, hits: list[Hit], asked: str = "", said: tuple[str, ...] = ()) -> Answer:
+        if asked.startswith(BROKEN_QUESTION) or question.startswith(BROKEN_QUESTION):
+            raise RuntimeError("answerer broke")
         if not question.lower().startswith("tell me everything"):
             return self.inner.answer(question, hits, asked, said)
         citations, paragraphs = [], []
@@ -267,15 +271,52 @@ def test_unexpected_error_gets_an_apology_and_a_logged_traceback(api: BotAPIStan
                                                                   caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     install_redaction([api.token])
-    # Telegram answers the send with something that is not a Message: PTB cannot parse it.
+    api.send_text(private_chat(ME), BROKEN_QUESTION)
+    (apology,) = api.wait_for_messages(ME, 1, timeout=15)
+    assert "Sorry, something went wrong" in apology and "Traceback" not in apology
+    assert "unexpected error handling update" in caplog.text and "Traceback" in caplog.text
+    assert "answerer broke" in caplog.text
+    assert api.token not in caplog.text
+
+
+def test_an_accepted_answer_with_an_unreadable_result_gets_no_apology(api: BotAPIStandin, bot: RunningBot,
+                                                                      caplog: pytest.LogCaptureFixture) -> None:
+    # Telegram accepts the answer (ok: true) but its result is not a Message: PTB cannot parse it.
     api.inject("sendMessage", 200, result={"unexpected": True}, chat_id=ME)
     api.send_text(private_chat(ME), QUESTIONS[0][0])
-    # The malformed reply counts as an accepted call; the apology is the second.
+    assert api.wait_for(lambda: api.calls("sendMessage", ME), 15)
+    settle(api)  # a later question answered: the first one's handling, error handler included, is over
+    api.send_text(private_chat(ME), QUESTIONS[1][0])  # the chat is still served, in order
     texts = api.wait_for_messages(ME, 2, timeout=15)
-    assert len(texts) == 2 and "Sorry, something went wrong" in texts[-1]
-    assert "unexpected error handling update" in caplog.text and "Traceback" in caplog.text
-    assert api.token not in caplog.text
-    assert "Traceback" not in texts[-1]
+    assert len(texts) == 2 and "ecowas-ultimatum" in texts[0] and "france-evacuation" in texts[1]
+    assert not any("Sorry" in t for t in texts)
+    assert "its result could not be read" in caplog.text
+
+
+@pytest.mark.parametrize(("status", "description"), [(502, "Bad Gateway"), (500, "Internal Server Error")])
+def test_a_server_error_reply_is_retried_until_delivered(api: BotAPIStandin, bot: RunningBot,
+                                                         caplog: pytest.LogCaptureFixture,
+                                                         status: int, description: str) -> None:
+    # Telegram answered "not done": resending cannot duplicate, so the answer still arrives.
+    api.inject("sendMessage", status, description, times=3, chat_id=ME)
+    api.send_text(private_chat(ME), QUESTIONS[0][0])
+    (answer,) = api.wait_for_messages(ME, 1, timeout=20)
+    assert "ecowas-ultimatum" in answer
+    calls = api.calls("sendMessage", ME)
+    assert [c.status for c in calls] == [status] * 3 + [200]
+    assert calls[-1].at - calls[0].at >= 0.5 + 1.0 + 2.0  # backed off between tries
+    assert "may not have completed" not in caplog.text
+
+
+def test_a_gateway_timeout_is_not_resent(api: BotAPIStandin, bot: RunningBot,
+                                         caplog: pytest.LogCaptureFixture) -> None:
+    # A gateway that gave up waiting may have left the send completing behind it: like a read timeout.
+    api.inject("sendMessage", 504, "Gateway Timeout", chat_id=ME)
+    api.send_text(private_chat(ME), QUESTIONS[0][0])
+    assert api.wait_for(lambda: api.calls("sendMessage", ME), 15)
+    settle(api)
+    assert [c.status for c in api.calls("sendMessage", ME)] == [504]
+    assert "not resending" in caplog.text
 
 
 def test_token_is_redacted_from_all_logs(api: BotAPIStandin, engine: Briefbot,

@@ -390,6 +390,33 @@ def test_oversized_files_are_refused(api: BotAPIStandin, bot: RunningBot, engine
 
 
 @pytest.mark.slow
+def test_a_file_telegram_will_not_hand_over_gets_the_reason(api: BotAPIStandin, bot: RunningBot) -> None:
+    # As with BRIEFBOT_MAX_FILE_MB=30 and TELEGRAM_MAX_DOWNLOAD_MB raised for a local Bot API server
+    # that is in fact Telegram's: the declared size passes, and getFile refuses it for good.
+    bot.front.uploads.max_bytes = 30_000_000
+    upload(api, EDITOR, DOSSO, "huge", declared_size=25_000_000)
+    reply = next_reply(api, EDITOR, 0)
+    assert reply.startswith("huge.md (25 MB) is too big for Telegram") and "20 MB" in reply
+    assert "send it again" not in reply
+    assert [c.status for c in api.calls("getFile")] == [400] and not api.downloads()
+
+
+@pytest.mark.slow
+def test_uploads_are_capped_at_what_telegram_lets_bots_download(api: BotAPIStandin, engine: HeldEngine,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # BRIEFBOT_MAX_FILE_MB above Telegram's 20 MB (TELEGRAM_MAX_DOWNLOAD_MB's default) is capped there.
+    monkeypatch.setattr(engine, "settings", engine.settings.model_copy(update={"max_file_mb": 30.0}))
+    with guarded_bot(api, engine, allowed_chats=ALLOWED, editors=EDITORS, chat_rate_limit=30) as running:
+        assert running.front.uploads.max_bytes == 20_000_000
+        upload(api, EDITOR, DOSSO, "huge", declared_size=25_000_000)
+        assert next_reply(api, EDITOR, 0) == "huge.md is 25 MB; Telegram lets bots download files up to 20 MB."
+        before = len(api.sent_texts(EDITOR))
+        api.send_text(private_chat(EDITOR), "/help")
+        assert "up to 20 MB" in next_reply(api, EDITOR, before)
+    assert not api.calls("getFile") and not api.downloads()
+
+
+@pytest.mark.slow
 def test_unsupported_types_are_refused_before_download(api: BotAPIStandin, bot: RunningBot) -> None:
     api.send_document(private_chat(EDITOR), b"MZ\x90\x00", "payload.exe", mime_type="application/x-msdownload",
                       sender=user(EDITOR))

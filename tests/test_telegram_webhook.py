@@ -23,6 +23,7 @@ import pytest
 
 from bot.cli import telegram_main
 from support.botapi_standin import BotAPIStandin, private_chat
+from support.loopback_proxy import LoopbackProxy
 from support.telegram_harness import RunningBot
 
 SECRET = "s3cret_token-XYZ"
@@ -99,6 +100,39 @@ def test_webhook_update_with_secret_is_answered(api: BotAPIStandin, webhook_bot:
     assert post(webhook_bot, start_update(api), {"X-Telegram-Bot-Api-Secret-Token": SECRET}) == 200
     (welcome,) = api.wait_for_messages(CHAT, 1)
     assert "Hello" in welcome
+
+
+def test_an_answer_waits_out_a_network_outage_and_is_delivered_once(api: BotAPIStandin, engine: Any,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    # Webhook mode, so the update arrives while the way to Telegram is down (polling could not fetch it).
+    with LoopbackProxy(api.port) as network, \
+            RunningBot(api, engine, webhook=True, allowed_chats=frozenset({CHAT}), api_base_url=network.base_url,
+                       webhook_url="https://bot.example.org/tg/hook", webhook_secret=SECRET,
+                       webhook_listen="127.0.0.1", webhook_port=0) as running:
+        network.go_down()
+        assert post(running, start_update(api), {"X-Telegram-Bot-Api-Secret-Token": SECRET}) == 200
+        # Refused three times, past the 1.5 s after which the answer used to be dropped.
+        assert api.wait_for(lambda: caplog.text.count("was not delivered") >= 3, 15), caplog.text
+        assert not api.calls("sendMessage", CHAT)
+        network.come_up()
+        (welcome,) = api.wait_for_messages(CHAT, 1, timeout=15)
+        assert "Hello" in welcome
+    assert len(api.calls("sendMessage", CHAT)) == 1
+    assert "ConnectError" in caplog.text and "may not have completed" not in caplog.text
+
+
+def test_an_answer_refused_past_the_retry_window_is_logged_as_not_delivered(
+        api: BotAPIStandin, engine: Any, caplog: pytest.LogCaptureFixture) -> None:
+    with LoopbackProxy(api.port) as network, \
+            RunningBot(api, engine, webhook=True, allowed_chats=frozenset({CHAT}), api_base_url=network.base_url,
+                       webhook_url="https://bot.example.org/tg/hook", webhook_secret=SECRET,
+                       webhook_listen="127.0.0.1", webhook_port=0, send_retry_window=2.0) as running:
+        network.go_down()
+        assert post(running, start_update(api), {"X-Telegram-Bot-Api-Secret-Token": SECRET}) == 200
+        assert api.wait_for(lambda: "gave up retrying" in caplog.text, 15), caplog.text
+        network.come_up()
+    assert not api.calls("sendMessage", CHAT)
+    assert "may not have completed" not in caplog.text
 
 
 # --- the entry point -----------------------------------------------------------------------------

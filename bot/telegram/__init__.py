@@ -70,7 +70,7 @@ def build_application(settings: TelegramSettings, engine: Briefbot) -> Applicati
     The front end's state is at `app.bot_data["front_end"]` (a `TelegramFrontEnd`).
     """
     gate = AccessGate(settings.allowed_chats)
-    services = ChatServices(gate, Deliverer(gate), settings.workers)
+    services = ChatServices(gate, Deliverer(gate, settings.send_retry_window), settings.workers)
     room = DeskRoom(engine)
     front = TelegramFrontEnd(settings, engine, services, DigestService.for_engine(services, engine, settings, room),
                              room)
@@ -127,6 +127,10 @@ async def serve(app: Application, settings: TelegramSettings, *, webhook: bool =
                 await receiver.stop()
             if app.updater is not None and app.updater.running:
                 await app.updater.stop()
+            front = app.bot_data.get("front_end")
+            if isinstance(front, TelegramFrontEnd):
+                # Replies in flight are finished, but one waiting out an outage must not hold the stop.
+                front.services.delivery.stop_retrying()
             await app.stop()
             if app.post_shutdown:
                 await app.post_shutdown(app)

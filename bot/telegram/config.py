@@ -40,8 +40,16 @@ class TelegramSettings(BaseSettings):
                                            "empty = TELEGRAM_API_BASE_URL + /file/bot")
     poll_timeout: float = Field(default=30.0, ge=0, le=50, validation_alias=_env("TELEGRAM_POLL_TIMEOUT"),
                                 description="seconds one getUpdates long poll may wait")
+    max_download_mb: float = Field(
+        default=20.0, gt=0, le=2000, validation_alias=_env("TELEGRAM_MAX_DOWNLOAD_MB"),
+        description="largest file the Bot API lets the bot download (getFile): 20 on Telegram's servers, "
+                    "up to 2000 with a local telegram-bot-api server; caps BRIEFBOT_MAX_FILE_MB for uploads")
     read_timeout: float = Field(default=10.0, gt=0, validation_alias=_env("TELEGRAM_READ_TIMEOUT"),
                                 description="seconds to wait for Telegram's reply to a send")
+    send_retry_window: float = Field(
+        default=120.0, ge=0, le=3600, validation_alias=_env("TELEGRAM_SEND_RETRY_WINDOW"),
+        description="seconds a send that provably did not reach Telegram (no connection, a 5xx reply) "
+                    "is retried with backoff before it is logged as not delivered")
     drop_pending_updates: bool = Field(default=False, validation_alias=_env("TELEGRAM_DROP_PENDING_UPDATES"),
                                        description="skip messages that arrived while the bot was down")
 

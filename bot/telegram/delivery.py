@@ -4,11 +4,17 @@
   plain text, split again if needed; the message is not dropped.
 - 429: waited out and retried by the rate limiter (`SendRateLimiter`); only if retries
   run out does it surface here, and then it is logged.
-- Timeouts and network errors: retried only when the request provably never left (pool
-  or connect failure); otherwise logged and not resent, since Telegram may already have
-  delivered it and a blind retry would duplicate the message.
+- A send that provably did not deliver is retried with backoff for up to the retry window
+  (`TELEGRAM_SEND_RETRY_WINDOW`), then logged as not delivered: the request never left (no
+  connection: refused, connect timeout, pool timeout), or Telegram answered it with a server
+  error (5xx, e.g. "Bad Gateway"). An outage of a minute therefore delays answers, not loses them.
+- A read timeout or a connection dropped after the request went out: logged and not resent,
+  since Telegram may already have delivered it and a blind retry would duplicate the message.
+- A reply Telegram accepted but whose result cannot be read counts as delivered (logged).
 - Forbidden (the user blocked the bot): logged and remembered; nothing more is sent to
   that chat until it writes to the bot again.
+- "message thread not found" (the forum topic was deleted or closed meanwhile): the message,
+  and the rest of the reply, go to the chat without the topic rather than being dropped.
 
 Every send, text or photo (the digest's chart), passes the access gate first, so no path
 (handler, callback, scheduled job) can put document content into a chat that is not on the
@@ -20,6 +26,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,9 +43,13 @@ log = logging.getLogger(__name__)
 
 # Chat actions expire after 5 s on the client; renew a little before that.
 TYPING_RENEW_S = 4.5
-# Retries for a send that provably never reached Telegram (connect/pool failure).
-UNSENT_RETRIES = 2
-UNSENT_BACKOFF_S = 0.5
+# Backoff of a send that provably did not deliver: 0.5 s, doubling, at most 5 s between tries.
+RETRY_FIRST_S = 0.5
+RETRY_MAX_PAUSE_S = 5.0
+# Once the bot is stopping, retries get this long, so a stop stays well inside systemd's 30 s.
+STOPPING_GRACE_S = 5.0
+# Messages whose reply was delivered, remembered so the error handler does not apologise for them.
+REPLIED_REMEMBERED = 4096
 
 _MARKUP_ERRORS = ("can't parse entities", "unsupported start tag", "can't find end tag",
                   "unexpected end tag", "unclosed start tag")
@@ -52,6 +64,34 @@ def never_sent(exc: BaseException) -> bool:
     return isinstance(exc, TimedOut) and "not* sent" in str(exc)
 
 
+def server_refused(exc: BaseException) -> bool:
+    """True if Telegram answered the request with an error status it gives no other meaning (5xx).
+
+    PTB raises such a reply as a plain `NetworkError` with no transport cause (or, when the
+    body was a proxy's HTML page, with the failed JSON parse as cause); a transport failure
+    carries the httpx error as cause, and a timeout is `TimedOut`. An explicit error reply
+    means the message was not accepted, so resending cannot duplicate it. 504 is the
+    exception: a gateway that gave up waiting may have left the request completing behind it.
+    """
+    if type(exc) is not NetworkError:
+        return False
+    cause = exc.__cause__
+    if cause is not None and not isinstance(cause, TelegramError):
+        return False
+    return "Gateway Timeout" not in exc.message and "(504)" not in exc.message
+
+
+def undelivered(exc: BaseException) -> bool:
+    """True if the send failed in a way that proves Telegram did not deliver it (safe to resend)."""
+    return never_sent(exc) or server_refused(exc)
+
+
+def thread_gone(exc: BadRequest) -> bool:
+    """True if Telegram refused a send because its forum topic no longer takes messages."""
+    text = exc.message.lower()
+    return "message thread not found" in text or "topic_deleted" in text or "topic_closed" in text
+
+
 class ChatRefusedError(Exception):
     """A send to a chat that is not on the allow list was attempted (a bug, never a user error)."""
 
@@ -64,14 +104,32 @@ class Delivery:
     plain_fallback: bool = False
     blocked: bool = False
     failed: bool = False
+    thread_dropped: bool = False  # the topic was gone: sent to the chat without it
 
 
 class Deliverer:
     """Sends HTML messages to a chat through the gate, with the fallbacks described above."""
 
-    def __init__(self, gate: AccessGate) -> None:
+    def __init__(self, gate: AccessGate, retry_window: float = 120.0) -> None:
         self.gate = gate
+        self.retry_window = retry_window
         self.blocked_chats: set[int] = set()
+        self._stop_by: float | None = None
+        self._replied: OrderedDict[tuple[int, int], None] = OrderedDict()
+
+    def stop_retrying(self) -> None:
+        """The bot is stopping: sends still retrying get `STOPPING_GRACE_S` more, then give up."""
+        self._stop_by = time.monotonic() + STOPPING_GRACE_S
+
+    def replied(self, chat_id: int, message_id: int) -> bool:
+        """True if a reply to message `message_id` of the chat was delivered (recently)."""
+        return (chat_id, message_id) in self._replied
+
+    def _note_replied(self, chat_id: int, message_id: int) -> None:
+        self._replied[(chat_id, message_id)] = None
+        self._replied.move_to_end((chat_id, message_id))
+        while len(self._replied) > REPLIED_REMEMBERED:
+            self._replied.popitem(last=False)
 
     def note_incoming(self, chat_id: int) -> None:
         """The chat wrote to us, so it no longer blocks the bot."""
@@ -110,7 +168,10 @@ class Deliverer:
         for i, html in enumerate(messages):
             reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if (i == 0 and reply_to) else None
             last_markup = markup if i == len(messages) - 1 else None
-            ok = await self._send_one(bot, chat_id, html, reply, last_markup, thread_id, outcome)
+            topic = None if outcome.thread_dropped else thread_id
+            ok = await self._send_one(bot, chat_id, html, reply, last_markup, topic, outcome)
+            if ok and reply_to:
+                self._note_replied(chat_id, reply_to)
             if not ok and (outcome.blocked or outcome.failed):
                 break
         return outcome
@@ -127,8 +188,15 @@ class Deliverer:
         if outcome.blocked:
             return outcome
         try:
-            msg = await self._until_sent(chat_id, lambda: bot.send_photo(
-                chat_id, photo=photo, caption=caption or None, message_thread_id=thread_id))
+            try:
+                msg = await self._until_sent(chat_id, lambda: bot.send_photo(
+                    chat_id, photo=photo, caption=caption or None, message_thread_id=thread_id))
+            except BadRequest as exc:
+                if thread_id is None or not thread_gone(exc):
+                    raise
+                self._drop_thread(chat_id, thread_id, exc, outcome)
+                msg = await self._until_sent(chat_id, lambda: bot.send_photo(
+                    chat_id, photo=photo, caption=caption or None))
         except (Forbidden, RetryAfter) as exc:
             self._refused(chat_id, exc, outcome, "a photo")
             return outcome
@@ -146,6 +214,9 @@ class Deliverer:
             msg = await self._post(bot, chat_id, html, ParseMode.HTML, reply, markup, thread_id)
         except BadRequest as exc:
             text = exc.message.lower()
+            if thread_id is not None and thread_gone(exc):
+                self._drop_thread(chat_id, thread_id, exc, outcome)
+                return await self._send_one(bot, chat_id, html, reply, markup, None, outcome)
             if not any(marker in text for marker in _MARKUP_ERRORS) and "message is too long" not in text:
                 log.error("Telegram refused a message to chat %s: %s", chat_id, exc.message)
                 outcome.failed = True
@@ -162,6 +233,11 @@ class Deliverer:
             outcome.failed = True
             return False
         except TelegramError as exc:
+            if undelivered(exc):  # retried for the whole window, or the bot is stopping
+                log.error("a message to chat %s was not delivered (%s: %s); gave up retrying",
+                          chat_id, type(exc).__name__, exc)
+                outcome.failed = True
+                return False
             # TimedOut / NetworkError that may have reached Telegram: see module docstring.
             log.warning("sending to chat %s may not have completed (%s: %s); not resending to avoid a duplicate",
                         chat_id, type(exc).__name__, exc)
@@ -182,6 +258,12 @@ class Deliverer:
             log.info("not sending to chat %s: it has blocked the bot", chat_id)
             outcome.blocked = True
         return outcome
+
+    @staticmethod
+    def _drop_thread(chat_id: int, thread_id: int, exc: BadRequest, outcome: Delivery) -> None:
+        log.warning("forum topic %s of chat %s takes no messages (%s); sending to the chat without it",
+                    thread_id, chat_id, exc.message)
+        outcome.thread_dropped = True
 
     def _refused(self, chat_id: int, exc: Forbidden | RetryAfter, outcome: Delivery, what: str) -> None:
         """Record a send Telegram refused for good: the chat blocked the bot, or 429s outlasted the retries."""
@@ -223,16 +305,32 @@ class Deliverer:
         ))
 
     async def _until_sent(self, chat_id: int, request: Callable[[], Awaitable[Message]]) -> Message | None:
-        """Make `request`, retrying only while it provably never reached Telegram."""
-        for attempt in range(UNSENT_RETRIES + 1):
+        """Make `request`; while it provably did not deliver, retry with backoff for the retry window.
+
+        The last error is raised when the window closes (sooner once the bot is stopping).
+        None means Telegram accepted the message but its result could not be read.
+        """
+        deadline = time.monotonic() + self.retry_window
+        pause = RETRY_FIRST_S
+        while True:
             try:
                 return await request()
             except NetworkError as exc:
-                if isinstance(exc, BadRequest) or not never_sent(exc) or attempt == UNSENT_RETRIES:
+                if isinstance(exc, BadRequest) or not undelivered(exc):
                     raise
-                log.warning("send to chat %s did not reach Telegram (%s); retrying", chat_id, exc)
-                await asyncio.sleep(UNSENT_BACKOFF_S * (attempt + 1))
-        return None
+                stop_by = deadline if self._stop_by is None else min(deadline, self._stop_by)
+                if time.monotonic() + pause > stop_by:
+                    raise
+                log.warning("send to chat %s was not delivered (%s); retrying in %.1f s", chat_id, exc, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, RETRY_MAX_PAUSE_S)
+            except TelegramError:
+                raise
+            except Exception:
+                # PTB wraps every transport failure in a TelegramError, so this came from reading
+                # the result of a send Telegram accepted (ok: true): delivered, so no apology.
+                log.exception("Telegram accepted a message to chat %s but its result could not be read", chat_id)
+                return None
 
 
 @contextlib.asynccontextmanager

@@ -3,7 +3,9 @@
 - `/digest [YYYY-MM-DD]`: the stories of a day in the chat's time zone (default: the last 24
   hours), with the coverage chart (sendPhoto) first.
 - `/subscribe [HH:MM] [Area/City]`: a digest every day at that local time; stored in SQLite
-  (`bot.telegram.subscriptions`), so it survives restarts and kill -9.
+  (`bot.telegram.subscriptions`), so it survives restarts and kill -9. In a forum group the
+  subscription belongs to the topic it was made in, and the digest goes there (each topic may
+  hold its own); a topic deleted since gets it in the chat instead (`Deliverer`).
 - One PTB `run_daily` job per subscription, in the chat's time zone, with a misfire grace; at
   start every job is re-created from the store, and a catch-up pass (at start, then every few
   minutes) sends a digest whose time passed while the bot was down or whose job was skipped.
@@ -197,15 +199,17 @@ class DigestService:
             chart = await delivery.send_photo(bot, chat_id, built.chart, caption=built.caption, thread_id=thread_id)
             if chart.blocked:
                 return False
+            if chart.thread_dropped:
+                thread_id = None  # the topic is gone: the text follows the chart into the chat
         outcome = await delivery.send(bot, chat_id, built.messages, reply_to=reply_to, thread_id=thread_id)
         return not outcome.blocked and not outcome.failed
 
     # --- scheduled digests ---------------------------------------------------------------------
 
-    async def run_due(self, bot: Bot, chat_id: int, desk: str = DEFAULT_DESK) -> bool:
-        """Send the chat's digest of `desk` if one is due now and this caller wins the claim; True if sent."""
+    async def run_due(self, bot: Bot, chat_id: int, desk: str = DEFAULT_DESK, thread_id: int | None = None) -> bool:
+        """Send the chat's (topic's) digest of `desk` if one is due now and this caller wins the claim; True if sent."""
         now = self.clock()
-        sub = self.store.get(chat_id, desk)
+        sub = self.store.get(chat_id, desk, thread_id=thread_id)
         if sub is None:
             return False
         day = due_day(now, sub)
@@ -214,7 +218,7 @@ class DigestService:
         if not self.services.gate.allows(chat_id):
             log.warning("chat %s is subscribed but not on the allow list; no digest sent", chat_id)
             return False
-        claimed = self.store.claim(chat_id, day, desk)
+        claimed = self.store.claim(chat_id, day, desk, thread_id=thread_id)
         if claimed is None:
             return False  # another job (or an earlier run of this process) has it
         start, end = digest_window(claimed, day)
@@ -224,15 +228,15 @@ class DigestService:
         built = await self.build(start, end, claimed.tz, None, title, desk)
         blocked = self.services.delivery.blocked_chats
         blocked.discard(chat_id)  # known blocked or not: try once, Forbidden decides
-        sent_ok = await self.send(bot, chat_id, built)
+        sent_ok = await self.send(bot, chat_id, built, thread_id=thread_id)
         if chat_id in blocked:
             log.warning("chat %s blocked the bot: unsubscribing it", chat_id)
             for sub_of_chat in [s for s in self.store.all() if s.chat_id == chat_id]:
-                self.store.unsubscribe(chat_id, sub_of_chat.desk)
-                self._unschedule(chat_id, sub_of_chat.desk)
+                self.store.unsubscribe(chat_id, sub_of_chat.desk, thread_id=sub_of_chat.thread_id)
+                self._unschedule(chat_id, sub_of_chat.desk, sub_of_chat.thread_id)
             return False
         if sent_ok:
-            self.store.delivered(chat_id, end, desk)
+            self.store.delivered(chat_id, end, desk, thread_id=thread_id)
             log.info("chat %s: digest for %s sent (%s)", chat_id, day, "nothing new" if built.empty else "stories")
         return sent_ok
 
@@ -254,13 +258,14 @@ class DigestService:
         job = context.job
         if job is None or job.chat_id is None:
             return
-        await self.run_due(context.bot, int(job.chat_id), str(job.data or DEFAULT_DESK))
+        desk, thread_id = job.data if isinstance(job.data, tuple) else (DEFAULT_DESK, None)
+        await self.run_due(context.bot, int(job.chat_id), desk, thread_id)
 
     async def catch_up_job(self, context: Context) -> None:
         """Send every digest that is due and unclaimed (after a restart, a skipped or late job)."""
         for sub in self.store.all():
             try:
-                await self.run_due(context.bot, sub.chat_id, sub.desk)
+                await self.run_due(context.bot, sub.chat_id, sub.desk, sub.thread_id)
             except Exception:
                 log.exception("digest for chat %s failed", sub.chat_id)
 
@@ -283,16 +288,17 @@ class DigestService:
         queue = self._job_queue()
         if queue is None:
             return
-        self._unschedule(sub.chat_id, sub.desk)
-        queue.run_daily(self.daily_job, time=sub.at.replace(tzinfo=sub.zone), name=_job_name(sub.chat_id, sub.desk),
-                        chat_id=sub.chat_id, data=sub.desk,
+        self._unschedule(sub.chat_id, sub.desk, sub.thread_id)
+        queue.run_daily(self.daily_job, time=sub.at.replace(tzinfo=sub.zone),
+                        name=_job_name(sub.chat_id, sub.desk, sub.thread_id),
+                        chat_id=sub.chat_id, data=(sub.desk, sub.thread_id),
                         job_kwargs={"misfire_grace_time": int(self.settings.digest_misfire_grace), "coalesce": True})
 
-    def _unschedule(self, chat_id: int, desk: str = DEFAULT_DESK) -> None:
+    def _unschedule(self, chat_id: int, desk: str = DEFAULT_DESK, thread_id: int | None = None) -> None:
         queue = self._job_queue()
         if queue is None:
             return
-        for job in queue.get_jobs_by_name(_job_name(chat_id, desk)):
+        for job in queue.get_jobs_by_name(_job_name(chat_id, desk, thread_id)):
             job.schedule_removal()
 
     def start(self, app: Application) -> None:
@@ -342,9 +348,9 @@ class DigestService:
 
     # --- commands --------------------------------------------------------------------------------
 
-    def chat_tz(self, chat_id: int, desk: str = DEFAULT_DESK) -> str:
-        """The chat's time zone for a desk: its subscription's, else the desk's, else the default."""
-        sub = self.store.get(chat_id, desk)
+    def chat_tz(self, chat_id: int, desk: str = DEFAULT_DESK, thread_id: int | None = None) -> str:
+        """The chat's (topic's) time zone for a desk: its subscription's, else the desk's, else the default."""
+        sub = self.store.get(chat_id, desk, thread_id=thread_id)
         if sub:
             return sub.tz
         return self.engine_of(desk).settings.timezone or self.default_tz if self.room is not None else self.default_tz
@@ -382,7 +388,7 @@ class DigestService:
                 except ValueError:
                     await say(update, context, DIGEST_USAGE)
                     return
-            tz = await self.services.run_blocking(self.chat_tz, chat.id, desk)
+            tz = await self.services.run_blocking(self.chat_tz, chat.id, desk, topic_of(message))
             now = self.clock()
             if day is None:
                 start, end, title = now - timedelta(days=1), now, "Digest of the last 24 hours"
@@ -421,9 +427,10 @@ class DigestService:
         desk = await self._chat_desk(update, context)
         if desk is None:
             return
-        current = self.store.get(chat.id, desk)
+        thread_id = topic_of(update.effective_message)  # a forum topic's subscription is its own
+        current = self.store.get(chat.id, desk, thread_id=thread_id)
         at = current.at if current else self.default_time
-        tz = current.tz if current else await self.services.run_blocking(self.chat_tz, chat.id, desk)
+        tz = current.tz if current else await self.services.run_blocking(self.chat_tz, chat.id, desk, thread_id)
         try:
             if len(args) > 2:
                 raise SubscriptionError("too many arguments")
@@ -436,12 +443,14 @@ class DigestService:
             usage = SUBSCRIBE_USAGE.format(tz=self.default_tz)
             await self.services.say(update, context, f"{_sentence(str(exc))}\n\n{usage}")
             return
-        sub = self.store.subscribe(chat.id, at, tz, self.clock(), desk)
+        sub = self.store.subscribe(chat.id, at, tz, self.clock(), desk, thread_id=thread_id)
         self.schedule(sub)
         following = next_send(self.clock(), sub).astimezone(sub.zone)
         of_desk = f" of the {desk} desk" if desk != DEFAULT_DESK else ""
+        here = " in this topic" if thread_id else ""
         await self.services.say(update, context,
-                                f"Subscribed: a digest of the new stories{of_desk} every day at {sub.describe()}. "
+                                f"Subscribed: a digest of the new stories{of_desk}{here} every day at "
+                                f"{sub.describe()}. "
                                 f"The next one comes {following.strftime('%a %d %b %H:%M')}.\n\n"
                                 "/unsubscribe stops it; /subscribe again changes the time.")
 
@@ -452,14 +461,17 @@ class DigestService:
         desk = await self._chat_desk(update, context)
         if desk is None:
             return
-        removed = self.store.unsubscribe(chat.id, desk)
-        self._unschedule(chat.id, desk)
-        await self.services.say(update, context, "Unsubscribed: no more daily digests in this chat."
-                                if removed else "This chat has no daily digest. /subscribe starts one.")
+        thread_id = topic_of(update.effective_message)
+        removed = self.store.unsubscribe(chat.id, desk, thread_id=thread_id)
+        self._unschedule(chat.id, desk, thread_id)
+        here = "this topic" if thread_id else "this chat"
+        await self.services.say(update, context, f"Unsubscribed: no more daily digests in {here}."
+                                if removed else f"{here.capitalize()} has no daily digest. /subscribe starts one.")
 
 
-def _job_name(chat_id: int, desk: str = DEFAULT_DESK) -> str:
-    return f"digest:{chat_id}" if desk == DEFAULT_DESK else f"digest:{chat_id}:{desk}"
+def _job_name(chat_id: int, desk: str = DEFAULT_DESK, thread_id: int | None = None) -> str:
+    name = f"digest:{chat_id}" if desk == DEFAULT_DESK else f"digest:{chat_id}:{desk}"
+    return f"{name}#{thread_id}" if thread_id else name
 
 
 def _sentence(text: str) -> str:

@@ -158,7 +158,8 @@ class TelegramFrontEnd:
         self.max_question_chars = engine.settings.max_question_chars
         self.conversation_minutes = float(getattr(engine.settings, "conversation_minutes", 30.0))
         self.conversations = ConversationStore(self.conversation_minutes * 60)
-        self.uploads = UploadService(engine, services, settings.editors, self.room)
+        self.uploads = UploadService(engine, services, settings.editors, self.room,
+                                     download_limit=int(settings.max_download_mb * 1_000_000))
 
     # --- wiring ------------------------------------------------------------------------------
 
@@ -505,7 +506,7 @@ class TelegramFrontEnd:
     # --- errors ------------------------------------------------------------------------------
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log every unexpected exception with its traceback; the user gets a short apology."""
+        """Log every unexpected exception with its traceback; the user gets a short apology unless answered already."""
         exc = context.error
         chat = update.effective_chat if isinstance(update, Update) else None
         if isinstance(exc, Forbidden) and chat is not None:
@@ -523,8 +524,12 @@ class TelegramFrontEnd:
             except TelegramError:
                 pass
             return
+        message = update.effective_message if isinstance(update, Update) else None
+        if message is not None and self.services.delivery.replied(chat.id, message.message_id):
+            # The answer reached the chat before the error: an apology would say it had not.
+            log.info("chat %s: no apology, message %s was already answered", chat.id, message.message_id)
+            return
         try:
-            message = update.effective_message if isinstance(update, Update) else None
             await self.services.delivery.send(context.bot, chat.id, render_text(APOLOGY),
                                               reply_to=message.message_id if message else None,
                                               thread_id=topic_of(message))

@@ -1,7 +1,8 @@
 """Digest subscriptions in SQLite, and the rule that decides when a chat's digest is due.
 
-One row per chat and desk (a chat may follow several crises): the local time and time zone
-of its daily digest, the local date of the last digest claimed for it (`last_sent`), and the
+One row per chat, desk and forum topic (a chat may follow several crises, and each topic of a
+forum group may hold its own subscription; `thread_id` 0 is the chat outside any topic): the
+local time and time zone of its daily digest, the local date of the last digest claimed for it (`last_sent`), and the
 end of the window of the last digest that was delivered (`delivered_until`, epoch seconds),
 where the next digest starts.
 
@@ -47,18 +48,22 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     delivered_until INTEGER,         -- epoch seconds: end of the last delivered digest's window
     created REAL NOT NULL,
     claimed_at REAL,
-    PRIMARY KEY (chat_id, desk)
+    thread_id INTEGER NOT NULL DEFAULT 0,  -- forum topic the digest goes to; 0 = none
+    PRIMARY KEY (chat_id, desk, thread_id)
 )
 """
-_COLUMNS = "chat_id, at, tz, last_sent, delivered_until, desk"
-# A store from before desks keyed rows by chat alone: its rows become the default desk's.
+_COLUMNS = "chat_id, at, tz, last_sent, delivered_until, desk, thread_id"
+_KEY = "chat_id = ? AND desk = ? AND thread_id = ?"
+# An older store keyed rows by chat (before desks) or by chat and desk (before topics): the key
+# cannot be altered in place, so the rows move to a new table, as the default desk's when they
+# have none, and outside any topic (where their digests went).
 _MIGRATE = [
-    "ALTER TABLE subscriptions RENAME TO subscriptions_before_desks",
+    "ALTER TABLE subscriptions RENAME TO subscriptions_before_topics",
     _SCHEMA,
-    "INSERT INTO subscriptions (chat_id, desk, at, tz, last_sent, delivered_until, created, claimed_at) "
-    "SELECT chat_id, 'default', at, tz, last_sent, delivered_until, created, claimed_at "
-    "FROM subscriptions_before_desks",
-    "DROP TABLE subscriptions_before_desks",
+    "INSERT INTO subscriptions (chat_id, desk, at, tz, last_sent, delivered_until, created, claimed_at, thread_id) "
+    "SELECT chat_id, {desk}, at, tz, last_sent, delivered_until, created, claimed_at, 0 "
+    "FROM subscriptions_before_topics",
+    "DROP TABLE subscriptions_before_topics",
 ]
 
 
@@ -72,6 +77,7 @@ class Subscription:
     last_sent: date | None = None
     delivered_until: int | None = None
     desk: str = DEFAULT_DESK
+    thread_id: int | None = None  # the forum topic it was subscribed in (None: the chat itself)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -156,10 +162,11 @@ class SubscriptionStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(subscriptions)")}
-        if columns and "desk" not in columns:
+        if columns and "thread_id" not in columns:
+            desk = "desk" if "desk" in columns else "'default'"
             with self._transaction() as db:
                 for statement in _MIGRATE:
-                    db.execute(statement)
+                    db.execute(statement.format(desk=desk))
         self._db.execute(_SCHEMA)
 
     @classmethod
@@ -186,13 +193,15 @@ class SubscriptionStore:
 
     @staticmethod
     def _row(row: tuple) -> Subscription:
-        chat_id, at, tz, last_sent, delivered_until, desk = row
+        chat_id, at, tz, last_sent, delivered_until, desk, thread_id = row
         return Subscription(int(chat_id), time.fromisoformat(at), tz,
                             date.fromisoformat(last_sent) if last_sent else None,
-                            int(delivered_until) if delivered_until is not None else None, str(desk))
+                            int(delivered_until) if delivered_until is not None else None, str(desk),
+                            int(thread_id) or None)
 
-    def subscribe(self, chat_id: int, at: time, tz: str, now: datetime, desk: str = DEFAULT_DESK) -> Subscription:
-        """Create or change a chat's subscription.
+    def subscribe(self, chat_id: int, at: time, tz: str, now: datetime, desk: str = DEFAULT_DESK, *,
+                  thread_id: int | None = None) -> Subscription:
+        """Create or change a chat's (or one forum topic's) subscription.
 
         A new subscription starts with the next send time: if today's time has already passed,
         today counts as sent, so subscribing at 10:00 for 08:00 does not send at once. A changed
@@ -200,58 +209,59 @@ class SubscriptionStore:
         """
         zone = parse_zone(tz)
         with self._transaction() as db:
-            row = db.execute("SELECT last_sent FROM subscriptions WHERE chat_id = ? AND desk = ?",
-                             (chat_id, desk)).fetchone()
+            key = (chat_id, desk, thread_id or 0)
+            row = db.execute(f"SELECT last_sent FROM subscriptions WHERE {_KEY}", key).fetchone()
             if row is None:
                 today = now.astimezone(zone).date()
                 last = today if now >= send_instant(today, at, zone) else today - timedelta(days=1)
-                db.execute("INSERT INTO subscriptions (chat_id, desk, at, tz, last_sent, delivered_until, created) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           (chat_id, desk, _hhmm(at), tz, last.isoformat(), None, _time.time()))
+                db.execute("INSERT INTO subscriptions (chat_id, desk, thread_id, at, tz, last_sent, delivered_until, "
+                           "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           (*key, _hhmm(at), tz, last.isoformat(), None, _time.time()))
             else:
-                db.execute("UPDATE subscriptions SET at = ?, tz = ? WHERE chat_id = ? AND desk = ?",
-                           (_hhmm(at), tz, chat_id, desk))
-        sub = self.get(chat_id, desk)
+                db.execute(f"UPDATE subscriptions SET at = ?, tz = ? WHERE {_KEY}", (_hhmm(at), tz, *key))
+        sub = self.get(chat_id, desk, thread_id=thread_id)
         assert sub is not None
         return sub
 
-    def unsubscribe(self, chat_id: int, desk: str = DEFAULT_DESK) -> bool:
-        """Remove a chat's subscription to a desk's digest; False if it had none."""
+    def unsubscribe(self, chat_id: int, desk: str = DEFAULT_DESK, *, thread_id: int | None = None) -> bool:
+        """Remove a chat's (topic's) subscription to a desk's digest; False if it had none."""
         with self._transaction() as db:
-            return db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND desk = ?",
-                              (chat_id, desk)).rowcount > 0
+            return db.execute(f"DELETE FROM subscriptions WHERE {_KEY}", (chat_id, desk, thread_id or 0)).rowcount > 0
 
-    def get(self, chat_id: int, desk: str = DEFAULT_DESK) -> Subscription | None:
-        """The chat's subscription to a desk's digest, or None."""
+    def get(self, chat_id: int, desk: str = DEFAULT_DESK, *, thread_id: int | None = None) -> Subscription | None:
+        """The chat's (topic's) subscription to a desk's digest, or None."""
         with self._lock:
-            row = self._db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? AND desk = ?",
-                                   (chat_id, desk)).fetchone()
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE {_KEY}",
+                                   (chat_id, desk, thread_id or 0)).fetchone()
         return self._row(row) if row else None
 
     def all(self) -> list[Subscription]:
-        """Every subscription, by chat id and desk."""
+        """Every subscription, by chat id, desk and topic."""
         with self._lock:
-            rows = self._db.execute(f"SELECT {_COLUMNS} FROM subscriptions ORDER BY chat_id, desk").fetchall()
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM subscriptions "
+                                    "ORDER BY chat_id, desk, thread_id").fetchall()
         return [self._row(r) for r in rows]
 
-    def claim(self, chat_id: int, day: date, desk: str = DEFAULT_DESK) -> Subscription | None:
+    def claim(self, chat_id: int, day: date, desk: str = DEFAULT_DESK, *,
+              thread_id: int | None = None) -> Subscription | None:
         """Claim the digest of `day` for a chat: the subscription as it was if this caller won, else None.
 
         The condition and the write are one statement in one transaction, so two callers can
         never both win the same day, in one process or across a restart.
         """
+        key = (chat_id, desk, thread_id or 0)
         with self._transaction() as db:
-            row = db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE chat_id = ? AND desk = ?",
-                             (chat_id, desk)).fetchone()
+            row = db.execute(f"SELECT {_COLUMNS} FROM subscriptions WHERE {_KEY}", key).fetchone()
             if row is None:
                 return None
-            won = db.execute("UPDATE subscriptions SET last_sent = ?, claimed_at = ? WHERE chat_id = ? "
-                             "AND desk = ? AND (last_sent IS NULL OR last_sent < ?)",
-                             (day.isoformat(), _time.time(), chat_id, desk, day.isoformat())).rowcount
+            won = db.execute(f"UPDATE subscriptions SET last_sent = ?, claimed_at = ? WHERE {_KEY} "
+                             "AND (last_sent IS NULL OR last_sent < ?)",
+                             (day.isoformat(), _time.time(), *key, day.isoformat())).rowcount
         return self._row(row) if won else None
 
-    def delivered(self, chat_id: int, until: datetime, desk: str = DEFAULT_DESK) -> None:
+    def delivered(self, chat_id: int, until: datetime, desk: str = DEFAULT_DESK, *,
+                  thread_id: int | None = None) -> None:
         """Record that the desk's digest covering up to `until` reached the chat (the next one starts there)."""
         with self._transaction() as db:
-            db.execute("UPDATE subscriptions SET delivered_until = MAX(COALESCE(delivered_until, 0), ?) "
-                       "WHERE chat_id = ? AND desk = ?", (int(until.timestamp()), chat_id, desk))
+            db.execute(f"UPDATE subscriptions SET delivered_until = MAX(COALESCE(delivered_until, 0), ?) "
+                       f"WHERE {_KEY}", (int(until.timestamp()), chat_id, desk, thread_id or 0))

@@ -7,7 +7,10 @@ first, and nothing is fetched until all have passed:
 1. the sender is an editor (else "Only editors can add documents.");
 2. its name, made safe by `safe_file_name` (no folders, no control characters, a plain
    character set, the suffix kept), has a type the engine reads;
-3. the size Telegram declares is within the engine's `BRIEFBOT_MAX_FILE_MB`.
+3. the size Telegram declares is within the engine's `BRIEFBOT_MAX_FILE_MB`, and within what
+   the Bot API lets bots download (`TELEGRAM_MAX_DOWNLOAD_MB`: 20 MB on Telegram's servers),
+   whichever is smaller; the reply names the limit that applies. A getFile that Telegram
+   refuses as too big gets that reason too, not a request to send the file again.
 
 Then `getFile`, the download from the file server (`TELEGRAM_FILE_BASE_URL`), the size again
 (a declared size can be wrong), the file written into a fresh private temporary folder, and
@@ -38,7 +41,7 @@ from typing import TYPE_CHECKING, ParamSpec
 from urllib.parse import urlsplit
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.telegram.common import STORE_DOWN, ChatServices, Context, topic_of
 from bot.telegram.delivery import show_typing
@@ -227,16 +230,26 @@ class UploadService:
         room: which desk (engine) each chat uses; each stores with `ingest_upload`, and
             `ingest_urls` for links.
         temp_root: where private temporary folders are made (None: the system's).
+        download_limit: bytes the Bot API lets the bot download (None: no limit of its own).
     """
 
     def __init__(self, engine: Briefbot, services: ChatServices, editors: frozenset[int],
-                 room: DeskRoom | None = None, temp_root: Path | None = None) -> None:
+                 room: DeskRoom | None = None, temp_root: Path | None = None,
+                 download_limit: int | None = None) -> None:
         self.engine = engine
         self.room = room or DeskRoom(engine)
         self.services = services
         self.editors = editors
         self.temp_root = temp_root
         self.max_bytes = int(engine.settings.max_file_mb * 1_000_000)
+        # Telegram's own limit, when it is the smaller one: a bigger file could not be fetched anyway.
+        self.telegram_limit = download_limit if download_limit is not None and download_limit < self.max_bytes \
+            else None
+        if self.telegram_limit is not None:
+            log.warning("BRIEFBOT_MAX_FILE_MB is %s, but the Bot API lets bots download at most %s "
+                        "(TELEGRAM_MAX_DOWNLOAD_MB): uploads are capped there", megabytes(self.max_bytes),
+                        megabytes(self.telegram_limit))
+            self.max_bytes = self.telegram_limit
         # One thread: uploads wait for each other instead of contending for the store's writer lock,
         # and never take the question threads (ChatServices.executor) away from other chats.
         self._ingester = ThreadPoolExecutor(1, thread_name_prefix="briefbot-ingest")
@@ -316,6 +329,8 @@ class UploadService:
     # --- the steps -------------------------------------------------------------------------------
 
     def _too_big(self, name: str, size: int) -> str:
+        if self.telegram_limit is not None:
+            return f"{name} is {megabytes(size)}; Telegram lets bots download files up to {megabytes(self.max_bytes)}."
         return f"{name} is {megabytes(size)}; I take files up to {megabytes(self.max_bytes)}."
 
     async def _fetch_and_ingest(self, update: Update, context: Context, document: TelegramDocument,
@@ -327,10 +342,19 @@ class UploadService:
                 await self.services.say(update, context, self._too_big(name, file.file_size))
                 return None
             data = await file.download_as_bytearray()
+        except BadRequest as exc:
+            if "file is too big" not in exc.message.lower():
+                await self._download_failed(update, context, document, name, exc)
+                return None
+            # Permanent: sending it again cannot help, so say why (the setting is above Telegram's cap).
+            log.warning("Telegram refused to hand over %s (file_id %s): %s", name, document.file_id, exc.message)
+            size = f" ({megabytes(document.file_size)})" if document.file_size else ""
+            await self.services.say(update, context, f"{name}{size} is too big for Telegram to hand to bots "
+                                                     "(it lets them download files up to 20 MB). "
+                                                     "Please send a smaller file.")
+            return None
         except (TelegramError, RuntimeError) as exc:  # RuntimeError: Telegram gave no file path
-            log.warning("could not download %s (file_id %s): %s: %s", name, document.file_id, type(exc).__name__, exc)
-            await self.services.say(update, context, f"I could not download {name} from Telegram. "
-                                                     "Please send it again.")
+            await self._download_failed(update, context, document, name, exc)
             return None
         if len(data) > self.max_bytes:
             await self.services.say(update, context, self._too_big(name, len(data)))
@@ -344,6 +368,12 @@ class UploadService:
                                          ignore_cleanup_errors=True) as folder:
             return await self._ingest(update, context, self._store_file, chat.id, Path(folder) / name,
                                       bytes(data), name)
+
+    async def _download_failed(self, update: Update, context: Context, document: TelegramDocument, name: str,
+                               exc: Exception) -> None:
+        """A download that may work another time: logged, and the editor asked to send the file again."""
+        log.warning("could not download %s (file_id %s): %s: %s", name, document.file_id, type(exc).__name__, exc)
+        await self.services.say(update, context, f"I could not download {name} from Telegram. Please send it again.")
 
     def _desk(self, chat_id: int) -> tuple[Briefbot, str]:
         """The chat's desk engine, and the desk's name for the reply ("" when it is the only one the chat has)."""

@@ -12,7 +12,8 @@ a `document` (file_id, file_unique_id, file_name, mime_type, file_size), `getFil
 with a `file_path` such as "documents/file_3.md", and the bytes are served at
 GET /file/bot<token>/<file_path>; every download is recorded (`downloads()`). A file can
 declare a size other than its real one, to test size caps without big files; like Telegram,
-getFile refuses files over 20 MB ("Bad Request: file is too big").
+getFile refuses files over 20 MB ("Bad Request: file is too big"). A forum topic can be
+deleted (`delete_topic`): sends into it get "Bad Request: message thread not found".
 
 Like Telegram it checks what it is sent, with its own parser (independent of the bot's
 renderer): HTML parse mode must use the supported tags and entities ("Bad Request: can't
@@ -188,6 +189,7 @@ class StandinState:
     webhook: dict[str, Any] = field(default_factory=dict)
     commands: list[dict[str, Any]] = field(default_factory=list)
     files: dict[str, HostedFile] = field(default_factory=dict)  # by file_id
+    deleted_topics: set[tuple[int, int]] = field(default_factory=set)  # (chat_id, message_thread_id)
     downloads: list[Download] = field(default_factory=list)
 
 
@@ -231,6 +233,12 @@ class BotAPIStandin:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    @property
+    def port(self) -> int:
+        """The port the stand-in listens on."""
+        assert self._server is not None
+        return int(self._server.server_address[1])
 
     @property
     def base_url(self) -> str:
@@ -361,6 +369,11 @@ class BotAPIStandin:
         """
         with self.cond:
             self.state.faults.append(Fault(method, status, description, parameters, times, chat_id, delay, result))
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deletes a forum topic: sends into it get "Bad Request: message thread not found"."""
+        with self.cond:
+            self.state.deleted_topics.add((chat_id, thread_id))
 
     def unblock(self, chat_id: int) -> None:
         with self.cond:
@@ -589,6 +602,8 @@ class BotAPIStandin:
             raise _APIError(400, "Bad Request: chat not found")
         if chat_id in self.state.blocked:
             raise _APIError(403, "Forbidden: bot was blocked by the user")
+        if (chat_id, params.get("message_thread_id")) in self.state.deleted_topics:
+            raise _APIError(400, "Bad Request: message thread not found")
         return chat_id
 
     def _check_text(self, text: Any, parse_mode: Any) -> str:
@@ -662,6 +677,10 @@ def _decode(params: dict[str, str]) -> dict[str, Any]:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    # The default listen backlog (5) overflows when dozens of handlers send at once: the extra
+    # connects wait for SYN retransmits (1 s, 3 s, ...) and a load test measures the kernel.
+    request_queue_size = 256
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         # The client hanging up (a cancelled long poll, a read timeout) is normal here.
         pass
