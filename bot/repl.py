@@ -148,6 +148,10 @@ def run_repl(engine: Briefbot, stdin=None, stdout=None) -> int:
     """Read questions until :quit or end of input."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    if hasattr(stdin, "reconfigure"):
+        # Bytes that are not UTF-8 (a Latin-1 terminal, a pasted binary) would end the session
+        # with UnicodeDecodeError under a strict locale: they are read as U+FFFD instead.
+        stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
     history = _history_file(engine)
     readline = None

@@ -47,7 +47,7 @@ from .errors import QuestionError
 from .questions import QuestionProfile, coverage, profile_question
 from .search import Window
 from .terms import capital_country, terms
-from .text import one_line, split_sentences
+from .text import one_line, split_sentences, typed_text
 from .types import Citation, DigestItem, Hit
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def briefing_request(message: str) -> tuple[Kind, str] | None:
 
 def check_topic(topic: str) -> str:
     """The topic tidied, or QuestionError with a reason a user understands."""
-    text = one_line(topic or "")
+    text = typed_text(topic)
     if not text or not any(ch.isalpha() for ch in text):
         raise QuestionError("the topic is empty: name a person, place, organisation or event")
     if len(text) > MAX_TOPIC_CHARS:

@@ -41,6 +41,7 @@ from .rule_rewriter import RuleRewriter, answer_names
 from .search import HybridSearcher, Window, chunk_page
 from .sources import LoadOptions, doc_id_for, load_path, load_paths
 from .store import ChunkStore, WriterLock
+from .text import typed_text
 from .types import Answer, CorpusStats, Document, Hit, IngestReport, Note, Problem, StoredDocument
 
 if TYPE_CHECKING:
@@ -310,7 +311,7 @@ class Briefbot:
 
     def check_question(self, question: str) -> str:
         """The question tidied, or QuestionError with a reason a user understands."""
-        text = " ".join((question or "").split())
+        text = typed_text(question)
         if not text:
             raise QuestionError("the question is empty")
         limit = self.settings.max_question_chars

@@ -146,3 +146,13 @@ def test_bad_configuration_names_the_variable(tmp_path: Path) -> None:
                           cwd=ROOT, timeout=60)
     assert done.returncode == 2
     assert done.stderr.startswith("briefbot stats: bad configuration: BRIEFBOT_BATCH_SIZE:")
+
+
+def test_non_utf8_bytes_in_a_question_or_topic_are_replaced(data_dir: Path) -> None:
+    # Python hands bytes that are not UTF-8 in argv over as lone surrogates ("\udcff").
+    question = "What did the EU suspend \udcff\udcfe after the coup?"
+    runs = [briefbot(*args, data_dir=data_dir)
+            for args in (("ask", question), ("ask", question, "--json"), ("brief", "France \udcff"))]
+    for done in runs:
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert json.loads(runs[1].stdout)["question"] == "What did the EU suspend \ufffd\ufffd after the coup?"

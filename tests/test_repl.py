@@ -32,3 +32,15 @@ def test_run_repl_reads_until_quit(engine: Briefbot) -> None:
     assert run_repl(engine, stdin=stdin, stdout=stdout) == 0
     text = stdout.getvalue()
     assert "six-month transition" in text and "never asked" not in text
+
+
+def test_non_utf8_bytes_do_not_end_the_session(engine: Briefbot) -> None:
+    session = Session(engine)
+    out = session.handle("What did the EU suspend \udcff\udcfe after the coup?")  # argv-style surrogates
+    assert out is not None and not out.startswith("! ")
+    assert "Briefing" in session.handle(":brief France \udcff")
+    stdin = io.TextIOWrapper(io.BytesIO(b"What did the EU \xff\xfe suspend?\nWhat did Algeria propose for Niger?\n"),
+                             encoding="utf-8")
+    stdout = io.StringIO()
+    assert run_repl(engine, stdin=stdin, stdout=stdout) == 0
+    assert "six-month transition" in stdout.getvalue()  # the question after the bad bytes is answered
