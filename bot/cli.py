@@ -284,22 +284,34 @@ def _batch_lines(path: Path) -> Iterator[dict[str, Any]]:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
     for number, line in enumerate(lines, start=1):
         line = line.strip()
-        if not line:
-            continue
-        if line.startswith("{"):
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield {"id": str(number), "error": f"line {number}: malformed JSON ({exc.msg})"}
-                continue
-            if not isinstance(item, dict):
-                yield {"id": str(number), "error": f"line {number}: not a JSON object"}
-                continue
-            yield {"id": str(item.get("id", number)), "question": str(item.get("question", "")),
-                   "since": item.get("since"), "until": item.get("until"),
-                   "conversation": str(item.get("conversation") or "")}
-        else:
-            yield {"id": str(number), "question": line}
+        if line:
+            yield _batch_item(number, line)
+
+
+def _batch_item(number: int, line: str) -> dict[str, Any]:
+    """One batch line as an item to answer, or as an error item (`id`, `error`) when it cannot be."""
+    if not line.startswith(("{", "[")):
+        return {"id": str(number), "question": line}
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        if line.startswith("["):  # "[Update] Who ...?" is a question, not broken JSON
+            return {"id": str(number), "question": line}
+        return {"id": str(number), "error": f"line {number}: malformed JSON ({exc.msg})"}
+    if not isinstance(item, dict):
+        return {"id": str(number), "error": f"line {number}: not a JSON object"}
+    key = str(item.get("id", number))
+    question = item.get("question")
+    if not isinstance(question, str):
+        # str(None) would be searched as the question "None".
+        what = "no question" if question is None else "the question is not a string"
+        return {"id": key, "error": f"line {number}: {what}"}
+    for field in ("since", "until"):
+        if item.get(field) is not None and not isinstance(item[field], str):
+            return {"id": key, "question": question,
+                    "error": f"line {number}: {field} is not a date string: {item[field]!r} (use \"YYYY-MM-DD\")"}
+    return {"id": key, "question": question, "since": item.get("since"), "until": item.get("until"),
+            "conversation": str(item.get("conversation") or "")}
 
 
 def _answer_item(engine: Briefbot, item: dict[str, Any], conversations: dict[str, Conversation]) -> dict[str, Any]:
@@ -308,20 +320,27 @@ def _answer_item(engine: Briefbot, item: dict[str, Any], conversations: dict[str
     from index.conversation import Conversation
 
     if "error" in item:
-        return {"id": item["id"], "error": item["error"]}
+        return _error_line(item, item["error"])
     key = item.get("conversation") or ""
     try:
         since = parse_day(item["since"]) if item.get("since") else None
         until = parse_day(item["until"]) if item.get("until") else None
         reply = engine.respond(item["question"], since, until, conversations.get(key) if key else None)
     except (argparse.ArgumentTypeError, BriefbotError) as exc:
-        return {"id": item["id"], "question": item.get("question", ""), "error": str(exc)}
+        return _error_line(item, str(exc))
     if isinstance(reply, Briefing):
         return {"id": item["id"], "question": item["question"], "resolved_question": item["question"],
                 **reply.to_json()}
     if key and reply.turn is not None:
         conversations[key] = conversations.get(key, Conversation()).after(reply.turn)
     return reply.to_json(id=item["id"])
+
+
+def _error_line(item: dict[str, Any], error: str) -> dict[str, Any]:
+    """A batch line that got no answer: `id` and `error`, with the question as given (every line has
+    `resolved_question`; nothing was resolved, so it is the question)."""
+    question = item.get("question") or ""
+    return {"id": item["id"], "question": question, "resolved_question": question, "error": error}
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -334,7 +353,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch:
         items = list(_batch_lines(args.batch))  # a missing file fails before the model loads
         engine.warm_up()  # elapsed_ms then measures each question, not the one-time model load
-        failures = 0
+        answered = 0  # lines answered or abstained on
         conversations: dict[str, Conversation] = {}
         for item in items:
             if args.since and not item.get("since"):
@@ -342,7 +361,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if args.until and not item.get("until"):
                 item["until"] = args.until.isoformat()
             result = _answer_item(engine, item, conversations)
-            failures += "error" in result
+            answered += "error" not in result
             if args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             elif "error" in result:
@@ -352,7 +371,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
                       + "\n".join(f"{p['date']} {terminal.safe(p['text'])}" for p in result["points"]) + "\n")
             else:
                 print(f"[{result['id']}] {terminal.safe(result['question'])}\n{terminal.safe(result['answer'])}\n")
-        return 0
+        # Exit 1 when no line could be answered (an empty store, a file of bad lines): a script
+        # must not read a batch of errors as success.
+        return 0 if answered else 1
     reply = engine.respond(args.question, args.since, args.until)
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False))

@@ -321,6 +321,11 @@ class Briefbot:
             raise QuestionError("the question has no words to search for")
         return text
 
+    def check_not_empty(self) -> None:
+        """EmptyStoreError when the desk has no documents yet (nothing to answer or brief from)."""
+        if self.keywords.get().size == 0:
+            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
+
     def search(self, question: str, since: date | None = None, until: date | None = None, k: int = 10) -> list[Hit]:
         """Ranked documents for a question (no answer)."""
         check_window(since, until)
@@ -340,6 +345,8 @@ class Briefbot:
         started = time.perf_counter()
         text = self.check_question(question)
         check_window(since, until)
+        # An empty store first: "who do you mean?" would hide what is really wrong.
+        self.check_not_empty()
         resolution = self.rewriter.resolve(text, conversation or Conversation())
         window_since, window_until = (since.isoformat() if since else ""), (until.isoformat() if until else "")
         if resolution.needs_subject:
@@ -347,8 +354,6 @@ class Briefbot:
                 Answer(question=text, answer=NEEDS_SUBJECT, abstained=True, citations=(), retrieved=(),
                        elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=text,
                        since=window_since, until=window_until), "the question names no one to search for")
-        if self.keywords.get().size == 0:
-            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
         searched = resolution.question
         last = conversation.last if conversation else None
         # A follow-up is searched in the documents that answered the turn before it as well.
@@ -369,8 +374,7 @@ class Briefbot:
     def brief(self, topic: str, since: date | None = None, until: date | None = None,
               kind: Kind = "brief") -> Briefing:
         """Dated, cited developments on a topic: newest first, or oldest first for kind="timeline"."""
-        if self.keywords.get().size == 0:
-            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
+        self.check_not_empty()
         return build_briefing(self, topic, kind, since, until)
 
     def respond(self, message: str, since: date | None = None, until: date | None = None,

@@ -156,3 +156,36 @@ def test_non_utf8_bytes_in_a_question_or_topic_are_replaced(data_dir: Path) -> N
     for done in runs:
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
     assert json.loads(runs[1].stdout)["question"] == "What did the EU suspend \ufffd\ufffd after the coup?"
+
+
+def test_batch_lines_of_the_wrong_type_are_error_lines(data_dir: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join([
+        json.dumps({"id": "since-number", "question": "What did France do?", "since": 20230901}),
+        json.dumps({"id": "until-list", "question": "What did France do?", "until": ["2023-09-30"]}),
+        json.dumps({"id": "null", "question": None}),
+        json.dumps([1, 2, 3]),
+        json.dumps({"id": "good", "question": "What did Algeria propose?"}),
+    ]) + "\n")
+    done = briefbot("ask", "--batch", str(batch), "--json", data_dir=data_dir)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    by_id = {r["id"]: r for r in map(json.loads, done.stdout.splitlines())}
+    assert list(by_id) == ["since-number", "until-list", "null", "4", "good"]
+    assert "since is not a date string" in by_id["since-number"]["error"]
+    assert "until is not a date string" in by_id["until-list"]["error"]
+    assert "no question" in by_id["null"]["error"] and "not a JSON object" in by_id["4"]["error"]
+    assert all("resolved_question" in r for r in by_id.values())
+    assert "error" not in by_id["good"] and by_id["good"]["citations"]
+
+
+def test_batch_with_no_line_answered_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
+    assert briefbot("ingest", str(tmp_path / "nothing"), data_dir=tmp_path / "d").returncode == 0  # an empty store
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "a", "question": "Who leads the junta?", "conversation": "c"}) + "\n"
+                     + json.dumps({"id": "b", "question": "when did he become leader?", "conversation": "c"}) + "\n")
+    done = briefbot("ask", "--batch", str(batch), "--json", data_dir=tmp_path / "d")
+    assert done.returncode == 1, done.stderr[-2000:]
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert all("no documents" in r["error"] and r["resolved_question"] == r["question"] for r in rows)
