@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
@@ -391,31 +391,26 @@ def cmd_brief(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """`briefbot eval`: answer a question set and print the quality metrics."""
-    from index.evaluate import load_questions, score
+    from index.evaluate import read_question_set, score
 
     try:
-        questions = load_questions(args.file)
-    except (OSError, ValueError) as exc:
-        raise CliError(f"cannot read {args.file}: {exc}") from None
-    engine = _engine(args)
-    engine.warm_up()
-    answers: dict[str, dict[str, Any]] = {}
-    out = open(args.answers, "w", encoding="utf-8") if args.answers else None
-    elapsed: list[float] = []
-    for q in questions:
-        if q.get("type") == "digest" or "question" not in q:
-            continue
-        try:  # eval measures answers: every question is asked, none routed to a briefing
-            since, until = (parse_day(q[k]) if q.get(k) else None for k in ("since", "until"))
-            result = engine.ask(q["question"], since, until).to_json(id=q["id"])
-        except (argparse.ArgumentTypeError, BriefbotError) as exc:
-            result = {"id": q["id"], "question": q["question"], "error": str(exc)}
-        answers[q["id"]] = result
-        elapsed.append(result.get("elapsed_ms", 0.0))
+        questions, problems = read_question_set(args.file)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    for problem in problems:  # bad lines are skipped, each named; the rest is scored
+        print(f"briefbot eval: skipped {problem}", file=sys.stderr)
+    if not questions:
+        print(f"briefbot eval: {args.file} has no questions to score", file=sys.stderr)
+        return 1
+    try:  # before the model loads: a typo in the output path should not cost the wait
+        out = open(args.answers, "w", encoding="utf-8") if args.answers else None
+    except OSError as exc:
+        raise CliError(f"cannot write {args.answers}: {exc.strerror or exc}") from None
+    try:
+        answers, elapsed = _eval_answers(args, questions, out)
+    finally:
         if out:
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    if out:
-        out.close()
+            out.close()
     metrics, rows = score(questions, answers)
     if elapsed:
         ordered = sorted(elapsed)
@@ -429,6 +424,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"{key:<{width}}  {value}")
     print(json.dumps(metrics))
     return 0
+
+
+def _eval_answers(args: argparse.Namespace, questions: list[dict[str, Any]],
+                  out: TextIO | None) -> tuple[dict[str, dict[str, Any]], list[float]]:
+    """Every question of a set asked (none routed to a briefing: eval measures answers), with the
+    answers by id and their elapsed_ms; each answer also written to `out`."""
+    engine = _engine(args)
+    engine.check_not_empty()  # every question would fail alike: say it once
+    engine.warm_up()
+    answers: dict[str, dict[str, Any]] = {}
+    elapsed: list[float] = []
+    for q in questions:
+        try:
+            since, until = (parse_day(q[k]) if q.get(k) else None for k in ("since", "until"))
+            result = engine.ask(q["question"], since, until).to_json(id=q["id"])
+        except (argparse.ArgumentTypeError, BriefbotError) as exc:
+            result = {"id": q["id"], "question": q["question"], "error": str(exc)}
+        answers[q["id"]] = result
+        elapsed.append(result.get("elapsed_ms", 0.0))
+        if out:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return answers, elapsed
 
 
 def cmd_digest(args: argparse.Namespace) -> int:

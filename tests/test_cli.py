@@ -189,3 +189,31 @@ def test_batch_with_no_line_answered_exits_1(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["a", "b"]
     assert all("no documents" in r["error"] and r["resolved_question"] == r["question"] for r in rows)
+
+
+def test_eval_skips_bad_lines_and_names_them(data_dir: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "set.jsonl"
+    good = QUESTIONS.read_text().splitlines()
+    questions.write_text("\n".join([
+        json.dumps({"type": "answerable", "question": "Who leads?", "gold": [], "answer_all_of_any": [["x"]]}),
+        json.dumps({"id": "no-gold", "type": "answerable", "question": "Who leads?", "answer_all_of_any": [["x"]]}),
+        json.dumps({"id": "since", "type": "unanswerable", "question": "Who leads?", "since": 20230101}),
+        "{bad", *good]) + "\n")
+    done = briefbot("eval", str(questions), data_dir=data_dir)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert f"skipped {questions}:1: no id" in done.stderr and f"{questions}:2: an answerable question needs gold" \
+        in done.stderr and f"{questions}:3: since is not a date" in done.stderr and f"{questions}:4: malformed" \
+        in done.stderr
+    metrics = json.loads(done.stdout.splitlines()[-1])
+    assert metrics["answerable"] == 2 and metrics["unanswerable"] == 1 and metrics["answer_acc"] == 1.0
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (("eval", str(QUESTIONS), "--answers", "/nonexistent/x.jsonl"), 2, "cannot write /nonexistent/x.jsonl"),
+    (("eval", os.devnull), 1, "has no questions to score"),
+])
+def test_eval_refuses_a_bad_answers_path_or_an_empty_set(data_dir: Path, args: tuple[str, ...], code: int,
+                                                          message: str) -> None:
+    done = briefbot(*args, data_dir=data_dir)
+    assert done.returncode == code and message in done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and not done.stdout
