@@ -374,6 +374,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         # Exit 1 when no line could be answered (an empty store, a file of bad lines): a script
         # must not read a batch of errors as success.
         return 0 if answered else 1
+    engine.check_question(args.question)  # a bad question fails before the model loads
+    engine.warm_up()  # elapsed_ms then measures the question, not the one-time model load (as in --batch)
     reply = engine.respond(args.question, args.since, args.until)
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False))
@@ -384,7 +386,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_brief(args: argparse.Namespace) -> int:
     """`briefbot brief` / `briefbot timeline`: a topic's dated, cited developments."""
-    briefing = _engine(args).brief(args.topic, args.since, args.until, kind=args.command)
+    from index.briefing import check_topic
+
+    check_topic(args.topic)  # a bad topic fails before the model loads
+    engine = _engine(args)
+    engine.warm_up()  # elapsed_ms then measures the briefing, not the one-time model load
+    briefing = engine.brief(args.topic, args.since, args.until, kind=args.command)
     print(json.dumps(briefing.to_json(), ensure_ascii=False) if args.json else terminal.render_briefing(briefing))
     return 0
 

@@ -217,3 +217,11 @@ def test_eval_refuses_a_bad_answers_path_or_an_empty_set(data_dir: Path, args: t
     done = briefbot(*args, data_dir=data_dir)
     assert done.returncode == code and message in done.stderr, done.stderr[-2000:]
     assert "Traceback" not in done.stderr and not done.stdout
+
+
+def test_elapsed_ms_of_single_commands_leaves_the_model_load_out(data_dir: Path) -> None:
+    # The model loads in seconds; a question on this store takes tens of milliseconds.
+    for args in (("ask", "What did Algeria propose?"), ("timeline", "French troops")):
+        done = briefbot(*args, "--json", data_dir=data_dir)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert json.loads(done.stdout)["elapsed_ms"] < 2500
