@@ -30,9 +30,10 @@ from . import terminal
 from .cli_desks import add_desks_parser, cmd_desks
 
 if TYPE_CHECKING:
+    from index.briefing import Briefing
     from index.conversation import Conversation
     from index.engine import Briefbot
-    from index.types import Note, Problem
+    from index.types import Answer, Note, Problem
 
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
@@ -329,11 +330,18 @@ def _answer_item(engine: Briefbot, item: dict[str, Any], conversations: dict[str
     except (argparse.ArgumentTypeError, BriefbotError) as exc:
         return _error_line(item, str(exc))
     if isinstance(reply, Briefing):
-        return {"id": item["id"], "question": item["question"], "resolved_question": item["question"],
-                **reply.to_json()}
+        return _reply_json(reply, item["id"])
     if key and reply.turn is not None:
         conversations[key] = conversations.get(key, Conversation()).after(reply.turn)
     return reply.to_json(id=item["id"])
+
+
+def _reply_json(reply: Answer | Briefing, id: str | None) -> dict[str, Any]:
+    """An ask's JSON: an answer's fields, also when the question was routed to a briefing."""
+    from index.briefing import Briefing
+
+    out = reply.to_answer_json(id=id) if isinstance(reply, Briefing) else reply.to_json(id=id)
+    return {"id": id, **out}
 
 
 def _error_line(item: dict[str, Any], error: str) -> dict[str, Any]:
@@ -378,7 +386,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     engine.warm_up()  # elapsed_ms then measures the question, not the one-time model load (as in --batch)
     reply = engine.respond(args.question, args.since, args.until)
     if args.json:
-        print(json.dumps(reply.to_json(), ensure_ascii=False))
+        # The README lists `id` among ask's fields; a single question has none to echo.
+        print(json.dumps(_reply_json(reply, id=None), ensure_ascii=False))
     else:
         print(terminal.render_reply(reply))
     return 0

@@ -384,7 +384,7 @@ class Briefbot:
         request = briefing_request(text)
         if request is not None:
             kind, topic = request
-            return self.brief(topic, since, until, kind)
+            return replace(self.brief(topic, since, until, kind), question=text)
         return self.ask(text, since, until, conversation)
 
     # --- browsing -----------------------------------------------------------

@@ -225,3 +225,23 @@ def test_elapsed_ms_of_single_commands_leaves_the_model_load_out(data_dir: Path)
         done = briefbot(*args, "--json", data_dir=data_dir)
         assert done.returncode == 0, done.stderr[-2000:]
         assert json.loads(done.stdout)["elapsed_ms"] < 2500
+
+
+ANSWER_FIELDS = {"id", "question", "resolved_question", "answer", "abstained", "answerer", "citations", "retrieved",
+                 "elapsed_ms"}
+
+
+def test_a_question_routed_to_a_briefing_keeps_the_answer_fields(data_dir: Path, tmp_path: Path) -> None:
+    question = "What's the latest on French troops?"
+    single = json.loads(briefbot("ask", question, "--json", data_dir=data_dir).stdout)
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps({"id": "latest", "question": question}) + "\nWho did Tchiani appoint?\n")
+    lines = [json.loads(line) for line in briefbot("ask", "--batch", str(batch), "--json",
+                                                   data_dir=data_dir).stdout.splitlines()]
+    for reply in (single, lines[0]):
+        assert ANSWER_FIELDS <= set(reply) and {"kind", "points", "topic"} <= set(reply), sorted(reply)
+        assert reply["question"] == reply["resolved_question"] == question and not reply["abstained"]
+        assert "French troops" in reply["answer"] and "[1]" in reply["answer"]
+        assert [c["n"] for c in reply["citations"]] == list(range(1, len(reply["citations"]) + 1))
+    assert single["id"] is None and lines[0]["id"] == "latest"
+    assert ANSWER_FIELDS <= set(lines[1])  # a plain answer, for comparison
