@@ -239,9 +239,9 @@ def test_a_question_routed_to_a_briefing_keeps_the_answer_fields(data_dir: Path,
     lines = [json.loads(line) for line in briefbot("ask", "--batch", str(batch), "--json",
                                                    data_dir=data_dir).stdout.splitlines()]
     for reply in (single, lines[0]):
-        assert ANSWER_FIELDS <= set(reply) and {"kind", "points", "topic"} <= set(reply), sorted(reply)
+        assert set(reply) >= ANSWER_FIELDS and {"kind", "points", "topic"} <= set(reply), sorted(reply)
         assert reply["question"] == reply["resolved_question"] == question and not reply["abstained"]
         assert "French troops" in reply["answer"] and "[1]" in reply["answer"]
         assert [c["n"] for c in reply["citations"]] == list(range(1, len(reply["citations"]) + 1))
     assert single["id"] is None and lines[0]["id"] == "latest"
-    assert ANSWER_FIELDS <= set(lines[1])  # a plain answer, for comparison
+    assert set(lines[1]) >= ANSWER_FIELDS  # a plain answer, for comparison
