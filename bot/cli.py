@@ -80,20 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cited answers and daily digests from the documents you collect about a crisis. "
                     "Works offline; configuration comes from BRIEFBOT_* environment variables or .env.",
         epilog=EXAMPLES)
-    parser.add_argument("--data-dir", type=Path, help="where the store lives (default: $BRIEFBOT_DATA_DIR or ./data)")
-    parser.add_argument("--desk", metavar="NAME", help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or "
-                                                       "the default desk; `briefbot desks` lists them)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what the engine does")
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    # `--desk` also after the command (`briefbot ask --desk niger ...`); SUPPRESS keeps a value given before it.
-    desk_option = OneLineParser(add_help=False)
-    desk_option.add_argument("--desk", metavar="NAME", default=argparse.SUPPRESS,
-                             help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or the default desk)")
+    # The global options also after the command (`briefbot ask --desk niger ...`); SUPPRESS keeps a
+    # value given before it when the command's parser does not see the option.
+    global_options = OneLineParser(add_help=False)
+    _add_global_options(global_options, default=argparse.SUPPRESS)
     original_add_parser = sub.add_parser
 
     def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         if name != "telegram":
-            kwargs["parents"] = [*kwargs.get("parents", []), desk_option]
+            kwargs["parents"] = [*kwargs.get("parents", []), global_options]
         return original_add_parser(name, **kwargs)
 
     sub.add_parser = add_parser  # type: ignore[method-assign,assignment]
@@ -164,9 +161,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", type=Path, metavar="FILE",
                    help="also write a PNG of items per day over the last 14 days, top story annotated")
 
-    add_desks_parser(sub)
+    add_desks_parser(sub, [global_options])
     sub.add_parser("telegram", help="run the Telegram bot (see briefbot telegram --help)", add_help=False)
     return parser
+
+
+GLOBAL_OPTIONS = ("--data-dir", "--desk")  # the global options that take a value (and -v, --verbose)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default: Any = None) -> None:
+    """`--data-dir`, `--desk` and `-v`, which every command takes before or after its name."""
+    parser.add_argument("--data-dir", type=Path, default=default,
+                        help="where the store lives (default: $BRIEFBOT_DATA_DIR or ./data)")
+    parser.add_argument("--desk", metavar="NAME", default=default,
+                        help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or the default desk; "
+                             "`briefbot desks` lists them)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default or False,
+                        help="log what the engine does")
+
+
+def _telegram_args(argv: list[str]) -> list[str] | None:
+    """The arguments of `briefbot [GLOBAL OPTIONS] telegram ...` (the global ones included, for the
+    telegram parser to read), or None when the command is not `telegram`."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("-v", "--verbose") or token.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)):
+            i += 1
+        elif token in GLOBAL_OPTIONS:
+            i += 2
+        else:
+            break
+    return argv[:i] + argv[i + 1:] if argv[i:i + 1] == ["telegram"] else None
 
 
 def _add_answerer_option(parser: argparse.ArgumentParser) -> None:
@@ -553,7 +579,9 @@ def telegram_parser() -> argparse.ArgumentParser:
     parser.add_argument("--url", metavar="URL", help="webhook: public https URL (TELEGRAM_WEBHOOK_URL)")
     parser.add_argument("--drop-pending", action="store_true",
                         help="skip messages sent while the bot was down (default: answer them)")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="default: INFO (DEBUG with -v)")
+    _add_global_options(parser)
     return parser
 
 
@@ -564,6 +592,13 @@ def telegram_main(argv: list[str] | None = None) -> int:
     refused), 2 a bad or missing setting.
     """
     args = telegram_parser().parse_args(argv)
+    # The bot reads its engine settings from the environment wherever it opens a desk: the global
+    # options are given to it as the variables they stand for.
+    if args.data_dir:
+        os.environ["BRIEFBOT_DATA_DIR"] = str(args.data_dir)
+    if args.desk:
+        os.environ["BRIEFBOT_DESK"] = args.desk
+    log_level = args.log_level or ("DEBUG" if args.verbose else "INFO")
     # Imported here: python-telegram-bot is only needed by this subcommand.
     from bot import telegram
 
@@ -577,7 +612,7 @@ def telegram_main(argv: list[str] | None = None) -> int:
         settings = telegram.load_settings(overrides)
         if args.webhook and not settings.webhook_ready:
             raise CliError("--webhook needs TELEGRAM_WEBHOOK_URL (or --url) and TELEGRAM_WEBHOOK_SECRET")
-        telegram.run_bot(settings, webhook=args.webhook, log_level=args.log_level)
+        telegram.run_bot(settings, webhook=args.webhook, log_level=log_level)
     except (telegram.BotConfigError, CliError) as exc:
         print(f"briefbot telegram: {exc}", file=sys.stderr)
         return 2
@@ -602,8 +637,9 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str] | None) -> int:
     """`main` without the exit-time bookkeeping."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["telegram"]:
-        return telegram_main(argv[1:])
+    telegram_args = _telegram_args(argv)
+    if telegram_args is not None:
+        return telegram_main(telegram_args)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -245,3 +245,20 @@ def test_a_question_routed_to_a_briefing_keeps_the_answer_fields(data_dir: Path,
         assert [c["n"] for c in reply["citations"]] == list(range(1, len(reply["citations"]) + 1))
     assert single["id"] is None and lines[0]["id"] == "latest"
     assert set(lines[1]) >= ANSWER_FIELDS  # a plain answer, for comparison
+
+
+def test_global_options_go_before_or_after_every_command(data_dir: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "not-used"
+    for args in (("stats", "--data-dir", str(data_dir), "-v"), ("-v", "--desk", "default", "stats"),
+                 ("desks", "list", "--data-dir", str(data_dir))):
+        done = briefbot(*args, data_dir=data_dir if "--data-dir" not in args else elsewhere)
+        assert done.returncode == 0 and "10" in done.stdout, (args, done.stderr[-2000:])
+    done = briefbot("brief", "--data-dir", str(data_dir), "French troops", data_dir=elsewhere)
+    assert done.returncode == 0 and "Last French troops leave Niger" in done.stdout, done.stderr[-2000:]
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": "", "HF_HUB_OFFLINE": "1"}
+    for args in (("--data-dir", str(tmp_path), "telegram"), ("--desk", "default", "telegram"), ("-v", "telegram"),
+                 ("telegram", "--data-dir", str(tmp_path), "-v")):
+        done = subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, env=env,
+                              cwd=ROOT, timeout=120)
+        # The bot's own parser took the options: it gets as far as asking for its token.
+        assert done.returncode == 2 and "TELEGRAM_BOT_TOKEN is not set" in done.stderr, (args, done.stderr)
