@@ -341,25 +341,32 @@ def _batch_item(number: int, line: str) -> dict[str, Any]:
             "conversation": str(item.get("conversation") or "")}
 
 
-def _answer_item(engine: Briefbot, item: dict[str, Any], conversations: dict[str, Conversation]) -> dict[str, Any]:
-    """One batch line answered; lines sharing a conversation id carry context, in file order."""
-    from index.briefing import Briefing
+def _answer_item(engine: Briefbot, item: dict[str, Any],
+                 conversations: dict[str, Conversation]) -> Answer | Briefing | str:
+    """One batch line answered, or the error that kept it from being; lines sharing a conversation id
+    carry context, in file order."""
     from index.conversation import Conversation
+    from index.types import Answer
 
     if "error" in item:
-        return _error_line(item, item["error"])
+        return str(item["error"])
     key = item.get("conversation") or ""
     try:
         since = parse_day(item["since"]) if item.get("since") else None
         until = parse_day(item["until"]) if item.get("until") else None
         reply = engine.respond(item["question"], since, until, conversations.get(key) if key else None)
     except (argparse.ArgumentTypeError, BriefbotError) as exc:
-        return _error_line(item, str(exc))
-    if isinstance(reply, Briefing):
-        return _reply_json(reply, item["id"])
-    if key and reply.turn is not None:
+        return str(exc)
+    if key and isinstance(reply, Answer) and reply.turn is not None:
         conversations[key] = conversations.get(key, Conversation()).after(reply.turn)
-    return reply.to_json(id=item["id"])
+    return reply
+
+
+def _batch_text(item: dict[str, Any], reply: Answer | Briefing | str) -> str:
+    """One batch line as terminal text: its id and question, then the reply with its sources (as a single ask)."""
+    if isinstance(reply, str):
+        return f"[{item['id']}] error: {terminal.safe(reply)}\n"
+    return f"[{item['id']}] {terminal.safe(item['question'])}\n{terminal.render_reply(reply)}\n"
 
 
 def _reply_json(reply: Answer | Briefing, id: str | None) -> dict[str, Any]:
@@ -394,17 +401,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 item["since"] = args.since.isoformat()
             if args.until and not item.get("until"):
                 item["until"] = args.until.isoformat()
-            result = _answer_item(engine, item, conversations)
-            answered += "error" not in result
+            reply = _answer_item(engine, item, conversations)
+            answered += not isinstance(reply, str)
             if args.json:
-                print(json.dumps(result, ensure_ascii=False), flush=True)
-            elif "error" in result:
-                print(f"[{result['id']}] error: {result['error']}\n")
-            elif "points" in result:
-                print(f"[{result['id']}] {terminal.safe(result['question'])}\n"
-                      + "\n".join(f"{p['date']} {terminal.safe(p['text'])}" for p in result["points"]) + "\n")
+                line = _error_line(item, reply) if isinstance(reply, str) else _reply_json(reply, item["id"])
+                print(json.dumps(line, ensure_ascii=False), flush=True)
             else:
-                print(f"[{result['id']}] {terminal.safe(result['question'])}\n{terminal.safe(result['answer'])}\n")
+                print(_batch_text(item, reply), flush=True)
         # Exit 1 when no line could be answered (an empty store, a file of bad lines): a script
         # must not read a batch of errors as success.
         return 0 if answered else 1

@@ -262,3 +262,13 @@ def test_global_options_go_before_or_after_every_command(data_dir: Path, tmp_pat
                               cwd=ROOT, timeout=120)
         # The bot's own parser took the options: it gets as far as asking for its token.
         assert done.returncode == 2 and "TELEGRAM_BOT_TOKEN is not set" in done.stderr, (args, done.stderr)
+
+
+def test_plain_batch_prints_each_answers_sources(data_dir: Path, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.txt"
+    batch.write_text("What did Algeria propose?\nWhat's the latest on French troops?\n")
+    done = briefbot("ask", "--batch", str(batch), data_dir=data_dir)
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer, briefing = done.stdout.split("[2] What's the latest")
+    assert answer.startswith("[1] What did Algeria propose?") and "[1]" in answer and "Sources:" in answer
+    assert "sahel.example.org" in answer and "Sources:" in briefing and "example.com/last-troops" in briefing
