@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "the same article from a feed and from its link is one document, and a "
                                    "feed's summary never replaces the article fetched from its link.")
     p.add_argument("paths", nargs="*", metavar="PATH_OR_URL",
-                   help="files, folders or http(s) URLs, mixed (default: seeds/)")
+                   help="files, folders or http(s) URLs, mixed (default: the shipped seeds/)")
     p.add_argument("--urls", type=Path, metavar="FILE",
                    help="also fetch the URLs listed in FILE, one per line (blank lines and # comments ignored)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only the summary")
@@ -234,7 +234,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"cannot read {args.urls}: {exc.strerror or exc}") from None
     if not paths and not urls and not args.paths and not args.urls:
-        paths = [Path("seeds")]
+        paths = [_shipped_seeds()]
     engine = _engine(args)
     started = time.perf_counter()
     bar = None
@@ -288,6 +288,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
           + f"; {len(report.problems)} skipped"
           + (f"; {len(report.notes)} dated by ingest (no date of their own)" if report.notes else ""))
     return 0 if report.seen or not report.problems else 1
+
+
+# The project's own seeds/, beside the packages (installed editable, as `make demo` does).
+SHIPPED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _shipped_seeds() -> Path:
+    """What a bare `briefbot ingest` loads: the shipped seeds/, from whatever folder it is run in.
+
+    Not the current folder's seeds/: the help promises the shipped ones, and one command should not
+    load different documents in different folders; a folder of one's own is one argument away.
+    """
+    if not SHIPPED_SEEDS.is_dir():
+        raise CliError(f"the shipped seeds/ folder is not at {SHIPPED_SEEDS} (an install without it): "
+                       "name the files or folders to ingest")
+    return SHIPPED_SEEDS
 
 
 def split_inputs(values: list[str]) -> tuple[list[Path], list[str]]:

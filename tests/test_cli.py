@@ -272,3 +272,11 @@ def test_plain_batch_prints_each_answers_sources(data_dir: Path, tmp_path: Path)
     answer, briefing = done.stdout.split("[2] What's the latest")
     assert answer.startswith("[1] What did Algeria propose?") and "[1]" in answer and "Sources:" in answer
     assert "sahel.example.org" in answer and "Sources:" in briefing and "example.com/last-troops" in briefing
+
+
+def test_ingest_with_no_arguments_finds_the_shipped_seeds_from_any_folder(tmp_path: Path) -> None:
+    env = {**os.environ, "BRIEFBOT_DATA_DIR": str(tmp_path / "d"), "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "ingest"], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("ingested 1 documents") and "1 new" in done.stdout and "skipped" not in done.stderr
