@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from pydantic import ValidationError
 
 from index.config import Settings
-from index.errors import BriefbotError
+from index.errors import BriefbotError, EmptyStoreError
 from index.types import IngestReport
 
 from . import terminal
@@ -209,18 +209,38 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "answerer", None):
         overrides["answerer"] = args.answerer
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:  # name the variable and the problem, not a traceback
         problems = "; ".join(f"BRIEFBOT_{'_'.join(str(p) for p in e['loc']).upper()}: "
                              f"{str(e.get('ctx', {}).get('error', '')) or e['msg']}" for e in exc.errors())
         raise CliError(f"bad configuration: {problems}") from None
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise CliError(f"the data dir {settings.data_dir} is a file, not a folder")
+    return settings
 
 
-def _engine(args: argparse.Namespace) -> Briefbot:
-    """The engine over the desk the command works on, with the desk's own settings."""
+def _engine(args: argparse.Namespace, reading: bool = True) -> Briefbot:
+    """The engine over the desk the command works on, with the desk's own settings.
+
+    A command that only reads (`reading`) needs a store to be there already: opening one would
+    make a folder at a mistyped --data-dir and then report it empty.
+    """
     from index.desks import Desks
 
-    return Desks(_settings(args)).open()
+    settings = _settings(args)
+    if reading:
+        _check_store_exists(settings)
+    return Desks(settings).open()
+
+
+def _check_store_exists(settings: Settings) -> None:
+    """EmptyStoreError when there is no embedded store in the data dir (a server's store is always there)."""
+    if settings.chroma_url or (settings.data_dir / "chroma").is_dir():
+        return
+    given = settings.data_dir
+    make = "briefbot ingest" + (f" --data-dir {given}" if given != Settings.model_fields["data_dir"].default else "")
+    raise EmptyStoreError(f"there is no store in {given} (nothing has been ingested there): "
+                          f"check the data dir, or make one with `{make}`")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -235,7 +255,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise CliError(f"cannot read {args.urls}: {exc.strerror or exc}") from None
     if not paths and not urls and not args.paths and not args.urls:
         paths = [_shipped_seeds()]
-    engine = _engine(args)
+    engine = _engine(args, reading=False)
     started = time.perf_counter()
     bar = None
     if not args.quiet and sys.stderr.isatty():
@@ -515,7 +535,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     from index.dates import DigestWindow, zone
     from index.digest import build_digest
-    from index.errors import EmptyStoreError
 
     from .telegram.render import render_digest_telegram
     from .terminal import render_digest_text
@@ -534,7 +553,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.chart and args.chart.is_dir():
         raise CliError(f"--chart {args.chart} is a folder; give a file name such as coverage.png")
     if engine.store.count() == 0:
-        raise EmptyStoreError(f"no documents in {engine.store.location} yet: run `briefbot ingest` first")
+        raise EmptyStoreError(engine.empty_store_message())
     digest = build_digest(engine, window, chart_days=14 if args.chart else 0)
     if args.chart:
         from .chart import coverage_chart
@@ -665,7 +684,7 @@ def _run(argv: list[str] | None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         _quiet_libraries()
-    handlers = {"desks": lambda a: cmd_desks(a, _settings(a)),
+    handlers = {"desks": _desks,
                 "ingest": cmd_ingest, "ask": cmd_ask, "brief": cmd_brief, "timeline": cmd_brief, "repl": cmd_repl,
                 "eval": cmd_eval, "stats": cmd_stats, "digest": cmd_digest}
     if args.command not in handlers:
@@ -685,6 +704,14 @@ def _run(argv: list[str] | None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _desks(args: argparse.Namespace) -> int:
+    """`briefbot desks`: listing reads an existing store; `add` and `edit` may make one."""
+    settings = _settings(args)
+    if getattr(args, "desks_action", None) in (None, "list"):
+        _check_store_exists(settings)
+    return cmd_desks(args, settings)
 
 
 def _quiet_libraries() -> None:

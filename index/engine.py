@@ -29,7 +29,7 @@ import numpy as np
 from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
 from .chunking import Chunk, Chunker, content_hash
-from .config import Settings, desk_name
+from .config import DEFAULT_DESK, Settings, desk_name
 from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, turn_for
 from .dates import check_window, iso_day
 from .desk_profile import Desk
@@ -324,7 +324,13 @@ class Briefbot:
     def check_not_empty(self) -> None:
         """EmptyStoreError when the desk has no documents yet (nothing to answer or brief from)."""
         if self.keywords.get().size == 0:
-            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
+            raise EmptyStoreError(self.empty_store_message())
+
+    def empty_store_message(self) -> str:
+        """What to say when the desk has no documents: which desk, where, and how to fill it."""
+        name = self.desk.name
+        command = "briefbot ingest" if name == DEFAULT_DESK else f"briefbot --desk {name} ingest"
+        return f"no documents in desk {name} ({self.store.location}) yet: run `{command}` first"
 
     def search(self, question: str, since: date | None = None, until: date | None = None, k: int = 10) -> list[Hit]:
         """Ranked documents for a question (no answer)."""

@@ -280,3 +280,22 @@ def test_ingest_with_no_arguments_finds_the_shipped_seeds_from_any_folder(tmp_pa
                           cwd=tmp_path, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("ingested 1 documents") and "1 new" in done.stdout and "skipped" not in done.stderr
+
+
+def test_a_mistyped_or_file_data_dir_is_named_and_not_created(tmp_path: Path) -> None:
+    typo = tmp_path / "dta"
+    for args in (("stats",), ("ask", "Who leads the junta?")):
+        done = briefbot(*args, data_dir=typo)
+        assert done.returncode == 1 and f"there is no store in {typo}" in done.stderr, done.stderr[-2000:]
+        assert f"briefbot ingest --data-dir {typo}" in done.stderr and not typo.exists()
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder")
+    done = briefbot("stats", data_dir=afile)
+    assert done.returncode == 2 and done.stderr.strip() == f"briefbot stats: the data dir {afile} is a file, not a folder"
+
+
+def test_an_empty_desk_says_which_desk_and_how_to_fill_it(tmp_path: Path) -> None:
+    assert briefbot("desks", "add", "floods", data_dir=tmp_path).returncode == 0
+    done = briefbot("--desk", "floods", "ask", "How many were killed in Derna?", data_dir=tmp_path)
+    assert done.returncode == 1 and "no documents in desk floods" in done.stderr, done.stderr[-2000:]
+    assert "run `briefbot --desk floods ingest` first" in done.stderr
