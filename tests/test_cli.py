@@ -291,7 +291,8 @@ def test_a_mistyped_or_file_data_dir_is_named_and_not_created(tmp_path: Path) ->
     afile = tmp_path / "afile"
     afile.write_text("not a folder")
     done = briefbot("stats", data_dir=afile)
-    assert done.returncode == 2 and done.stderr.strip() == f"briefbot stats: the data dir {afile} is a file, not a folder"
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"briefbot stats: the data dir {afile} is a file, not a folder"
 
 
 def test_an_empty_desk_says_which_desk_and_how_to_fill_it(tmp_path: Path) -> None:
