@@ -603,7 +603,7 @@ https URL (a reverse proxy terminating TLS in front of --listen/--port).
 
 def telegram_parser() -> argparse.ArgumentParser:
     """The parser of `briefbot telegram` (a parser of its own, with its own --help)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="briefbot telegram",
         description="Run the briefing bot on Telegram (long polling by default).",
         epilog=TELEGRAM_EPILOG,

@@ -300,3 +300,9 @@ def test_an_empty_desk_says_which_desk_and_how_to_fill_it(tmp_path: Path) -> Non
     done = briefbot("--desk", "floods", "ask", "How many were killed in Derna?", data_dir=tmp_path)
     assert done.returncode == 1 and "no documents in desk floods" in done.stderr, done.stderr[-2000:]
     assert "run `briefbot --desk floods ingest` first" in done.stderr
+
+
+def test_a_bad_telegram_option_is_one_line(tmp_path: Path) -> None:
+    done = briefbot("telegram", "--bogus", data_dir=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == "briefbot telegram: unrecognized arguments: --bogus (see briefbot telegram --help)\n"
