@@ -18,21 +18,22 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
 from index.config import Settings
-from index.errors import BriefbotError
+from index.errors import BriefbotError, EmptyStoreError
 from index.types import IngestReport
 
 from . import terminal
 from .cli_desks import add_desks_parser, cmd_desks
 
 if TYPE_CHECKING:
+    from index.briefing import Briefing
     from index.conversation import Conversation
     from index.engine import Briefbot
-    from index.types import Note, Problem
+    from index.types import Answer, Note, Problem
 
 EXAMPLES = """examples:
   briefbot ingest                      # the shipped seeds/
@@ -79,20 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cited answers and daily digests from the documents you collect about a crisis. "
                     "Works offline; configuration comes from BRIEFBOT_* environment variables or .env.",
         epilog=EXAMPLES)
-    parser.add_argument("--data-dir", type=Path, help="where the store lives (default: $BRIEFBOT_DATA_DIR or ./data)")
-    parser.add_argument("--desk", metavar="NAME", help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or "
-                                                       "the default desk; `briefbot desks` lists them)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what the engine does")
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    # `--desk` also after the command (`briefbot ask --desk niger ...`); SUPPRESS keeps a value given before it.
-    desk_option = OneLineParser(add_help=False)
-    desk_option.add_argument("--desk", metavar="NAME", default=argparse.SUPPRESS,
-                             help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or the default desk)")
+    # The global options also after the command (`briefbot ask --desk niger ...`); SUPPRESS keeps a
+    # value given before it when the command's parser does not see the option.
+    global_options = OneLineParser(add_help=False)
+    _add_global_options(global_options, default=argparse.SUPPRESS)
     original_add_parser = sub.add_parser
 
     def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         if name != "telegram":
-            kwargs["parents"] = [*kwargs.get("parents", []), desk_option]
+            kwargs["parents"] = [*kwargs.get("parents", []), global_options]
         return original_add_parser(name, **kwargs)
 
     sub.add_parser = add_parser  # type: ignore[method-assign,assignment]
@@ -109,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "the same article from a feed and from its link is one document, and a "
                                    "feed's summary never replaces the article fetched from its link.")
     p.add_argument("paths", nargs="*", metavar="PATH_OR_URL",
-                   help="files, folders or http(s) URLs, mixed (default: seeds/)")
+                   help="files, folders or http(s) URLs, mixed (default: the shipped seeds/)")
     p.add_argument("--urls", type=Path, metavar="FILE",
                    help="also fetch the URLs listed in FILE, one per line (blank lines and # comments ignored)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, only the summary")
@@ -163,9 +161,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", type=Path, metavar="FILE",
                    help="also write a PNG of items per day over the last 14 days, top story annotated")
 
-    add_desks_parser(sub)
+    add_desks_parser(sub, [global_options])
     sub.add_parser("telegram", help="run the Telegram bot (see briefbot telegram --help)", add_help=False)
     return parser
+
+
+GLOBAL_OPTIONS = ("--data-dir", "--desk")  # the global options that take a value (and -v, --verbose)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default: Any = None) -> None:
+    """`--data-dir`, `--desk` and `-v`, which every command takes before or after its name."""
+    parser.add_argument("--data-dir", type=Path, default=default,
+                        help="where the store lives (default: $BRIEFBOT_DATA_DIR or ./data)")
+    parser.add_argument("--desk", metavar="NAME", default=default,
+                        help="the desk (crisis) to work on (default: $BRIEFBOT_DESK or the default desk; "
+                             "`briefbot desks` lists them)")
+    parser.add_argument("-v", "--verbose", action="store_true", default=default or False,
+                        help="log what the engine does")
+
+
+def _telegram_args(argv: list[str]) -> list[str] | None:
+    """The arguments of `briefbot [GLOBAL OPTIONS] telegram ...` (the global ones included, for the
+    telegram parser to read), or None when the command is not `telegram`."""
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("-v", "--verbose") or token.startswith(tuple(f"{o}=" for o in GLOBAL_OPTIONS)):
+            i += 1
+        elif token in GLOBAL_OPTIONS:
+            i += 2
+        else:
+            break
+    return argv[:i] + argv[i + 1:] if argv[i:i + 1] == ["telegram"] else None
 
 
 def _add_answerer_option(parser: argparse.ArgumentParser) -> None:
@@ -182,18 +209,38 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "answerer", None):
         overrides["answerer"] = args.answerer
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:  # name the variable and the problem, not a traceback
         problems = "; ".join(f"BRIEFBOT_{'_'.join(str(p) for p in e['loc']).upper()}: "
                              f"{str(e.get('ctx', {}).get('error', '')) or e['msg']}" for e in exc.errors())
         raise CliError(f"bad configuration: {problems}") from None
+    if settings.data_dir.exists() and not settings.data_dir.is_dir():
+        raise CliError(f"the data dir {settings.data_dir} is a file, not a folder")
+    return settings
 
 
-def _engine(args: argparse.Namespace) -> Briefbot:
-    """The engine over the desk the command works on, with the desk's own settings."""
+def _engine(args: argparse.Namespace, reading: bool = True) -> Briefbot:
+    """The engine over the desk the command works on, with the desk's own settings.
+
+    A command that only reads (`reading`) needs a store to be there already: opening one would
+    make a folder at a mistyped --data-dir and then report it empty.
+    """
     from index.desks import Desks
 
-    return Desks(_settings(args)).open()
+    settings = _settings(args)
+    if reading:
+        _check_store_exists(settings)
+    return Desks(settings).open()
+
+
+def _check_store_exists(settings: Settings) -> None:
+    """EmptyStoreError when there is no embedded store in the data dir (a server's store is always there)."""
+    if settings.chroma_url or (settings.data_dir / "chroma").is_dir():
+        return
+    given = settings.data_dir
+    make = "briefbot ingest" + (f" --data-dir {given}" if given != Settings.model_fields["data_dir"].default else "")
+    raise EmptyStoreError(f"there is no store in {given} (nothing has been ingested there): "
+                          f"check the data dir, or make one with `{make}`")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -207,8 +254,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise CliError(f"cannot read {args.urls}: {exc.strerror or exc}") from None
     if not paths and not urls and not args.paths and not args.urls:
-        paths = [Path("seeds")]
-    engine = _engine(args)
+        paths = [_shipped_seeds()]
+    engine = _engine(args, reading=False)
     started = time.perf_counter()
     bar = None
     if not args.quiet and sys.stderr.isatty():
@@ -263,6 +310,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0 if report.seen or not report.problems else 1
 
 
+# The project's own seeds/, beside the packages (installed editable, as `make demo` does).
+SHIPPED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _shipped_seeds() -> Path:
+    """What a bare `briefbot ingest` loads: the shipped seeds/, from whatever folder it is run in.
+
+    Not the current folder's seeds/: the help promises the shipped ones, and one command should not
+    load different documents in different folders; a folder of one's own is one argument away.
+    """
+    if not SHIPPED_SEEDS.is_dir():
+        raise CliError(f"the shipped seeds/ folder is not at {SHIPPED_SEEDS} (an install without it): "
+                       "name the files or folders to ingest")
+    return SHIPPED_SEEDS
+
+
 def split_inputs(values: list[str]) -> tuple[list[Path], list[str]]:
     """`ingest` arguments as (paths, URLs): anything with a scheme (`https://`, `ftp://`, `javascript:`)
     that is not an existing file is a URL; refused schemes are reported by the fetcher, by name."""
@@ -284,44 +347,77 @@ def _batch_lines(path: Path) -> Iterator[dict[str, Any]]:
         raise CliError(f"cannot read {path}: {exc.strerror or exc}") from None
     for number, line in enumerate(lines, start=1):
         line = line.strip()
-        if not line:
-            continue
-        if line.startswith("{"):
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield {"id": str(number), "error": f"line {number}: malformed JSON ({exc.msg})"}
-                continue
-            if not isinstance(item, dict):
-                yield {"id": str(number), "error": f"line {number}: not a JSON object"}
-                continue
-            yield {"id": str(item.get("id", number)), "question": str(item.get("question", "")),
-                   "since": item.get("since"), "until": item.get("until"),
-                   "conversation": str(item.get("conversation") or "")}
-        else:
-            yield {"id": str(number), "question": line}
+        if line:
+            yield _batch_item(number, line)
 
 
-def _answer_item(engine: Briefbot, item: dict[str, Any], conversations: dict[str, Conversation]) -> dict[str, Any]:
-    """One batch line answered; lines sharing a conversation id carry context, in file order."""
-    from index.briefing import Briefing
+def _batch_item(number: int, line: str) -> dict[str, Any]:
+    """One batch line as an item to answer, or as an error item (`id`, `error`) when it cannot be."""
+    if not line.startswith(("{", "[")):
+        return {"id": str(number), "question": line}
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        if line.startswith("["):  # "[Update] Who ...?" is a question, not broken JSON
+            return {"id": str(number), "question": line}
+        return {"id": str(number), "error": f"line {number}: malformed JSON ({exc.msg})"}
+    if not isinstance(item, dict):
+        return {"id": str(number), "error": f"line {number}: not a JSON object"}
+    key = str(item.get("id", number))
+    question = item.get("question")
+    if not isinstance(question, str):
+        # str(None) would be searched as the question "None".
+        what = "no question" if question is None else "the question is not a string"
+        return {"id": key, "error": f"line {number}: {what}"}
+    for field in ("since", "until"):
+        if item.get(field) is not None and not isinstance(item[field], str):
+            return {"id": key, "question": question,
+                    "error": f"line {number}: {field} is not a date string: {item[field]!r} (use \"YYYY-MM-DD\")"}
+    return {"id": key, "question": question, "since": item.get("since"), "until": item.get("until"),
+            "conversation": str(item.get("conversation") or "")}
+
+
+def _answer_item(engine: Briefbot, item: dict[str, Any],
+                 conversations: dict[str, Conversation]) -> Answer | Briefing | str:
+    """One batch line answered, or the error that kept it from being; lines sharing a conversation id
+    carry context, in file order."""
     from index.conversation import Conversation
+    from index.types import Answer
 
     if "error" in item:
-        return {"id": item["id"], "error": item["error"]}
+        return str(item["error"])
     key = item.get("conversation") or ""
     try:
         since = parse_day(item["since"]) if item.get("since") else None
         until = parse_day(item["until"]) if item.get("until") else None
         reply = engine.respond(item["question"], since, until, conversations.get(key) if key else None)
     except (argparse.ArgumentTypeError, BriefbotError) as exc:
-        return {"id": item["id"], "question": item.get("question", ""), "error": str(exc)}
-    if isinstance(reply, Briefing):
-        return {"id": item["id"], "question": item["question"], "resolved_question": item["question"],
-                **reply.to_json()}
-    if key and reply.turn is not None:
+        return str(exc)
+    if key and isinstance(reply, Answer) and reply.turn is not None:
         conversations[key] = conversations.get(key, Conversation()).after(reply.turn)
-    return reply.to_json(id=item["id"])
+    return reply
+
+
+def _batch_text(item: dict[str, Any], reply: Answer | Briefing | str) -> str:
+    """One batch line as terminal text: its id and question, then the reply with its sources (as a single ask)."""
+    if isinstance(reply, str):
+        return f"[{item['id']}] error: {terminal.safe(reply)}\n"
+    return f"[{item['id']}] {terminal.safe(item['question'])}\n{terminal.render_reply(reply)}\n"
+
+
+def _reply_json(reply: Answer | Briefing, id: str | None) -> dict[str, Any]:
+    """An ask's JSON: an answer's fields, also when the question was routed to a briefing."""
+    from index.briefing import Briefing
+
+    out = reply.to_answer_json(id=id) if isinstance(reply, Briefing) else reply.to_json(id=id)
+    return {"id": id, **out}
+
+
+def _error_line(item: dict[str, Any], error: str) -> dict[str, Any]:
+    """A batch line that got no answer: `id` and `error`, with the question as given (every line has
+    `resolved_question`; nothing was resolved, so it is the question)."""
+    question = item.get("question") or ""
+    return {"id": item["id"], "question": question, "resolved_question": question, "error": error}
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -334,28 +430,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch:
         items = list(_batch_lines(args.batch))  # a missing file fails before the model loads
         engine.warm_up()  # elapsed_ms then measures each question, not the one-time model load
-        failures = 0
+        answered = 0  # lines answered or abstained on
         conversations: dict[str, Conversation] = {}
         for item in items:
             if args.since and not item.get("since"):
                 item["since"] = args.since.isoformat()
             if args.until and not item.get("until"):
                 item["until"] = args.until.isoformat()
-            result = _answer_item(engine, item, conversations)
-            failures += "error" in result
+            reply = _answer_item(engine, item, conversations)
+            answered += not isinstance(reply, str)
             if args.json:
-                print(json.dumps(result, ensure_ascii=False), flush=True)
-            elif "error" in result:
-                print(f"[{result['id']}] error: {result['error']}\n")
-            elif "points" in result:
-                print(f"[{result['id']}] {terminal.safe(result['question'])}\n"
-                      + "\n".join(f"{p['date']} {terminal.safe(p['text'])}" for p in result["points"]) + "\n")
+                line = _error_line(item, reply) if isinstance(reply, str) else _reply_json(reply, item["id"])
+                print(json.dumps(line, ensure_ascii=False), flush=True)
             else:
-                print(f"[{result['id']}] {terminal.safe(result['question'])}\n{terminal.safe(result['answer'])}\n")
-        return 0
+                print(_batch_text(item, reply), flush=True)
+        # Exit 1 when no line could be answered (an empty store, a file of bad lines): a script
+        # must not read a batch of errors as success.
+        return 0 if answered else 1
+    engine.check_question(args.question)  # a bad question fails before the model loads
+    engine.warm_up()  # elapsed_ms then measures the question, not the one-time model load (as in --batch)
     reply = engine.respond(args.question, args.since, args.until)
     if args.json:
-        print(json.dumps(reply.to_json(), ensure_ascii=False))
+        # The README lists `id` among ask's fields; a single question has none to echo.
+        print(json.dumps(_reply_json(reply, id=None), ensure_ascii=False))
     else:
         print(terminal.render_reply(reply))
     return 0
@@ -363,38 +460,38 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_brief(args: argparse.Namespace) -> int:
     """`briefbot brief` / `briefbot timeline`: a topic's dated, cited developments."""
-    briefing = _engine(args).brief(args.topic, args.since, args.until, kind=args.command)
+    from index.briefing import check_topic
+
+    check_topic(args.topic)  # a bad topic fails before the model loads
+    engine = _engine(args)
+    engine.warm_up()  # elapsed_ms then measures the briefing, not the one-time model load
+    briefing = engine.brief(args.topic, args.since, args.until, kind=args.command)
     print(json.dumps(briefing.to_json(), ensure_ascii=False) if args.json else terminal.render_briefing(briefing))
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """`briefbot eval`: answer a question set and print the quality metrics."""
-    from index.evaluate import load_questions, score
+    from index.evaluate import read_question_set, score
 
     try:
-        questions = load_questions(args.file)
-    except (OSError, ValueError) as exc:
-        raise CliError(f"cannot read {args.file}: {exc}") from None
-    engine = _engine(args)
-    engine.warm_up()
-    answers: dict[str, dict[str, Any]] = {}
-    out = open(args.answers, "w", encoding="utf-8") if args.answers else None
-    elapsed: list[float] = []
-    for q in questions:
-        if q.get("type") == "digest" or "question" not in q:
-            continue
-        try:  # eval measures answers: every question is asked, none routed to a briefing
-            since, until = (parse_day(q[k]) if q.get(k) else None for k in ("since", "until"))
-            result = engine.ask(q["question"], since, until).to_json(id=q["id"])
-        except (argparse.ArgumentTypeError, BriefbotError) as exc:
-            result = {"id": q["id"], "question": q["question"], "error": str(exc)}
-        answers[q["id"]] = result
-        elapsed.append(result.get("elapsed_ms", 0.0))
+        questions, problems = read_question_set(args.file)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    for problem in problems:  # bad lines are skipped, each named; the rest is scored
+        print(f"briefbot eval: skipped {problem}", file=sys.stderr)
+    if not questions:
+        print(f"briefbot eval: {args.file} has no questions to score", file=sys.stderr)
+        return 1
+    try:  # before the model loads: a typo in the output path should not cost the wait
+        out = open(args.answers, "w", encoding="utf-8") if args.answers else None
+    except OSError as exc:
+        raise CliError(f"cannot write {args.answers}: {exc.strerror or exc}") from None
+    try:
+        answers, elapsed = _eval_answers(args, questions, out)
+    finally:
         if out:
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
-    if out:
-        out.close()
+            out.close()
     metrics, rows = score(questions, answers)
     if elapsed:
         ordered = sorted(elapsed)
@@ -410,13 +507,34 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_answers(args: argparse.Namespace, questions: list[dict[str, Any]],
+                  out: TextIO | None) -> tuple[dict[str, dict[str, Any]], list[float]]:
+    """Every question of a set asked (none routed to a briefing: eval measures answers), with the
+    answers by id and their elapsed_ms; each answer also written to `out`."""
+    engine = _engine(args)
+    engine.check_not_empty()  # every question would fail alike: say it once
+    engine.warm_up()
+    answers: dict[str, dict[str, Any]] = {}
+    elapsed: list[float] = []
+    for q in questions:
+        try:
+            since, until = (parse_day(q[k]) if q.get(k) else None for k in ("since", "until"))
+            result = engine.ask(q["question"], since, until).to_json(id=q["id"])
+        except (argparse.ArgumentTypeError, BriefbotError) as exc:
+            result = {"id": q["id"], "question": q["question"], "error": str(exc)}
+        answers[q["id"]] = result
+        elapsed.append(result.get("elapsed_ms", 0.0))
+        if out:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    return answers, elapsed
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
     """`briefbot digest`: the stories of a day or window, as text or JSON, with an optional chart."""
     from datetime import datetime
 
     from index.dates import DigestWindow, zone
     from index.digest import build_digest
-    from index.errors import EmptyStoreError
 
     from .telegram.render import render_digest_telegram
     from .terminal import render_digest_text
@@ -435,7 +553,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.chart and args.chart.is_dir():
         raise CliError(f"--chart {args.chart} is a folder; give a file name such as coverage.png")
     if engine.store.count() == 0:
-        raise EmptyStoreError(f"no documents in {engine.store.location} yet: run `briefbot ingest` first")
+        raise EmptyStoreError(engine.empty_store_message())
     digest = build_digest(engine, window, chart_days=14 if args.chart else 0)
     if args.chart:
         from .chart import coverage_chart
@@ -485,7 +603,7 @@ https URL (a reverse proxy terminating TLS in front of --listen/--port).
 
 def telegram_parser() -> argparse.ArgumentParser:
     """The parser of `briefbot telegram` (a parser of its own, with its own --help)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="briefbot telegram",
         description="Run the briefing bot on Telegram (long polling by default).",
         epilog=TELEGRAM_EPILOG,
@@ -499,7 +617,9 @@ def telegram_parser() -> argparse.ArgumentParser:
     parser.add_argument("--url", metavar="URL", help="webhook: public https URL (TELEGRAM_WEBHOOK_URL)")
     parser.add_argument("--drop-pending", action="store_true",
                         help="skip messages sent while the bot was down (default: answer them)")
-    parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="default: INFO (DEBUG with -v)")
+    _add_global_options(parser)
     return parser
 
 
@@ -510,6 +630,13 @@ def telegram_main(argv: list[str] | None = None) -> int:
     refused), 2 a bad or missing setting.
     """
     args = telegram_parser().parse_args(argv)
+    # The bot reads its engine settings from the environment wherever it opens a desk: the global
+    # options are given to it as the variables they stand for.
+    if args.data_dir:
+        os.environ["BRIEFBOT_DATA_DIR"] = str(args.data_dir)
+    if args.desk:
+        os.environ["BRIEFBOT_DESK"] = args.desk
+    log_level = args.log_level or ("DEBUG" if args.verbose else "INFO")
     # Imported here: python-telegram-bot is only needed by this subcommand.
     from bot import telegram
 
@@ -523,7 +650,7 @@ def telegram_main(argv: list[str] | None = None) -> int:
         settings = telegram.load_settings(overrides)
         if args.webhook and not settings.webhook_ready:
             raise CliError("--webhook needs TELEGRAM_WEBHOOK_URL (or --url) and TELEGRAM_WEBHOOK_SECRET")
-        telegram.run_bot(settings, webhook=args.webhook, log_level=args.log_level)
+        telegram.run_bot(settings, webhook=args.webhook, log_level=log_level)
     except (telegram.BotConfigError, CliError) as exc:
         print(f"briefbot telegram: {exc}", file=sys.stderr)
         return 2
@@ -548,15 +675,16 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str] | None) -> int:
     """`main` without the exit-time bookkeeping."""
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["telegram"]:
-        return telegram_main(argv[1:])
+    telegram_args = _telegram_args(argv)
+    if telegram_args is not None:
+        return telegram_main(telegram_args)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not args.verbose:
         _quiet_libraries()
-    handlers = {"desks": lambda a: cmd_desks(a, _settings(a)),
+    handlers = {"desks": _desks,
                 "ingest": cmd_ingest, "ask": cmd_ask, "brief": cmd_brief, "timeline": cmd_brief, "repl": cmd_repl,
                 "eval": cmd_eval, "stats": cmd_stats, "digest": cmd_digest}
     if args.command not in handlers:
@@ -576,6 +704,14 @@ def _run(argv: list[str] | None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+
+
+def _desks(args: argparse.Namespace) -> int:
+    """`briefbot desks`: listing reads an existing store; `add` and `edit` may make one."""
+    settings = _settings(args)
+    if getattr(args, "desks_action", None) in (None, "list"):
+        _check_store_exists(settings)
+    return cmd_desks(args, settings)
 
 
 def _quiet_libraries() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -32,18 +33,19 @@ PROFILE_HELP = {
 }
 
 
-def add_desks_parser(sub: Any) -> None:
-    """Register `desks` (with `list`, `add`, `edit`) on the main parser's subcommands."""
+def add_desks_parser(sub: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
+    """Register `desks` (with `list`, `add`, `edit`) on the main parser's subcommands; `parents` give
+    the global options, which each action takes after its name too."""
     p = sub.add_parser("desks", help="list, add or edit desks (one per crisis)",
                        description="A desk is one crisis: its own documents, title, description, languages, "
                                    "feeds and digest time zone. Every command takes --desk NAME "
                                    "(or BRIEFBOT_DESK); the default desk needs no setup.")
     p.add_argument("--json", action="store_true", help="print the desks as JSON")
     actions = p.add_subparsers(dest="desks_action", metavar="ACTION")
-    actions.add_parser("list", help="every desk with its counts (the default action)")
+    actions.add_parser("list", help="every desk with its counts (the default action)", parents=list(parents))
     for action, verb in (("add", "make a new desk"), ("edit", "change a desk's profile")):
         q = actions.add_parser(action, help=verb, description=f"{verb.capitalize()}; "
-                               "fields not given are left as they are.")
+                               "fields not given are left as they are.", parents=list(parents))
         q.add_argument("name", help="lower-case letters, digits and hyphens (e.g. libya-floods)")
         for field, text in PROFILE_HELP.items():
             q.add_argument("--" + field.replace("_", "-"), dest=field, metavar=field.upper(), help=text)

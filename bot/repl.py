@@ -10,11 +10,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from index.briefing import Kind
+from index.briefing import Briefing, Kind
 from index.conversation import Conversation
+from index.dates import check_window
 from index.engine import Briefbot
 from index.errors import BriefbotError
-from index.types import Answer
+from index.types import Answer, Citation, Hit
 
 from . import terminal as render
 
@@ -42,6 +43,7 @@ class Session:
         self.since: date | None = None
         self.until: date | None = None
         self.last: Answer | None = None
+        self.sources: dict[int, Citation | Hit] = {}  # the last reply's numbered sources, for :show
         self.conversation = Conversation()
 
     def handle(self, line: str) -> str | None:
@@ -58,6 +60,7 @@ class Session:
                 self.last = reply
                 if reply.turn is not None:
                     self.conversation = self.conversation.after(reply.turn)
+            self.sources = numbered_sources(reply)
             return render.render_reply(reply)
         command, _, arg = line[1:].partition(" ")
         arg = arg.strip()
@@ -67,12 +70,7 @@ class Session:
         if command in ("h", "help", "?"):
             return HELP
         if command in ("since", "until"):
-            try:
-                value = date.fromisoformat(arg) if arg else None
-            except ValueError:
-                return f"! not a date: {arg!r} (use YYYY-MM-DD)"
-            setattr(self, command, value)
-            return self.window()
+            return self.set_window(command, arg)
         if command == "window":
             return self.window()
         if command == "show":
@@ -92,9 +90,11 @@ class Session:
                 return f"! usage: :{command} TOPIC"
             try:
                 kind: Kind = "brief" if command == "brief" else "timeline"
-                return render.render_briefing(self.engine.brief(arg, self.since, self.until, kind=kind))
+                briefing = self.engine.brief(arg, self.since, self.until, kind=kind)
             except BriefbotError as exc:
                 return f"! {exc}"
+            self.sources = numbered_sources(briefing)
+            return render.render_briefing(briefing)
         return f"! unknown command :{command} (try :help)"
 
     def why(self) -> str:
@@ -113,6 +113,21 @@ class Session:
             lines += [f"  - {render.safe(line)}" for line in last.dropped]
         return "\n".join(lines)
 
+    def set_window(self, end: str, arg: str) -> str:
+        """`:since`/`:until`: the window with that end set (or cleared), refused at once when it is
+        not a date or would end before it starts."""
+        try:
+            value = date.fromisoformat(arg) if arg else None
+        except ValueError:
+            return f"! not a date: {arg!r} (use YYYY-MM-DD)"
+        since, until = (value, self.until) if end == "since" else (self.since, value)
+        try:
+            check_window(since, until)
+        except BriefbotError as exc:
+            return f"! {exc} ({self.window()} is kept)"
+        self.since, self.until = since, until
+        return self.window()
+
     def window(self) -> str:
         """The current date window, as the REPL shows it."""
         if not self.since and not self.until:
@@ -120,24 +135,31 @@ class Session:
         return f"window: {self.since or '…'} to {self.until or '…'}"
 
     def show(self, arg: str) -> str:
-        """The full stored text of source N of the last answer (or of the closest documents)."""
-        if self.last is None or (not self.last.citations and not self.last.retrieved):
+        """The full stored text of source N of the last answer or briefing (or of the closest documents)."""
+        if not self.sources:
             return "! ask a question first"
         if not arg.isdigit():
             return "! usage: :show N (a source number from the last answer)"
         n = int(arg)
-        # By document id: two sources may share a title, and a file has no URL.
-        sources = {c.n: c.doc_id for c in self.last.citations} if self.last.citations else \
-            {i: h.doc_id for i, h in enumerate(self.last.retrieved, start=1)}
-        doc_id = sources.get(n)
-        if doc_id is None:
+        source = self.sources.get(n)
+        if source is None:
             return f"! no source [{n}] in the last answer"
-        hit = next((h for h in self.last.retrieved if h.doc_id == doc_id), None)
-        text = self.engine.document_text(doc_id) if hit else ""
-        if hit is None or not text:
+        # By document id: two sources may share a title, and a file has no URL.
+        text = self.engine.document_text(source.doc_id)
+        if not text:
             return f"! source [{n}] is no longer in the store"
-        header = render.source_line(n, hit.title, hit.source, hit.date)
-        return f"{header}\n{render.safe(hit.url)}\n\n{render.safe(text)}"
+        header = render.source_line(n, source.title, source.source, source.date, date_source=source.date_source)
+        return f"{header}\n{render.safe(source.url)}\n\n{render.safe(text)}"
+
+
+def numbered_sources(reply: Answer | Briefing) -> dict[int, Citation | Hit]:
+    """A reply's sources by the number it shows them with: the citations, or for an answer that
+    abstained, the closest documents it lists."""
+    if isinstance(reply, Briefing):
+        return {c.n: c for point in reply.points for c in point.citations}
+    if reply.citations:
+        return {c.n: c for c in reply.citations}
+    return dict(enumerate(reply.retrieved, start=1))
 
 
 def _history_file(engine: Briefbot) -> Path:
@@ -148,6 +170,10 @@ def run_repl(engine: Briefbot, stdin=None, stdout=None) -> int:
     """Read questions until :quit or end of input."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    if hasattr(stdin, "reconfigure"):
+        # Bytes that are not UTF-8 (a Latin-1 terminal, a pasted binary) would end the session
+        # with UnicodeDecodeError under a strict locale: they are read as U+FFFD instead.
+        stdin.reconfigure(errors="replace")
     interactive = stdin.isatty()
     history = _history_file(engine)
     readline = None

@@ -135,7 +135,9 @@ def digest_heading(digest: Digest, title: str = "") -> str:
 
 def nothing_new(digest: Digest) -> str:
     """What an empty digest says."""
-    return f"Nothing new: no documents were published in {window_label(digest)}."
+    window = digest.window
+    when = "on" if window.date_from == window.date_to else "from"  # "on 2023-08-01", "from 2023-08-01 to ..."
+    return f"Nothing new: no documents were published {when} {window_label(digest)}."
 
 
 def counts_line(digest: Digest) -> str:
@@ -143,7 +145,8 @@ def counts_line(digest: Digest) -> str:
     outlets = len({i.source for s in digest.stories for i in s.items})
     stories = len(digest.stories)
     line = (f"{digest.items} item{'s' if digest.items != 1 else ''}; the {stories} main "
-            f"stor{'ies' if stories != 1 else 'y'} below come from {outlets} outlet{'s' if outlets != 1 else ''}.")
+            f"stor{'ies' if stories != 1 else 'y'} below come{'s' if stories == 1 else ''} from {outlets} "
+            f"outlet{'s' if outlets != 1 else ''}.")
     if digest.more:
         line += f" {digest.more} more item{'s' if digest.more != 1 else ''} in smaller stories not shown."
     return line

@@ -47,7 +47,7 @@ from .errors import QuestionError
 from .questions import QuestionProfile, coverage, profile_question
 from .search import Window
 from .terms import capital_country, terms
-from .text import one_line, split_sentences
+from .text import one_line, split_sentences, typed_text
 from .types import Citation, DigestItem, Hit
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ class Briefing:
     since: str = ""
     until: str = ""
     retrieved: tuple[Hit, ...] = field(default_factory=tuple)
+    question: str = ""  # the question it answers, when a question was routed to it ("what's the latest on X?")
 
     def to_json(self, id: str | None = None) -> dict[str, Any]:
         """The briefing's JSON contract, led by `id` when given."""
@@ -101,6 +102,28 @@ class Briefing:
                     "points": [p.to_json() for p in self.points], "elapsed_ms": round(self.elapsed_ms, 1)})
         if self.abstained:
             out["message"] = self.message
+        return out
+
+    @property
+    def answer_text(self) -> str:
+        """The briefing as one answer's text: a line per point (date, sentence, [n] markers), or why it abstained."""
+        if self.abstained:
+            return self.message
+        return "\n".join(f"{p.date}: {p.text} " + " ".join(f"[{c.n}]" for c in p.citations) for p in self.points)
+
+    def to_answer_json(self, id: str | None = None) -> dict[str, Any]:
+        """The answer's JSON contract (`Answer.to_json`) for a question routed to this briefing, with the
+        briefing's own fields (topic, kind, points) kept: a tool reading answers finds every field it expects."""
+        question = self.question or self.topic
+        out: dict[str, Any] = {} if id is None else {"id": id}
+        out.update({"question": question, "resolved_question": question, "answer": self.answer_text,
+                    "abstained": self.abstained, "answerer": "extractive",
+                    "citations": [c.to_json() for p in self.points for c in p.citations],
+                    "retrieved": [h.to_json() for h in self.retrieved[:10]]})
+        out.update(self.to_json())
+        for name in ("since", "until"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         return out
 
 
@@ -123,7 +146,7 @@ def briefing_request(message: str) -> tuple[Kind, str] | None:
 
 def check_topic(topic: str) -> str:
     """The topic tidied, or QuestionError with a reason a user understands."""
-    text = one_line(topic or "")
+    text = typed_text(topic)
     if not text or not any(ch.isalpha() for ch in text):
         raise QuestionError("the topic is empty: name a person, place, organisation or event")
     if len(text) > MAX_TOPIC_CHARS:

@@ -29,7 +29,7 @@ import numpy as np
 from .answer import QUOTE_JOINER, Answerer, ExtractiveAnswerer, abstain
 from .briefing import Briefing, Kind, briefing_request, build_briefing
 from .chunking import Chunk, Chunker, content_hash, text_hash
-from .config import Settings, desk_name
+from .config import DEFAULT_DESK, Settings, desk_name
 from .conversation import NEEDS_SUBJECT, Conversation, Rewriter, turn_for
 from .dates import check_window, iso_day
 from .desk_profile import Desk
@@ -41,6 +41,7 @@ from .rule_rewriter import RuleRewriter, answer_names
 from .search import HybridSearcher, Window, chunk_page
 from .sources import LoadOptions, doc_id_for, load_path, load_paths
 from .store import ChunkStore, WriterLock
+from .text import typed_text
 from .types import Answer, CorpusStats, Document, Hit, IngestReport, Note, Problem, StoredDocument
 
 if TYPE_CHECKING:
@@ -339,7 +340,7 @@ class Briefbot:
 
     def check_question(self, question: str) -> str:
         """The question tidied, or QuestionError with a reason a user understands."""
-        text = " ".join((question or "").split())
+        text = typed_text(question)
         if not text:
             raise QuestionError("the question is empty")
         limit = self.settings.max_question_chars
@@ -348,6 +349,17 @@ class Briefbot:
         if not any(ch.isalpha() for ch in text):
             raise QuestionError("the question has no words to search for")
         return text
+
+    def check_not_empty(self) -> None:
+        """EmptyStoreError when the desk has no documents yet (nothing to answer or brief from)."""
+        if self.keywords.get().size == 0:
+            raise EmptyStoreError(self.empty_store_message())
+
+    def empty_store_message(self) -> str:
+        """What to say when the desk has no documents: which desk, where, and how to fill it."""
+        name = self.desk.name
+        command = "briefbot ingest" if name == DEFAULT_DESK else f"briefbot --desk {name} ingest"
+        return f"no documents in desk {name} ({self.store.location}) yet: run `{command}` first"
 
     def search(self, question: str, since: date | None = None, until: date | None = None, k: int = 10) -> list[Hit]:
         """Ranked documents for a question (no answer)."""
@@ -368,6 +380,8 @@ class Briefbot:
         started = time.perf_counter()
         text = self.check_question(question)
         check_window(since, until)
+        # An empty store first: "who do you mean?" would hide what is really wrong.
+        self.check_not_empty()
         resolution = self.rewriter.resolve(text, conversation or Conversation())
         window_since, window_until = (since.isoformat() if since else ""), (until.isoformat() if until else "")
         if resolution.needs_subject:
@@ -375,8 +389,6 @@ class Briefbot:
                 Answer(question=text, answer=NEEDS_SUBJECT, abstained=True, citations=(), retrieved=(),
                        elapsed_ms=(time.perf_counter() - started) * 1000, resolved_question=text,
                        since=window_since, until=window_until), "the question names no one to search for")
-        if self.keywords.get().size == 0:
-            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
         searched = resolution.question
         last = conversation.last if conversation else None
         # A follow-up is searched in the documents that answered the turn before it as well.
@@ -397,8 +409,7 @@ class Briefbot:
     def brief(self, topic: str, since: date | None = None, until: date | None = None,
               kind: Kind = "brief") -> Briefing:
         """Dated, cited developments on a topic: newest first, or oldest first for kind="timeline"."""
-        if self.keywords.get().size == 0:
-            raise EmptyStoreError(f"no documents in {self.store.location} yet: run `briefbot ingest` first")
+        self.check_not_empty()
         return build_briefing(self, topic, kind, since, until)
 
     def respond(self, message: str, since: date | None = None, until: date | None = None,
@@ -408,7 +419,7 @@ class Briefbot:
         request = briefing_request(text)
         if request is not None:
             kind, topic = request
-            return self.brief(topic, since, until, kind)
+            return replace(self.brief(topic, since, until, kind), question=text)
         return self.ask(text, since, until, conversation)
 
     # --- browsing -----------------------------------------------------------

@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 
@@ -45,6 +46,70 @@ def load_questions(path: Path) -> list[dict]:
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}:{number}: malformed JSON ({exc.msg})") from exc
     return out
+
+
+def read_question_set(path: Path) -> tuple[list[dict], list[str]]:
+    """The questions of a JSONL set that can be scored, and one message per line that cannot
+    ("FILE:3: no id"). Digest entries are left out without a message: `score` skips them anyway.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    questions: list[dict] = []
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{number}: malformed JSON ({exc.msg})")
+            continue
+        if isinstance(q, dict) and q.get("type") == "digest":
+            continue
+        problem = question_problem(q)
+        if problem is None and str(q["id"]) in first_line:
+            problem = f"id {q['id']!r} repeats line {first_line[str(q['id'])]}"
+        if problem:
+            problems.append(f"{path}:{number}: {problem}")
+            continue
+        first_line[str(q["id"])] = number
+        questions.append(q)
+    return questions, problems
+
+
+def question_problem(q: object) -> str | None:
+    """Why a question-set entry cannot be asked and scored, or None when it can."""
+    if not isinstance(q, dict):
+        return "not a JSON object"
+    if not isinstance(q.get("id"), (str, int)) or str(q["id"]).strip() == "":
+        return "no id"
+    if not isinstance(q.get("question"), str) or not q["question"].strip():
+        return "no question"
+    if q.get("type") not in ("answerable", "unanswerable"):
+        return 'type is neither "answerable" nor "unanswerable"'
+    if q["type"] == "answerable":
+        if not isinstance(q.get("gold"), list) or not all(isinstance(g, dict) for g in q["gold"]):
+            return "an answerable question needs gold (a list of {url, title})"
+        keys = q.get("answer_all_of_any")
+        if not isinstance(keys, list) or not all(isinstance(g, list) for g in keys):
+            return "an answerable question needs answer_all_of_any (a list of lists of strings)"
+    for field in ("since", "until"):
+        value = q.get(field)
+        if value is not None and not _is_day(value):
+            return f"{field} is not a date: {value!r} (use \"YYYY-MM-DD\")"
+    return None
+
+
+def _is_day(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def score(questions: Iterable[dict], answers: dict[str, dict]) -> tuple[dict, list[tuple]]:

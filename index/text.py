@@ -118,6 +118,18 @@ def strip_markdown(text: str) -> str:
     return text
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def typed_text(text: str) -> str:
+    """What a person typed (a question, a topic) as one line a tokenizer accepts.
+
+    Python hands bytes that are not UTF-8 in argv or stdin over as lone surrogates
+    ("\\udcff"), which the model's tokenizer rejects with a TypeError: each becomes U+FFFD.
+    """
+    return one_line(_LONE_SURROGATE.sub("\ufffd", text or ""))
+
+
 def one_line(text: str) -> str:
     """Collapse all whitespace to single spaces (titles, quotes)."""
     return " ".join(text.split())

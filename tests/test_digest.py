@@ -169,3 +169,13 @@ def test_cli_digest_json_and_chart(niger_engine, tmp_path, monkeypatch, capsys) 
     with pytest.raises(SystemExit) as exited:
         main(["digest", "--date", "yesterday"])
     assert exited.value.code == 2 and "not a date" in capsys.readouterr().err
+
+
+def test_digest_sentences_read_right_for_one_day_and_one_story(engine) -> None:
+    # The small corpus (not the Niger feed): 2023-10-20 has one report, 2023-10-21 none.
+    empty = build_digest(engine, DigestWindow.for_day(date(2023, 10, 21)))
+    assert "no documents were published on 2023-10-21." in render_digest_text(empty)
+    week = build_digest(engine, DigestWindow.for_days(date(2023, 10, 21), date(2023, 10, 27)))
+    assert "published from 2023-10-21 to 2023-10-27." in render_digest_text(week)
+    one = build_digest(engine, DigestWindow.for_day(date(2023, 10, 20)))
+    assert "the 1 main story below comes from 1 outlet." in render_digest_text(one)
