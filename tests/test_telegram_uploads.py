@@ -69,6 +69,15 @@ DOSSO = ("Dosso clinic runs out of insulin", "2023-08-24",
          ["The regional hospital in Dosso ran out of insulin on Thursday.",
           "Doctors said the shipments from Cotonou had been blocked by the border closure."],
          "What did the Dosso hospital run out of?", "insulin")
+# The team's own note (another test uploads AGADEZ: the same text twice is one document).
+TAHOUA = ("Tahoua market reopens after the curfew", "2023-08-25",
+          ["Traders in Tahoua said the central market reopened once the night curfew was lifted.",
+           "Prices of millet had doubled during the closure, they said."],
+          "What reopened in Tahoua?", "market")
+MARADI = ("Maradi bakers ration flour", "2023-08-26",
+          ["Bakers in Maradi said they were rationing flour as wheat imports stalled at the border.",
+           "Bread prices in the city had risen by a third since the sanctions, they said."],
+          "What were bakers in Maradi rationing?", "flour")
 ARLIT = ("Arlit miners stop work over unpaid wages", "2023-08-28",
          ["Miners at the Arlit uranium site stopped work on Monday over three months of unpaid wages.",
           "The miners' union said 600 workers had joined the stoppage."],
@@ -335,14 +344,14 @@ def test_problems_and_document_text_in_replies_are_shown_safely(api: BotAPIStand
 @pytest.mark.slow
 def test_editor_in_a_group_adds_a_file_by_mentioning_the_bot(api: BotAPIStandin, bot: RunningBot) -> None:
     # Not addressed to the bot: ignored, nothing fetched.
-    upload(api, TEAM, AGADEZ, "agadez-team", sender=EDITOR)
+    upload(api, TEAM, TAHOUA, "tahoua-team", sender=EDITOR)
     settle(api)
     assert not api.calls(chat_id=TEAM) and not api.calls("getFile")
     # A non-editor member addressing the bot is refused; the editor's file is added.
-    upload(api, TEAM, AGADEZ, "agadez-team", sender=READER, caption="@briefbot_test_bot")
+    upload(api, TEAM, TAHOUA, "tahoua-team", sender=READER, caption="@briefbot_test_bot")
     assert next_reply(api, TEAM, 0) == ONLY_EDITORS
-    upload(api, TEAM, AGADEZ, "agadez-team", sender=EDITOR, caption="for @briefbot_test_bot")
-    assert next_reply(api, TEAM, 1) == f"Added “{AGADEZ[0]}” ({AGADEZ[1]}, 1 passage)."
+    upload(api, TEAM, TAHOUA, "tahoua-team", sender=EDITOR, caption="for @briefbot_test_bot")
+    assert next_reply(api, TEAM, 1) == f"Added “{TAHOUA[0]}” ({TAHOUA[1]}, 1 passage)."
     assert api.calls("sendMessage", TEAM, ok_only=True)[1].params["reply_parameters"]["message_id"] > 0
     assert len(api.calls("getFile")) == 1
 
@@ -514,7 +523,7 @@ def test_help_tells_about_uploads(api: BotAPIStandin, bot: RunningBot) -> None:
 @pytest.mark.slow
 def test_files_come_from_the_file_base_url(api: BotAPIStandin, engine: HeldEngine) -> None:
     # A second server holds the files: getFile goes to the API, the bytes come from TELEGRAM_FILE_BASE_URL.
-    name, data, mime = article_file(DOSSO, "dosso-files")
+    name, data, mime = article_file(MARADI, "maradi-files")  # a text no other test of this module sends
     with BotAPIStandin(token=api.token) as files, \
             guarded_bot(api, engine, allowed_chats=ALLOWED, editors=EDITORS,
                         file_base_url=f"{files.base_url}/file/bot") as running:
@@ -522,7 +531,7 @@ def test_files_come_from_the_file_base_url(api: BotAPIStandin, engine: HeldEngin
         hosted = files.host_file(data, suffix=".md")
         message = api.send_document(private_chat(EDITOR), data, name, mime_type=mime, sender=user(EDITOR))
         assert api.state.files[message["document"]["file_id"]].file_path == hosted.file_path
-        assert next_reply(api, EDITOR, 0) == f"Added “{DOSSO[0]}” ({DOSSO[1]}, 1 passage)."
+        assert next_reply(api, EDITOR, 0) == f"Added “{MARADI[0]}” ({MARADI[1]}, 1 passage)."
     assert len(api.calls("getFile")) == 1 and not api.downloads()
     assert [d.file_path for d in files.downloads()] == [hosted.file_path]
 
