@@ -289,10 +289,11 @@ class Briefbot:
 
         Only new ones: an edited file keeps its id and replaces its old version, whatever it now holds.
         """
-        found = self.store.stored_texts(list({text_hash(d) for d in new}))
+        digests = {doc.id: text_hash(doc) for doc in new}
+        found = self.store.stored_texts(list(set(digests.values())))
         copies = {}
         for doc in new:
-            original = found.get(text_hash(doc))
+            original = found.get(digests[doc.id])
             if original is not None and original.doc_id != doc.id:
                 copies[doc.id] = _copy_of(doc, original.title, original.feed)
         return copies

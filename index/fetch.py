@@ -356,6 +356,11 @@ def _shut_down(response: httpx.Response) -> None:
             pass  # already closed: the read has ended anyway
 
 
+def starts_as_pdf(head: bytes) -> bool:
+    """Whether bytes open as a PDF does: its magic "%PDF-" in the first KiB, after a BOM or blanks."""
+    return head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-")
+
+
 def sniff_kind(body: bytes, content_type: str, url: str) -> str | None:
     """Which loader reads `body`: magic bytes, then Content-Type, then URL suffix, then markup.
 
@@ -363,8 +368,7 @@ def sniff_kind(body: bytes, content_type: str, url: str) -> str | None:
     The suffix and the markup sniff only count when the Content-Type is absent or generic
     (application/octet-stream): a server that names a type is believed over a URL's spelling.
     """
-    head = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"%PDF-"):
+    if starts_as_pdf(body):
         return "pdf"
     if body.startswith(b"PK\x03\x04") and _is_docx(body):
         return "docx"
@@ -376,7 +380,7 @@ def sniff_kind(body: bytes, content_type: str, url: str) -> str | None:
     suffix = PurePosixPath(unquote(url.split("?", 1)[0].split("#", 1)[0])).suffix.lower()
     if suffix in KINDS_BY_SUFFIX:
         return KINDS_BY_SUFFIX[suffix]
-    lowered = head[:512].lower()
+    lowered = body[:1024].lstrip(b"\xef\xbb\xbf \t\r\n")[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html")):
         return "html"
     if lowered.startswith(b"<?xml") or lowered.startswith((b"<rss", b"<feed", b"<rdf:rdf")):

@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .document_dates import DocumentDate, choose_date, printed_date
 from .encoding import decode_text
+from .fetch import starts_as_pdf
 from .pdf_loader import read_pdf
 from .text import clean_text, one_line, strip_markdown, tidy_text
 from .types import Document, Problem
@@ -534,10 +535,10 @@ def load_path(path: Path, max_bytes: int, *, options: LoadOptions | None = None)
 
 
 def _is_pdf(path: Path) -> bool:
-    """Whether the file starts as a PDF does (its magic "%PDF-", as `index.fetch.sniff_kind` checks)."""
+    """Whether the file starts as a PDF does (`index.fetch.starts_as_pdf`, the check links get)."""
     try:
         with open(path, "rb") as fh:
-            return fh.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF-")
+            return starts_as_pdf(fh.read(1024))
     except OSError:
         return False  # the loader meets the same error and reports it
 

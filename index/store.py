@@ -75,7 +75,8 @@ def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
     """The metadata stored with a chunk: its document's fields, its position among `n_chunks`, the content hash.
 
     Paged documents add `page` (int); documents whose date had to be looked for add `date_source`
-    ("text", "metadata", "filename" or "ingested"); documents without a link add `text_hash`.
+    ("text", "metadata", "filename" or "ingested"); documents without a link add `text_hash` to their
+    chunk 0 (the one `stored_texts` reads), so a document's text is hashed once, not once per chunk.
     """
     doc = chunk.doc
     meta: dict[str, Any] = {
@@ -90,7 +91,7 @@ def chunk_metadata(chunk: Chunk, n_chunks: int, digest: str) -> dict[str, Any]:
         meta["page"] = chunk.page
     if doc.date_source:
         meta["date_source"] = doc.date_source
-    if not doc.url:  # a document known by its path: a copy under another name is found by its text
+    if not doc.url and chunk.index == 0:  # known by its path: a copy under another name is found by its text
         meta["text_hash"] = text_hash(doc)
     return meta
 
